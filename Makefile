@@ -1,0 +1,92 @@
+# Produbanco assistant. `make run` starts everything; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null)
+PYTHON310 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python) $(shell command -v python3.10))
+PYTHON311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shell command -v python3.11) $(shell command -v python3))
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+export SANIC_HOST := 127.0.0.1
+
+# The model is named after a hash of everything it is trained from: it is retrained only when
+# that data changed.
+TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml))
+MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
+MODEL = models/produbanco-$(MODEL_HASH).tar.gz
+
+.PHONY: help install db train run chat test lint typecheck unit validate stories nlu-report e2e bench outbox clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements/app.lock
+	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/app.lock
+	touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed for Rasa 3.6 (pyenv install 3.10)"; exit 1; }
+	test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q --upgrade pip
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements/rasa.lock
+	touch $@
+
+install: $(VENV)/.installed $(RASA_VENV)/.installed ## Create both virtual environments (pinned)
+
+db: $(VENV)/.installed ## Migrate and seed the bank database (demo data)
+	$(PY) -m bank migrate
+	$(PY) -m bank seed
+
+$(MODEL): $(RASA_VENV)/.installed
+	@mkdir -p models var/log
+	$(RASA) train --data nlu dialogues --domain domain.yml --config config.yml \
+		--out models --fixed-model-name produbanco-$(MODEL_HASH) 2>&1 | tee var/log/train.log | tail -5
+	@echo "$(MODEL)" > models/CURRENT
+
+train: $(MODEL) ## Train the Rasa model if its training data changed
+
+run: install db train ## Start the Rasa server and the action server on 127.0.0.1
+	MODEL=$(MODEL) scripts/run.sh
+
+chat: $(VENV)/.installed ## Talk to the running assistant in this terminal
+	$(PY) -m bot.terminal
+
+outbox: $(VENV)/.installed ## Show what the bank "sent" (SMS, e-mail)
+	$(PY) -m bank outbox
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
+	$(VENV)/bin/mypy
+
+unit: $(VENV)/.installed ## Unit tests (bank, actions, bot), PostgreSQL paths included
+	scripts/pytest.sh tests/unit
+
+validate: $(RASA_VENV)/.installed ## rasa data validate
+	$(RASA) data validate --data nlu dialogues --domain domain.yml --config config.yml --fail-on-warnings
+
+stories: train ## rasa test stories with --fail-on-prediction-errors
+	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \
+		--out var/results/core
+
+nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails below target
+	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out var/results/nlu > var/log/nlu-test.log 2>&1
+	$(PY) scripts/nlu_report.py var/results/nlu
+
+e2e: install db train ## End-to-end tests: real Rasa server and action server
+	MODEL=$(MODEL) scripts/pytest.sh tests/e2e
+
+test: install lint typecheck unit validate stories nlu-report e2e ## Everything CI runs
+
+bench: install train ## Latency of a whole registration (1 and 20 conversations) and training time
+	MODEL=$(MODEL) $(PY) bench/registration_latency.py
+
+clean: ## Remove models, results and local databases (keeps the venvs)
+	rm -rf models var

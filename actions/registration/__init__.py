@@ -1,0 +1,1 @@
+"""Actions of the online-banking registration journey ("Registro en Produbanco en línea")."""
