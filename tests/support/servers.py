@@ -1,0 +1,180 @@
+"""Start the real action server and Rasa server on 127.0.0.1, isolated in a work directory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = REPO / ".venv" / "bin" / "python"
+RASA = REPO / ".venv-rasa" / "bin" / "rasa"
+
+
+def free_port() -> int:
+    """Ask the OS for a free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def current_model() -> Path:
+    """The model `make train` built for the current training data."""
+    named = os.environ.get("MODEL")
+    if named:
+        return (REPO / named).resolve()
+    pointer = REPO / "models" / "CURRENT"
+    if pointer.exists():
+        return (REPO / pointer.read_text().strip()).resolve()
+    raise RuntimeError("No trained model: run `make train` first")
+
+
+@dataclass
+class Servers:
+    """A running action server and Rasa server sharing one bank database in `workdir`."""
+
+    workdir: Path
+    model: Path
+    tracker_url: str | None = None
+    lock_store_url: str | None = None
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'bank.db'}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.workdir / "log"
+
+    def env(self) -> dict[str, str]:
+        """Environment of every process of this system (and of the test's own bank access)."""
+        return {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "BANK_SECRET_KEY": self.secret_key,
+            "SANIC_HOST": "127.0.0.1",
+            "ACTION_SERVER_SANIC_WORKERS": "1",
+            "PYTHONPATH": str(REPO),
+        }
+
+    def prepare(self) -> None:
+        """Create the work directory, migrate and seed the bank, write Rasa's endpoints."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for command in ("migrate", "seed"):
+            subprocess.run(
+                [str(PYTHON), "-m", "bank", command], cwd=REPO, env=self.env(), check=True
+            )
+        tracker = self.tracker_url or f"sqlite:///{self.workdir / 'rasa_tracker.db'}"
+        (self.workdir / "endpoints.yml").write_text(self._endpoints_yaml(tracker))
+
+    def _endpoints_yaml(self, tracker_url: str) -> str:
+        url = httpx.URL(tracker_url)
+        if url.scheme.startswith("postgresql"):
+            tracker = (
+                "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+                f"  url: {url.host}\n  port: {url.port or 5432}\n"
+                f"  db: {url.path.lstrip('/')}\n  username: {url.username or 'postgres'}\n"
+            )
+        else:
+            tracker = f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {url.path}\n"
+        lock = ""
+        if self.lock_store_url:
+            lock_url = httpx.URL(self.lock_store_url)
+            lock = (
+                f"lock_store:\n  type: redis\n  url: {lock_url.host}\n"
+                f"  port: {lock_url.port or 6379}\n  db: 1\n"
+                f"  key_prefix: e2e{self.rasa_port}\n"
+            )
+        action = f"action_endpoint:\n  url: http://127.0.0.1:{self.action_port}/webhook\n"
+        return action + tracker + lock
+
+    def start_actions(self) -> None:
+        """Start the action server (current rasa-sdk, Python 3.11)."""
+        self._spawn(
+            "actions",
+            [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port",
+             str(self.action_port)],
+        )
+        self._wait(f"http://127.0.0.1:{self.action_port}/health", "actions")
+
+    def start_rasa(self) -> None:
+        """Start the Rasa 3.6 server with the REST channel only, API off."""
+        self._spawn(
+            "rasa",
+            [str(RASA), "run", "--model", str(self.model), "--endpoints",
+             str(self.workdir / "endpoints.yml"), "--credentials", str(REPO / "credentials.yml"),
+             "--interface", "127.0.0.1", "--port", str(self.rasa_port)],
+        )
+        self._wait(f"{self.rasa_url}/", "rasa")
+
+    def start(self) -> Servers:
+        """Prepare and start both servers."""
+        self.prepare()
+        self.start_actions()
+        self.start_rasa()
+        return self
+
+    def stop_process(self, name: str) -> None:
+        """Stop one server and wait for it."""
+        process = self.processes.pop(name, None)
+        if process is None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop everything this object started."""
+        for name in list(self.processes):
+            self.stop_process(name)
+
+    def logs(self) -> dict[str, bytes]:
+        """Every log file the servers wrote."""
+        return {path.name: path.read_bytes() for path in self.log_dir.glob("*.log")}
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        log = (self.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def _wait(self, url: str, name: str, timeout: float = 240.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                tail = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{tail}")
+            try:
+                if httpx.get(url, timeout=2.0).status_code < 500:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} did not answer {url} within {timeout:.0f} s")
+
+
+def copy_model_if_needed(model: Path, workdir: Path) -> Path:
+    """Return a model path inside `workdir` (so a test can never alter the shared one)."""
+    target = workdir / model.name
+    if not target.exists():
+        shutil.copy2(model, target)
+    return target
