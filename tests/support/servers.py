@@ -107,8 +107,15 @@ class Servers:
         """Start the action server (current rasa-sdk, Python 3.11)."""
         self._spawn(
             "actions",
-            [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port",
-             str(self.action_port)],
+            [
+                str(PYTHON),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.action_port),
+            ],
         )
         self._wait(f"http://127.0.0.1:{self.action_port}/health", "actions")
 
@@ -116,9 +123,20 @@ class Servers:
         """Start the Rasa 3.6 server with the REST channel only, API off."""
         self._spawn(
             "rasa",
-            [str(RASA), "run", "--model", str(self.model), "--endpoints",
-             str(self.workdir / "endpoints.yml"), "--credentials", str(REPO / "credentials.yml"),
-             "--interface", "127.0.0.1", "--port", str(self.rasa_port)],
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(self.model),
+                "--endpoints",
+                str(self.workdir / "endpoints.yml"),
+                "--credentials",
+                str(REPO / "credentials.yml"),
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(self.rasa_port),
+            ],
         )
         self._wait(f"{self.rasa_url}/", "rasa")
 

@@ -1,0 +1,202 @@
+"""Channel-neutral conversation engine: secure input, injection refusal and QR resolution.
+
+A channel (terminal, Telegram) passes each typed message or button tap here and renders the
+returned Turn. Secrets typed while a secure input is pending go to the secret store; Rasa only
+ever sees an opaque reference.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from bot.rasa_client import BotMessage, QrCode, RasaClient, RasaUnavailable, SecureInputRequest
+from bot.secure_input import (
+    TYPED_COMMAND_PAYLOAD,
+    SecretKind,
+    is_injection,
+    looks_like_secret,
+    normalise_secret,
+)
+
+logger = logging.getLogger(__name__)
+
+# Secret box kind under which actions store the content of a QR code.
+QR_KIND: Final = "qr"
+# A pending secure input older than this is forgotten (the bank restarts idle journeys at 10 min).
+DEFAULT_PENDING_TTL_SECONDS: Final = 15 * 60.0
+
+
+class SecretStore(Protocol):
+    """Short-lived, single-use store for secrets; bank.secretbox.SecretBox is the real one."""
+
+    def put(self, *, sender_id: str, kind: str, value: str) -> str:
+        """Store a value and return an opaque reference to it."""
+        ...
+
+    def take(self, *, ref: str, sender_id: str, kind: str) -> str | None:
+        """Return and delete the value behind a reference (None if unknown, expired or used)."""
+        ...
+
+
+class PendingInputStore(Protocol):
+    """Remembers, per sender, which secret the next typed message should be read as."""
+
+    async def get(self, sender_id: str) -> SecretKind | None:
+        """Return the pending secure-input kind for a sender, if any."""
+        ...
+
+    async def set(self, sender_id: str, kind: SecretKind) -> None:
+        """Remember that the sender's next message is a secret of this kind."""
+        ...
+
+    async def clear(self, sender_id: str) -> None:
+        """Forget any pending secure input for the sender."""
+        ...
+
+
+class InMemoryPendingInputStore:
+    """PendingInputStore kept in this process, with an expiry so stale secret mode ends."""
+
+    def __init__(
+        self,
+        *,
+        ttl_seconds: float = DEFAULT_PENDING_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._pending: dict[str, tuple[SecretKind, float]] = {}
+
+    async def get(self, sender_id: str) -> SecretKind | None:
+        """Return the pending kind for a sender, or None if none or expired."""
+        entry = self._pending.get(sender_id)
+        if entry is None:
+            return None
+        kind, expires_at = entry
+        if self._clock() >= expires_at:
+            del self._pending[sender_id]
+            return None
+        return kind
+
+    async def set(self, sender_id: str, kind: SecretKind) -> None:
+        """Remember a pending kind for a sender, replacing any earlier one."""
+        self._pending[sender_id] = (kind, self._clock() + self._ttl)
+
+    async def clear(self, sender_id: str) -> None:
+        """Forget the pending kind for a sender."""
+        self._pending.pop(sender_id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What a channel renders after one user message or button tap.
+
+    secret_consumed: the user's message was a secret; the channel must delete it from the chat.
+    awaiting_secret: the next typed message will be read as a secret of this kind.
+    delivered: False when Rasa or the secret store failed; apologise and let the user retry.
+    """
+
+    messages: tuple[BotMessage, ...]
+    secret_consumed: bool = False
+    awaiting_secret: SecretKind | None = None
+    delivered: bool = True
+
+
+def secret_ref_payload(ref: str) -> str:
+    """Return the Rasa payload that hands a secret reference to the form."""
+    return "/inform" + json.dumps({"secret_ref": ref})
+
+
+class Conversation:
+    """Routes user input to Rasa following the secure-input contract; holds no per-user state."""
+
+    def __init__(
+        self,
+        rasa: RasaClient,
+        secret_store: SecretStore,
+        pending_inputs: PendingInputStore,
+    ) -> None:
+        self._rasa = rasa
+        self._secrets = secret_store
+        self._pending = pending_inputs
+
+    async def handle_text(
+        self, sender_id: str, text: str, metadata: Mapping[str, object] | None = None
+    ) -> Turn:
+        """Handle a typed message: collect it as a secret, refuse an injection, or pass it on."""
+        pending = await self._pending.get(sender_id)
+        if pending is not None and looks_like_secret(pending, text):
+            try:
+                ref = self._secrets.put(
+                    sender_id=sender_id, kind=pending, value=normalise_secret(pending, text)
+                )
+            except Exception as exc:
+                # Type only: some driver errors quote the bound parameters.
+                logger.error("secret store failed to keep a %s (%s)", pending, type(exc).__name__)
+                return Turn(
+                    messages=(), secret_consumed=True, awaiting_secret=pending, delivered=False
+                )
+            logger.debug("collected a %s secret", pending)
+            return await self._exchange(
+                sender_id, secret_ref_payload(ref), metadata, pending, secret_consumed=True
+            )
+        if is_injection(text):
+            logger.info("refused typed text that looks like an intent injection")
+            return await self._exchange(sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending)
+        return await self._exchange(sender_id, text, metadata, pending)
+
+    async def handle_button(
+        self, sender_id: str, payload: str, metadata: Mapping[str, object] | None = None
+    ) -> Turn:
+        """Handle a tap on a button the bot created: its payload goes to Rasa as it is."""
+        pending = await self._pending.get(sender_id)
+        return await self._exchange(sender_id, payload, metadata, pending)
+
+    async def _exchange(
+        self,
+        sender_id: str,
+        message: str,
+        metadata: Mapping[str, object] | None,
+        pending: SecretKind | None,
+        *,
+        secret_consumed: bool = False,
+    ) -> Turn:
+        """Send one message to Rasa, update secret mode from the reply and resolve QR codes."""
+        try:
+            replies = await self._rasa.send(sender_id, message, metadata)
+        except RasaUnavailable as exc:
+            logger.warning("rasa unavailable: %s", exc)
+            # Secret mode stays as it was, so the user's retry is collected the same way.
+            return Turn(
+                messages=(),
+                secret_consumed=secret_consumed,
+                awaiting_secret=pending,
+                delivered=False,
+            )
+        requested = [reply.kind for reply in replies if isinstance(reply, SecureInputRequest)]
+        awaiting = requested[-1] if requested else None
+        if awaiting is None:
+            await self._pending.clear(sender_id)
+        else:
+            await self._pending.set(sender_id, awaiting)
+        messages = tuple(self._resolve(sender_id, reply) for reply in replies)
+        return Turn(messages=messages, secret_consumed=secret_consumed, awaiting_secret=awaiting)
+
+    def _resolve(self, sender_id: str, message: BotMessage) -> BotMessage:
+        """Fill in a QR code's content from the secret store; other messages pass unchanged."""
+        if not isinstance(message, QrCode):
+            return message
+        try:
+            content = self._secrets.take(ref=message.ref, sender_id=sender_id, kind=QR_KIND)
+        except Exception as exc:
+            logger.error("secret store failed to resolve a qr code (%s)", type(exc).__name__)
+            content = None
+        if content is None:
+            logger.warning("qr code reference unknown, expired or already used")
+        return dataclasses.replace(message, content=content)

@@ -1,0 +1,230 @@
+"""Channel-neutral client for Rasa's REST channel and typed forms of what Rasa answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple, TypeAlias
+
+import httpx
+
+from bot.secure_input import SecretKind, is_secret_kind
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
+WEBHOOK_PATH: Final = "/webhooks/rest/webhook"
+DEFAULT_TIMEOUT_SECONDS: Final = 30.0
+
+
+class RasaUnavailable(Exception):
+    """Rasa could not be reached or did not answer properly (refused, timeout, HTTP error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button offered by the bot: the title shown and the payload sent back when tapped."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextMessage:
+    """A text reply, possibly with buttons."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageMessage:
+    """An image reply given by URL."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SecureInputRequest:
+    """The bot asks for a secret: the user's next message is collected by the channel."""
+
+    kind: SecretKind
+
+
+class ImageOption(NamedTuple):
+    """One picture of an image keyboard: an opaque id and its label."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageKeyboard:
+    """A choice among pictures; the payload of an option is payload_template with its id."""
+
+    kind: str
+    options: tuple[ImageOption, ...]
+    choose: int
+    ordered: bool
+    payload_template: str
+
+    def payload_for(self, option_id: str) -> str:
+        """Return the payload that selects the option with this id (ValueError if unknown)."""
+        if option_id not in {option.id for option in self.options}:
+            raise ValueError("not an option of this keyboard")
+        return self.payload_template.replace("%s", option_id)
+
+
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    """A QR code to draw; content is resolved from the secret box by the Conversation."""
+
+    ref: str
+    caption: str
+    # The decoded content is a secret (an otpauth URI): kept out of repr so it is never logged.
+    content: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCustom:
+    """A custom payload this channel does not know; kept so a channel may still show something."""
+
+    data: object
+
+
+BotMessage: TypeAlias = (
+    TextMessage | ImageMessage | SecureInputRequest | ImageKeyboard | QrCode | UnknownCustom
+)
+
+
+def _parse_buttons(raw: object) -> tuple[Button, ...]:
+    """Parse Rasa's button list, skipping entries without a string title and payload."""
+    if not isinstance(raw, list):
+        return ()
+    buttons = []
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        title, payload = item.get("title"), item.get("payload")
+        if isinstance(title, str) and isinstance(payload, str):
+            buttons.append(Button(title=title, payload=payload))
+    return tuple(buttons)
+
+
+def _parse_image_keyboard(data: Mapping[str, object]) -> ImageKeyboard | None:
+    """Parse an image_keyboard payload, or None when it is malformed."""
+    kind, choose, ordered = data.get("kind"), data.get("choose", 1), data.get("ordered", False)
+    template, raw_options = data.get("payload_template"), data.get("options")
+    if not (
+        isinstance(kind, str)
+        and isinstance(choose, int)
+        and not isinstance(choose, bool)
+        and choose >= 1
+        and isinstance(ordered, bool)
+        and isinstance(template, str)
+        and template.count("%s") == 1
+        and isinstance(raw_options, list)
+    ):
+        return None
+    options = []
+    for raw in raw_options:
+        if not isinstance(raw, dict):
+            return None
+        option_id, label = raw.get("id"), raw.get("label")
+        if not (isinstance(option_id, str) and option_id and isinstance(label, str)):
+            return None
+        options.append(ImageOption(id=option_id, label=label))
+    if not options:
+        return None
+    return ImageKeyboard(
+        kind=kind,
+        options=tuple(options),
+        choose=choose,
+        ordered=ordered,
+        payload_template=template,
+    )
+
+
+def parse_custom(data: object) -> BotMessage:
+    """Turn one custom payload into its typed message (UnknownCustom when not understood)."""
+    if not isinstance(data, dict):
+        return UnknownCustom(data=data)
+    payload_type = data.get("type")
+    parsed: BotMessage | None = None
+    if payload_type == "secure_input":
+        kind = data.get("kind")
+        parsed = SecureInputRequest(kind=kind) if is_secret_kind(kind) else None
+    elif payload_type == "image_keyboard":
+        parsed = _parse_image_keyboard(data)
+    elif payload_type == "qr":
+        ref, caption = data.get("ref"), data.get("caption", "")
+        if isinstance(ref, str) and ref and isinstance(caption, str):
+            parsed = QrCode(ref=ref, caption=caption)
+    if parsed is None:
+        # Only the type is logged: payloads may carry user data.
+        logger.warning("unsupported or malformed custom payload of type %r", payload_type)
+        return UnknownCustom(data=data)
+    return parsed
+
+
+def parse_rasa_output(items: object) -> list[BotMessage]:
+    """Turn the JSON list answered by Rasa's REST channel into typed messages, in order."""
+    if not isinstance(items, list):
+        raise RasaUnavailable("Rasa answered something that is not a list of messages")
+    messages: list[BotMessage] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        text, buttons = item.get("text"), _parse_buttons(item.get("buttons"))
+        if isinstance(text, str) or buttons:
+            messages.append(
+                TextMessage(text=text if isinstance(text, str) else "", buttons=buttons)
+            )
+        image = item.get("image")
+        if isinstance(image, str) and image:
+            messages.append(ImageMessage(url=image))
+        if "custom" in item:
+            messages.append(parse_custom(item["custom"]))
+    return messages
+
+
+class RasaClient:
+    """Sends user messages to Rasa's REST channel through an injected httpx.AsyncClient."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str = DEFAULT_RASA_URL,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> None:
+        self._http = http
+        self._url = base_url.rstrip("/") + WEBHOOK_PATH
+        self._timeout = timeout
+
+    @property
+    def webhook_url(self) -> str:
+        """The REST webhook this client posts to."""
+        return self._url
+
+    async def send(
+        self, sender_id: str, message: str, metadata: Mapping[str, object] | None = None
+    ) -> list[BotMessage]:
+        """Post one message for a sender and return Rasa's replies (RasaUnavailable on failure)."""
+        body = {"sender": sender_id, "message": message, "metadata": dict(metadata or {})}
+        try:
+            response = await self._http.post(self._url, json=body, timeout=self._timeout)
+            response.raise_for_status()
+            items = response.json()
+        except httpx.HTTPStatusError as exc:
+            raise RasaUnavailable(f"Rasa answered HTTP {exc.response.status_code}") from None
+        except httpx.TimeoutException:
+            raise RasaUnavailable("Rasa did not answer in time") from None
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"cannot reach Rasa ({type(exc).__name__})") from None
+        except ValueError:
+            raise RasaUnavailable("Rasa answered invalid JSON") from None
+        messages = parse_rasa_output(items)
+        logger.debug("rasa answered %d message(s)", len(messages))
+        return messages

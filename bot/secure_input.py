@@ -1,0 +1,109 @@
+"""Secure-input classification from the channel contract (docs/registration.md), as pure functions.
+
+When a prompt asks for a secret, the channel reads the user's next message as that secret unless
+it is clearly not one; typed text that could inject an intent or entities never reaches Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+from typing import Final, Literal, TypeGuard
+
+SecretKind = Literal["pin", "otp", "password", "answer"]
+SECRET_KINDS: Final[tuple[SecretKind, ...]] = ("pin", "otp", "password", "answer")
+
+# Payload sent to Rasa instead of typed text that looks like an intent injection.
+TYPED_COMMAND_PAYLOAD: Final = "/typed_command"
+
+# Whole messages that steer the conversation instead of answering a password or answer prompt.
+# Compared after folding case and accents, so "Atrás" and "MENÚ" match too.
+CONTROL_PHRASES: Final[frozenset[str]] = frozenset(
+    {
+        "cancelar",
+        "regresar",
+        "volver",
+        "atras",
+        "salir",
+        "ayuda",
+        "menu",
+        "menu principal",
+        "hablar con un asesor",
+        "hablar con asesor",
+    }
+)
+
+_NUMERIC_KINDS: Final[frozenset[str]] = frozenset({"pin", "otp"})
+# Punctuation around a control word ("¡Cancelar!") does not make it a secret.
+_SURROUNDING_PUNCTUATION: Final = " \t\r\n.,;:!¡"
+_SEPARATORS: Final = re.compile(r"[\s\-‐‑‒–—−]+")
+# "/intent{" or "/ {" anywhere: the shape of an entity injection, even mid-sentence.
+_INLINE_INJECTION: Final = re.compile(r"/[^\s/{}]*\s*\{")
+
+
+def is_secret_kind(value: object) -> TypeGuard[SecretKind]:
+    """Tell whether a value is one of the secret kinds of the contract."""
+    return isinstance(value, str) and value in SECRET_KINDS
+
+
+def _strip_invisible(text: str) -> str:
+    """Strip whitespace and invisible format characters (zero-width space, BOM) at both ends."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or unicodedata.category(text[start]) == "Cf"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or unicodedata.category(text[end - 1]) == "Cf"):
+        end -= 1
+    return text[start:end]
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free, single-spaced form of a whole message, for word comparisons."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(without_marks.split()).strip(_SURROUNDING_PUNCTUATION)
+
+
+def _command_name(token: str) -> str:
+    """Name of a "/command" or "/command@SomeBot" token, lower-case and without the slash."""
+    return token[1:].partition("@")[0].casefold()
+
+
+def is_injection(text: str, channel_commands: Collection[str] = ()) -> bool:
+    """Tell whether typed text could inject an intent or entities into Rasa.
+
+    Any text starting with "/" is an injection unless it is one of the channel's own commands
+    (given with or without the slash, e.g. "start"); a "/word{" anywhere is always one.
+    """
+    if _INLINE_INJECTION.search(text):
+        return True
+    stripped = _strip_invisible(text)
+    if not stripped.startswith("/"):
+        return False
+    allowed = {command.lstrip("/").casefold() for command in channel_commands}
+    first_token = stripped.split(maxsplit=1)[0]
+    return _command_name(first_token) not in allowed
+
+
+def looks_like_secret(kind: SecretKind, text: str) -> bool:
+    """Tell whether a message typed while a secret of this kind is pending is that secret.
+
+    pin/otp: anything without a letter. password/answer: anything but a question or a control word.
+    """
+    stripped = _strip_invisible(text)
+    if not stripped:
+        return False
+    if kind in _NUMERIC_KINDS:
+        # Fail closed: "1234." is stored as a (malformed) secret rather than sent to Rasa.
+        return not any(ch.isalpha() for ch in stripped)
+    if "?" in stripped or "¿" in stripped:
+        return False
+    return _fold(stripped) not in CONTROL_PHRASES
+
+
+def normalise_secret(kind: SecretKind, text: str) -> str:
+    """Return the value to store: pin/otp without spaces and dashes, other kinds stripped."""
+    if kind in _NUMERIC_KINDS:
+        # NFKC turns full-width digits into ASCII ones.
+        return _SEPARATORS.sub("", unicodedata.normalize("NFKC", _strip_invisible(text)))
+    return _strip_invisible(text)
