@@ -125,7 +125,7 @@ async def test_pin_is_read_from_the_secret_box_once(bank: Bank, domain: dict) ->
     await start(domain)
     await answer(domain, "id_number", "1710034065")
     ref = bank.secret_box.put(sender_id=SENDER, kind="pin", value="1234")
-    events, dispatcher = await answer(domain, "pin_ref", ref)
+    events, _ = await answer(domain, "pin_ref", ref)
     assert step(bank) == Step.CONTACT_CONFIRMATION
     assert requested(events) == "contact_decision"
     assert bank.secret_box.take(ref=ref, sender_id=SENDER, kind="pin") is None
