@@ -148,15 +148,17 @@ def option_id(option: object) -> str:
     return str(getattr(option, "id", option))
 
 
-async def register_maria_jose(customer: Customer, secrets: Secrets, *, username: str) -> Turn:
-    """The whole registration of María José, with the Token digital activated right away."""
+async def register_person(
+    customer: Customer, secrets: Secrets, *, id_number: str, mobile: str, username: str
+) -> Turn:
+    """A whole registration of a natural person, with the Token digital activated right away."""
     await customer.say(
         "hola, quiero registrarme en produbanco en linea", expect_step="identity_number"
     )
-    await customer.say("171003406-5", expect_step="pin")
+    await customer.say(id_number, expect_step="pin")
     await customer.secret("pin", secrets.pin, expect_step="contact_confirmation")
     await customer.tap("/request_otp", expect_step="otp")
-    await customer.secret("otp", customer.latest_sms_code("+593991234567"), expect_step="username")
+    await customer.secret("otp", customer.latest_sms_code(mobile), expect_step="username")
     await customer.say(username, expect_step="username_confirmation")
     await customer.say(username, expect_step="password")
     await customer.secret("password", secrets.password, expect_step="password_confirmation")
@@ -172,3 +174,10 @@ async def register_maria_jose(customer: Customer, secrets: Secrets, *, username:
     await customer.tap("/choose_token", expect_step="token_activation")
     await customer.tap("/affirm", expect_step="token_code")
     return await customer.secret("otp", customer.token_code(), expect_step="completed")
+
+
+async def register_maria_jose(customer: Customer, secrets: Secrets, *, username: str) -> Turn:
+    """María José (demo identity) registers, typing her cédula as people do, with a dash."""
+    return await register_person(
+        customer, secrets, id_number="171003406-5", mobile="0991234567", username=username
+    )
