@@ -1,0 +1,87 @@
+"""Wiring: one function builds the bank from settings (nothing happens at import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from bank.clock import Clock, SystemClock
+from bank.crypto import SecretCipher, SecretHasher
+from bank.db import SessionFactory, make_engine, make_session_factory
+from bank.gateways import (
+    MailGatewayFactory,
+    SmsGatewayFactory,
+    outbox_mail_factory,
+    outbox_sms_factory,
+)
+from bank.otp import OtpIssuer
+from bank.registration import RegistrationService
+from bank.registration.context import Services
+from bank.secretbox import SecretBox
+from bank.settings import Settings, load_settings
+
+SUBKEY_OTP = "otp-hmac"
+SUBKEY_SECRET_BOX = "secret-box"  # noqa: S105 (a key name, not a key)
+SUBKEY_TOTP = "totp-secret"
+
+
+@dataclass(frozen=True)
+class Bank:
+    """The bank core, wired: services for the actions and the channel, and their plumbing."""
+
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    sessions: SessionFactory
+    hasher: SecretHasher
+    sms: SmsGatewayFactory
+    mail: MailGatewayFactory
+    registration: RegistrationService
+    secret_box: SecretBox
+
+    def dispose(self) -> None:
+        """Close the database connections."""
+        self.engine.dispose()
+
+
+def make_hasher(settings: Settings) -> SecretHasher:
+    """The argon2id hasher with the configured cost."""
+    return SecretHasher(
+        time_cost=settings.argon2_time_cost,
+        memory_kib=settings.argon2_memory_kib,
+        parallelism=settings.argon2_parallelism,
+    )
+
+
+def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> Bank:
+    """Build the bank from `settings` (default: the environment) and `clock` (default: real)."""
+    settings = settings or load_settings()
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    hasher = make_hasher(settings)
+    sms = outbox_sms_factory(clock)
+    mail = outbox_mail_factory(clock)
+    services = Services(
+        hasher=hasher,
+        otp=OtpIssuer(key=settings.subkey(SUBKEY_OTP)),
+        token_cipher=SecretCipher(settings.subkey(SUBKEY_TOTP)),
+        sms=sms,
+        mail=mail,
+    )
+    return Bank(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        hasher=hasher,
+        sms=sms,
+        mail=mail,
+        registration=RegistrationService(session_factory=sessions, clock=clock, services=services),
+        secret_box=SecretBox(
+            session_factory=sessions,
+            clock=clock,
+            cipher=SecretCipher(settings.subkey(SUBKEY_SECRET_BOX)),
+        ),
+    )

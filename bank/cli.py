@@ -1,0 +1,89 @@
+"""`python -m bank`: migrate, seed, outbox, unlock."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from bank.bootstrap import build_bank
+from bank.db import unit_of_work
+from bank.demo import seed_demo
+from bank.migrate import upgrade_database
+from bank.outbox import SentMessage, read_outbox
+from bank.settings import SettingsError, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one subcommand per task."""
+    parser = argparse.ArgumentParser(prog="python -m bank", description="Produbanco bank core")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="upgrade the database schema to the latest revision")
+    commands.add_parser("seed", help="load the fictitious demo customers (idempotent)")
+    outbox = commands.add_parser("outbox", help="show the SMS and e-mails sent, newest last")
+    outbox.add_argument("--to", help="only messages to this phone or e-mail address")
+    outbox.add_argument("--json", action="store_true", help="print a JSON list")
+    unlock = commands.add_parser("unlock", help="an agent lifts the locks of an identity")
+    unlock.add_argument("identity", help="cédula, RUC, or RUC+cédula of an additional user")
+    unlock.add_argument("--agent", required=True, help="who unlocks (audited)")
+    unlock.add_argument("--reason", required=True, help="why (audited)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        upgrade_database(settings.database_url)
+        print("database schema is up to date")
+        return 0
+    bank = build_bank(settings)
+    try:
+        if args.command == "seed":
+            with unit_of_work(bank.sessions) as session:
+                report = seed_demo(session, hasher=bank.hasher, clock=bank.clock)
+            print(
+                f"demo data: {report.customers} customers, {report.additional_users} additional "
+                f"users, {report.online_users} online users, {report.locks} locks added"
+            )
+            return 0
+        if args.command == "outbox":
+            _print_outbox(read_outbox(bank.sessions, to=args.to), as_json=args.json)
+            return 0
+        try:
+            result = bank.registration.unlock_identity(
+                identity_key=args.identity, agent=args.agent, reason=args.reason
+            )
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(result)
+        return 0
+    finally:
+        bank.dispose()
+
+
+def _print_outbox(messages: list[SentMessage], *, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([m.as_json() for m in messages], ensure_ascii=False, indent=2))
+        return
+    if not messages:
+        print("(the outbox is empty)")
+        return
+    for message in messages:
+        header = (
+            f"[{message.created_at:%Y-%m-%d %H:%M:%S}] {message.channel} to {message.recipient}"
+        )
+        print(header)
+        if message.subject:
+            print(f"Subject: {message.subject}")
+        print(message.body.rstrip())
+        print()

@@ -1,0 +1,55 @@
+"""Injectable time source: naive UTC datetimes everywhere in the bank."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Anything that tells the current time as a naive UTC datetime."""
+
+    def now(self) -> datetime:
+        """Return the current time (naive, UTC)."""
+        ...
+
+
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        """Return the current UTC time without tzinfo."""
+        return datetime.now(UTC).replace(tzinfo=None)
+
+
+class FixedClock:
+    """A clock that only moves when told to (tests)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 1, 15, 12, 0, 0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """Return the fixed time."""
+        with self._lock:
+            return self._now
+
+    def set(self, moment: datetime) -> None:
+        """Jump to `moment` (naive UTC)."""
+        with self._lock:
+            self._now = moment
+
+    def advance(
+        self,
+        delta: timedelta | None = None,
+        *,
+        seconds: float = 0,
+        minutes: float = 0,
+        hours: float = 0,
+    ) -> datetime:
+        """Move forward by `delta` and/or the given units; return the new time."""
+        step = (delta or timedelta()) + timedelta(seconds=seconds, minutes=minutes, hours=hours)
+        with self._lock:
+            self._now += step
+            return self._now

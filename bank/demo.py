@@ -1,0 +1,201 @@
+"""Fictitious demo customers (see README, "Demo identities"); loading them is idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bank.audit import record_audit
+from bank.clock import Clock
+from bank.crypto import SecretHasher
+from bank.guards import LOCK_DURATION
+from bank.identity import person_key
+from bank.models import (
+    COMPANY,
+    PERSON,
+    SECOND_FACTOR_PENDING,
+    AdditionalUser,
+    Customer,
+    IdentityGuard,
+    IdentityLockEvent,
+    OnlineUser,
+)
+from bank.registration.lookup import owner_key
+from bank.validators import validate_phone
+
+
+@dataclass(frozen=True)
+class DemoCustomer:
+    """One demo customer as the README lists it."""
+
+    kind: str
+    id_number: str
+    full_name: str
+    email: str
+    mobile: str | None
+    pin: str | None
+
+
+MARIA = DemoCustomer(
+    PERSON,
+    "1710034065",
+    "María José Andrade Salazar",
+    "maria.andrade@example.com",
+    "0991234567",
+    "1234",
+)
+COMERCIAL_ANDINA = DemoCustomer(
+    COMPANY, "1791234561001", "Comercial Andina S.A.", "tesoreria.andina@example.com", None, None
+)
+LUIS = DemoCustomer(
+    PERSON,
+    "1704567898",
+    "Luis Fernando Paredes Vega",
+    "luis.paredes@example.com",
+    "0987654321",
+    None,
+)
+LUIS_ADDITIONAL_PIN = "5678"
+CARLOS = DemoCustomer(
+    PERSON,
+    "0912345675",
+    "Carlos Alberto Mora Ruiz",
+    "carlos.mora@example.com",
+    "0998887766",
+    "2580",
+)
+CARLOS_USERNAME = "CMORA2019"
+CARLOS_PASSWORD = "Quito2024seguro"  # noqa: S105 (fictitious demo user, in the README)
+JORGE = DemoCustomer(
+    PERSON,
+    "0928765437",
+    "Jorge Luis Vera Cedeño",
+    "jorge.vera@example.com",
+    "0976543210",
+    "4321",
+)
+ANA = DemoCustomer(
+    PERSON, "1109876548", "Ana Lucía Torres Mena", "ana.torres@example.com", None, "2468"
+)
+DEMO_CUSTOMERS = (MARIA, COMERCIAL_ANDINA, LUIS, CARLOS, JORGE, ANA)
+
+
+@dataclass
+class SeedReport:
+    """What a seeding run added (zero everywhere on a second run)."""
+
+    customers: int = 0
+    additional_users: int = 0
+    online_users: int = 0
+    locks: int = 0
+
+
+def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedReport:
+    """Add whatever demo data is missing; existing rows are never changed."""
+    report = SeedReport()
+    by_number = {c.id_number: _ensure_customer(session, c, hasher, report) for c in DEMO_CUSTOMERS}
+    _ensure_additional_user(
+        session, by_number[COMERCIAL_ANDINA.id_number], by_number[LUIS.id_number], hasher, report
+    )
+    _ensure_carlos_online_user(session, by_number[CARLOS.id_number], hasher, clock, report)
+    _ensure_jorge_held(session, clock, report)
+    return report
+
+
+def _ensure_customer(
+    session: Session, demo: DemoCustomer, hasher: SecretHasher, report: SeedReport
+) -> Customer:
+    existing = session.scalar(select(Customer).where(Customer.id_number == demo.id_number))
+    if existing is not None:
+        return existing
+    mobile = validate_phone(demo.mobile).value if demo.mobile else None
+    customer = Customer(
+        kind=demo.kind,
+        id_number=demo.id_number,
+        full_name=demo.full_name,
+        email=demo.email,
+        mobile=mobile,
+        pin_hash=hasher.hash(demo.pin) if demo.pin else None,
+    )
+    session.add(customer)
+    session.flush()
+    report.customers += 1
+    return customer
+
+
+def _ensure_additional_user(
+    session: Session, company: Customer, person: Customer, hasher: SecretHasher, report: SeedReport
+) -> None:
+    existing = session.scalar(
+        select(AdditionalUser).where(
+            AdditionalUser.company_id == company.id, AdditionalUser.person_id == person.id
+        )
+    )
+    if existing is None:
+        session.add(
+            AdditionalUser(
+                company_id=company.id,
+                person_id=person.id,
+                pin_hash=hasher.hash(LUIS_ADDITIONAL_PIN),
+            )
+        )
+        report.additional_users += 1
+
+
+def _ensure_carlos_online_user(
+    session: Session, carlos: Customer, hasher: SecretHasher, clock: Clock, report: SeedReport
+) -> None:
+    key = owner_key(carlos.id, None)
+    if session.scalar(select(OnlineUser.id).where(OnlineUser.owner_key == key)) is not None:
+        return
+    session.add(
+        OnlineUser(
+            customer_id=carlos.id,
+            owner_key=key,
+            username=CARLOS_USERNAME,
+            username_key=CARLOS_USERNAME.lower(),
+            password_hash=hasher.hash(CARLOS_PASSWORD),
+            security_image="sec_volcano",
+            challenge_first_name_hash=hasher.hash("carlos"),
+            challenge_mother_surname_hash=hasher.hash("ruiz"),
+            challenge_father_surname_hash=hasher.hash("mora"),
+            second_factor=SECOND_FACTOR_PENDING,
+            created_at=clock.now(),
+        )
+    )
+    report.online_users += 1
+
+
+def _ensure_jorge_held(session: Session, clock: Clock, report: SeedReport) -> None:
+    key = person_key(JORGE.id_number)
+    if session.get(IdentityGuard, key) is not None:
+        return
+    now = clock.now()
+    session.add(
+        IdentityGuard(
+            identity_key=key,
+            consecutive_failures=0,
+            locked_until=now + LOCK_DURATION,
+            held_for_agent=True,
+            updated_at=now,
+        )
+    )
+    # Three locks within a day is what holds an identity for an agent.
+    for hours_ago in (3, 2, 0):
+        session.add(
+            IdentityLockEvent(
+                identity_key=key, locked_at=now - timedelta(hours=hours_ago), held=hours_ago == 0
+            )
+        )
+    record_audit(
+        session,
+        at=now,
+        actor="seed",
+        action="identity.held",
+        subject=key,
+        details={"reason": "demo data"},
+    )
+    report.locks += 1

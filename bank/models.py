@@ -1,0 +1,205 @@
+"""SQLAlchemy models of the bank core (portable across SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Customer kinds
+PERSON = "person"
+COMPANY = "company"
+
+# Journey statuses
+ACTIVE = "active"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+ENDED = "ended"
+
+# Second factor of an online user
+SECOND_FACTOR_TOKEN = "token"  # noqa: S105 (a method name)
+SECOND_FACTOR_PENDING = "pending"
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so migrations name constraints the same."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Customer(Base):
+    """A bank customer: a person (cédula) or a company (RUC)."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    id_number: Mapped[str] = mapped_column(String(13), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    mobile: Mapped[str | None] = mapped_column(String(20), default=None)  # E.164
+    pin_hash: Mapped[str | None] = mapped_column(String(200), default=None)  # argon2id
+
+
+class AdditionalUser(Base):
+    """A person who operates a company's banking with the company's RUC and their own cédula."""
+
+    __tablename__ = "additional_users"
+    __table_args__ = (UniqueConstraint("company_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    pin_hash: Mapped[str | None] = mapped_column(String(200), default=None)  # argon2id
+
+
+class OnlineUser(Base):
+    """A Produbanco en línea user, created only when a registration completes."""
+
+    __tablename__ = "online_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    additional_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("additional_users.id"), default=None
+    )
+    # "<customer_id>:<additional_user_id or 0>": one user per (customer, additional user), as a
+    # plain unique column because NULLs never collide in a composite unique constraint.
+    owner_key: Mapped[str] = mapped_column(String(40), unique=True)
+    username: Mapped[str] = mapped_column(String(20))
+    username_key: Mapped[str] = mapped_column(String(20), unique=True)  # lower case
+    password_hash: Mapped[str] = mapped_column(String(200))
+    security_image: Mapped[str] = mapped_column(String(40))
+    home_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    work_phone: Mapped[str | None] = mapped_column(String(20), default=None)
+    challenge_first_name_hash: Mapped[str] = mapped_column(String(200))
+    challenge_mother_surname_hash: Mapped[str] = mapped_column(String(200))
+    challenge_father_surname_hash: Mapped[str] = mapped_column(String(200))
+    second_factor: Mapped[str] = mapped_column(String(16))
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    totp_last_timestep: Mapped[int | None] = mapped_column(Integer, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Journey(Base):
+    """One customer journey (registration today) driven by a chat sender."""
+
+    __tablename__ = "journeys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sender_id: Mapped[str] = mapped_column(String(200), index=True)
+    # Equal to "<kind>:<sender_id>" while active, NULL afterwards: one active journey per
+    # sender and kind, enforced by the database.
+    active_key: Mapped[str | None] = mapped_column(String(240), unique=True, default=None)
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(40))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), default=None)
+    additional_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("additional_users.id"), default=None
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IdentityGuard(Base):
+    """Failure counters and locks for one identity key (RUC, or RUC+cédula)."""
+
+    __tablename__ = "identity_guards"
+
+    identity_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    held_for_agent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Locks before this moment no longer count for the "third lock in 24 hours" rule.
+    history_reset_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    otp_locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IdentityLockEvent(Base):
+    """One lock of an identity (history for the 24-hour rule)."""
+
+    __tablename__ = "identity_lock_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identity_key: Mapped[str] = mapped_column(String(40), index=True)
+    locked_at: Mapped[datetime] = mapped_column(DateTime)
+    held: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OtpChallenge(Base):
+    """A one-time code sent by SMS, stored only as a keyed hash."""
+
+    __tablename__ = "otp_challenges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journeys.id"), index=True)
+    identity_key: Mapped[str] = mapped_column(String(40), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    consumed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    invalidated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    wrong_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxMessage(Base):
+    """An SMS or e-mail the bank "sent" (the local stand-in for the gateways)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms | email
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200), default=None)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """Who did what, when, on whose behalf. Never holds a secret."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(240))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(240))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SecretBoxEntry(Base):
+    """A secret typed by a customer, encrypted, single use, minutes of life."""
+
+    __tablename__ = "secret_box"
+
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

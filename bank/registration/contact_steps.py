@@ -1,0 +1,77 @@
+"""Contact data on file and the SMS code that proves the customer holds the mobile."""
+
+from __future__ import annotations
+
+from bank.masking import mask_email, mask_mobile
+from bank.models import ENDED
+from bank.registration.context import StepContext
+from bank.registration.lookup import contact_of, identity_key_of
+from bank.registration.outcome import Outcome
+from bank.registration.steps import Step
+from bank.validators import validate_otp_format
+
+
+def contact_summary(ctx: StepContext) -> Outcome:
+    """The mobile and e-mail on file, masked."""
+    contact = contact_of(ctx.session, ctx.journey)
+    if contact is None:
+        return ctx.outcome("wrong_step")
+    data: dict[str, str | int | list[str]] = {"email_masked": mask_email(contact.email)}
+    if contact.mobile:
+        data["mobile_masked"] = mask_mobile(contact.mobile)
+    return ctx.outcome("ok", **data)
+
+
+def request_otp(ctx: StepContext) -> Outcome:
+    """Send a new code to the mobile on file, within the sending limits."""
+    contact = contact_of(ctx.session, ctx.journey)
+    if contact is None or contact.mobile is None:
+        ctx.close(status=ENDED, step=Step.ENDED)
+        ctx.audit("registration.ended", reason="no_mobile")
+        return ctx.outcome("no_mobile")
+    key = identity_key_of(ctx.data)
+    issued = ctx.services.otp.issue(
+        ctx.session,
+        journey_id=ctx.journey.id,
+        identity_key=key,
+        phone=contact.mobile,
+        sms=ctx.services.sms(ctx.session),
+        now=ctx.now,
+    )
+    if issued.code == "too_soon":
+        return ctx.outcome("too_soon", seconds=issued.seconds)
+    if issued.code in ("too_many_codes", "attempts_exhausted"):
+        ctx.audit("otp.refused", subject=key, reason=issued.code)
+        return ctx.outcome(issued.code, minutes=issued.minutes)
+    ctx.audit("otp.issued", subject=key)
+    ctx.move(Step.OTP)
+    return ctx.outcome("sent", mobile_masked=mask_mobile(contact.mobile), minutes=issued.minutes)
+
+
+def report_wrong_contact(ctx: StepContext) -> Outcome:
+    """The customer says the data on file are not theirs: noted; the journey stays."""
+    ctx.audit("contact.reported_wrong")
+    return ctx.outcome("ok")
+
+
+def submit_otp(ctx: StepContext, *, code: str) -> Outcome:
+    """Check the SMS code; a correct code verifies the identity once and for all."""
+    checked = validate_otp_format(code)
+    if not checked.ok:
+        return ctx.outcome("invalid", reason=str(checked.reason))
+    key = identity_key_of(ctx.data)
+    result = ctx.services.otp.verify(
+        ctx.session, journey_id=ctx.journey.id, identity_key=key, code=checked.value, now=ctx.now
+    )
+    if result.code == "ok":
+        ctx.audit("otp.verified", subject=key)
+        ctx.remember(otp_verified_at=ctx.now.isoformat())
+        ctx.move(Step.USERNAME)
+        return ctx.outcome("ok")
+    if result.code == "wrong":
+        ctx.audit("otp.failed", subject=key, attempts_left=result.attempts_left)
+        return ctx.outcome("wrong", attempts_left=result.attempts_left)
+    if result.code == "attempts_exhausted" and result.newly_blocked:
+        ctx.audit("otp.failed", subject=key, attempts_left=0)
+        ctx.audit("otp.locked", subject=key)
+    return ctx.outcome(result.code)

@@ -1,0 +1,80 @@
+"""Typed settings of the bank core, read from the environment by `load_settings()`."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_VAR_DIR = REPO_ROOT / "var"
+SECRET_KEY_FILE_NAME = "bank_secret.key"  # noqa: S105 (a file name)
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT_CHARS = 8
+
+
+class SettingsError(ValueError):
+    """The configuration is unusable (for example a weak secret key)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bank core needs from its environment."""
+
+    database_url: str
+    secret_key: str = field(repr=False)
+    # argon2id cost; tests lower it, production keeps the argon2-cffi defaults (RFC 9106 low mem).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+
+    def __post_init__(self) -> None:
+        check_secret_key(self.secret_key)
+
+    def subkey(self, purpose: str) -> bytes:
+        """Derive an independent 32-byte key for `purpose` (HMAC-SHA256 of the master key)."""
+        message = f"produbanco-bank/v1/{purpose}".encode()
+        return hmac.new(self.secret_key.encode(), message, hashlib.sha256).digest()
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse obviously weak master keys (short, or made of very few distinct characters)."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"BANK_SECRET_KEY must have at least {MIN_SECRET_KEY_LENGTH} characters"
+        )
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT_CHARS:
+        raise SettingsError("BANK_SECRET_KEY is too repetitive to be a real secret")
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, var_dir: Path | None = None
+) -> Settings:
+    """Build the settings from `environ` (default `os.environ`), with safe local defaults."""
+    env = os.environ if environ is None else environ
+    var = var_dir or DEFAULT_VAR_DIR
+    database_url = env.get("DATABASE_URL", "").strip()
+    if not database_url:
+        var.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{var / 'bank.db'}"
+    secret_key = env.get("BANK_SECRET_KEY", "").strip() or read_or_create_key_file(
+        var / SECRET_KEY_FILE_NAME
+    )
+    return Settings(database_url=database_url, secret_key=secret_key)
+
+
+def read_or_create_key_file(path: Path) -> str:
+    """Return the key stored in `path`, generating 32 random bytes (hex, mode 0600) first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
