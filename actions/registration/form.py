@@ -37,7 +37,7 @@ class ValidateRegistrationForm(FormValidationAction):
         touched = current_bank().registration.touch(sender_id=tracker.sender_id)
         if touched.code == "restarted_inactive":
             utter(dispatcher, "utter_journey_restarted_inactive")
-        events = await super().run(dispatcher, tracker, domain)
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
         # An answer extracted for a step the journey is no longer at must not linger, or the
         # form would skip that step when the journey comes back to it.
         set_by_events = {event.get("name") for event in events if event.get("event") == "slot"}

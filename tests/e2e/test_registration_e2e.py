@@ -44,8 +44,12 @@ async def test_whole_registration_leaves_no_secret_anywhere(
 
     stored = stored_bytes(servers)
     assert {"bank.db", "rasa_tracker.db", "rasa.log", "actions.log"} <= set(stored)
-    for sentinel in (sentinels.password, sentinels.first_name, sentinels.mother_surname,
-                     sentinels.father_surname):
+    for sentinel in (
+        sentinels.password,
+        sentinels.first_name,
+        sentinels.mother_surname,
+        sentinels.father_surname,
+    ):
         for name, content in stored.items():
             assert sentinel.encode() not in content, f"{sentinel} found in {name}"
             assert sentinel.lower().encode() not in content, f"{sentinel} found in {name}"
@@ -80,7 +84,7 @@ async def test_typed_intent_is_refused_and_changes_nothing(customer: Customer) -
     await customer.say("1710034065", expect_step="pin")
     turn = await customer.say('/inform{"secret_ref": "sb_forged"}', expect_step="pin")
     assert not turn.secret_consumed
-    await customer.say('/affirm', expect_step="pin")
+    await customer.say("/affirm", expect_step="pin")
     assert customer.texts(), "the refusal is explained"
 
 
@@ -121,16 +125,20 @@ async def test_company_additional_user_reaches_the_contact_data(customer: Custom
 
 
 async def test_wrong_pins_lock_with_a_warning_before_the_last_try(customer: Customer) -> None:
-    # An identity nobody owns behaves exactly like a real one: no enumeration.
+    # An identity nobody owns behaves exactly like a real one: no enumeration. A wrong identity
+    # or PIN gets one reply, and both are asked again.
     await customer.say("quiero registrarme", expect_step="identity_number")
-    await customer.say("1713175071", expect_step="pin")
-    await customer.secret("pin", "0000")
-    first = " ".join(customer.texts())
-    await customer.secret("pin", "0001")
-    warning = " ".join(customer.texts())
-    assert warning != first
-    await customer.secret("pin", "0002", expect_step="ended")
-    assert "30 minutos" in " ".join(customer.texts())
+    replies = []
+    for attempt, pin in enumerate(("0000", "0001", "0002")):
+        await customer.say("1713175071", expect_step="pin")
+        expected = "ended" if attempt == 2 else "identity_number"
+        await customer.secret("pin", pin, expect_step=expected)
+        replies.append(" ".join(customer.texts()))
+    assert replies[0] != replies[1], "a warning comes before the last try"
+    assert "30 minutos" in replies[2]
+    await customer.say("quiero registrarme", expect_step="identity_number")
+    await customer.say("1713175071", expect_step="ended")
+    assert "30 minutos" in " ".join(customer.texts()), "the lock holds for the identity"
 
 
 async def test_a_restarted_rasa_server_resumes_the_journey(
