@@ -42,6 +42,7 @@ class Servers:
 
     workdir: Path
     model: Path
+    bank_url: str | None = None
     tracker_url: str | None = None
     lock_store_url: str | None = None
     rasa_port: int = field(default_factory=free_port)
@@ -55,7 +56,7 @@ class Servers:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.workdir / 'bank.db'}"
+        return self.bank_url or f"sqlite:///{self.workdir / 'bank.db'}"
 
     @property
     def log_dir(self) -> Path:
