@@ -41,8 +41,8 @@ def bench_people(count: int) -> list[tuple[str, str]]:
     """`count` valid, fictitious (cédula, mobile) pairs."""
     people = []
     for index in range(count):
-        stem = f"17{index:07d}"
-        cedula = stem + ci.calc_check_digit(stem)
+        stem = f"17{index + 1:07d}"
+        cedula = next(stem + digit for digit in "0123456789" if ci.is_valid(stem + digit))
         people.append((cedula, f"098{index:07d}"))
     return people
 
