@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 if TYPE_CHECKING:
     from bank.bootstrap import Bank
@@ -15,3 +17,12 @@ def current_bank() -> Bank:
     from bank.bootstrap import build_bank
 
     return build_bank()
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+async def in_thread(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a blocking bank call (database, argon2id) off the action server's event loop."""
+    return await asyncio.to_thread(call, *args, **kwargs)

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common.bank_access import current_bank
+from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 from actions.registration import outcomes
 from actions.registration.steps import FORM_NAME, FORM_SLOTS, is_true, slot_for_step
@@ -34,7 +34,7 @@ class ValidateRegistrationForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Restart an idle journey first, then validate; leave no stale answer behind."""
-        touched = current_bank().registration.touch(sender_id=tracker.sender_id)
+        touched = await in_thread(current_bank().registration.touch, sender_id=tracker.sender_id)
         if touched.code == "restarted_inactive":
             utter(dispatcher, "utter_journey_restarted_inactive")
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
@@ -54,125 +54,145 @@ class ValidateRegistrationForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """Ask only for the slot of the step the bank's journey is at (none when it is over)."""
-        step = current_bank().registration.current_step(sender_id=tracker.sender_id)
+        step = await in_thread(
+            current_bank().registration.current_step, sender_id=tracker.sender_id
+        )
         slot = slot_for_step(step)
         return [slot] if slot else []
 
     # Identity -----------------------------------------------------------------------------
 
-    def validate_id_number(
+    async def validate_id_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Identity number: cédula or RUC, format and lock checked by the bank."""
-        outcome = current_bank().registration.submit_identity_number(
-            sender_id=tracker.sender_id, text=str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_identity_number,
+            sender_id=tracker.sender_id,
+            text=str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, outcomes.IDENTITY_REPLIES, field="id_number")
         return {"id_number": None}
 
-    def validate_is_additional_user(
+    async def validate_is_additional_user(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Company RUC: is the person an additional user of the company?"""
-        current_bank().registration.submit_additional_user(
-            sender_id=tracker.sender_id, is_additional=is_true(value)
+        await in_thread(
+            current_bank().registration.submit_additional_user,
+            sender_id=tracker.sender_id,
+            is_additional=is_true(value),
         )
         return {"is_additional_user": None}
 
-    def validate_additional_cedula(
+    async def validate_additional_cedula(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The additional user's own cédula."""
-        outcome = current_bank().registration.submit_additional_cedula(
-            sender_id=tracker.sender_id, text=str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_additional_cedula,
+            sender_id=tracker.sender_id,
+            text=str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, outcomes.IDENTITY_REPLIES, field="id_number")
         return {"additional_cedula": None}
 
-    def validate_pin_ref(
+    async def validate_pin_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The 4-digit PIN, read from the secret box."""
-        pin = self._take_secret(dispatcher, tracker, value, kind="pin")
+        pin = await self._take_secret(dispatcher, tracker, value, kind="pin")
         if pin is not None:
-            outcome = current_bank().registration.submit_pin(sender_id=tracker.sender_id, pin=pin)
+            outcome = await in_thread(
+                current_bank().registration.submit_pin, sender_id=tracker.sender_id, pin=pin
+            )
             outcomes.tell_outcome(dispatcher, outcome, outcomes.PIN_REPLIES, field="pin")
         return {"pin_ref": None}
 
     # Contact data and OTP -------------------------------------------------------------------
 
-    def validate_contact_decision(
+    async def validate_contact_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """ "Generar OTP" sends the code; "no es mi número" explains the agency's service desk."""
         registration = current_bank().registration
         if value == "not_mine":
-            registration.report_wrong_contact(sender_id=tracker.sender_id)
+            await in_thread(registration.report_wrong_contact, sender_id=tracker.sender_id)
             utter(dispatcher, "utter_wrong_contact_info")
         else:
-            outcome = registration.request_otp(sender_id=tracker.sender_id)
+            outcome = await in_thread(registration.request_otp, sender_id=tracker.sender_id)
             outcomes.tell_outcome(dispatcher, outcome, outcomes.OTP_SEND_REPLIES, field="otp")
         return {"contact_decision": None}
 
-    def validate_otp_ref(
+    async def validate_otp_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The SMS code, or "no me llegó" to send a new one within the limits."""
         registration = current_bank().registration
         if value == "resend":
-            outcome = registration.request_otp(sender_id=tracker.sender_id)
+            outcome = await in_thread(registration.request_otp, sender_id=tracker.sender_id)
             outcomes.tell_outcome(dispatcher, outcome, outcomes.OTP_SEND_REPLIES, field="otp")
             return {"otp_ref": None}
-        code = self._take_secret(dispatcher, tracker, value, kind="otp")
+        code = await self._take_secret(dispatcher, tracker, value, kind="otp")
         if code is not None:
-            outcome = registration.submit_otp(sender_id=tracker.sender_id, code=code)
+            outcome = await in_thread(
+                registration.submit_otp, sender_id=tracker.sender_id, code=code
+            )
             outcomes.tell_outcome(dispatcher, outcome, outcomes.OTP_ENTRY_REPLIES, field="otp")
         return {"otp_ref": None}
 
     # Username and password ------------------------------------------------------------------
 
-    def validate_username(
+    async def validate_username(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Username: policy and availability answered at once, suggestions when taken."""
-        outcome = current_bank().registration.submit_username(
-            sender_id=tracker.sender_id, text=str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_username,
+            sender_id=tracker.sender_id,
+            text=str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, outcomes.USERNAME_REPLIES, field="username")
         return {"username": None}
 
-    def validate_username_confirmation(
+    async def validate_username_confirmation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The username typed again."""
-        outcome = current_bank().registration.submit_username_confirmation(
-            sender_id=tracker.sender_id, text=str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_username_confirmation,
+            sender_id=tracker.sender_id,
+            text=str(value),
         )
         outcomes.tell_outcome(
             dispatcher, outcome, outcomes.USERNAME_CONFIRMATION_REPLIES, field="username"
         )
         return {"username_confirmation": None}
 
-    def validate_password_ref(
+    async def validate_password_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The alphanumeric password, read from the secret box; the reason told when refused."""
-        password = self._take_secret(dispatcher, tracker, value, kind="password")
+        password = await self._take_secret(dispatcher, tracker, value, kind="password")
         if password is not None:
-            outcome = current_bank().registration.submit_password(
-                sender_id=tracker.sender_id, password=password
+            outcome = await in_thread(
+                current_bank().registration.submit_password,
+                sender_id=tracker.sender_id,
+                password=password,
             )
             outcomes.tell_outcome(dispatcher, outcome, {}, field="password")
         return {"password_ref": None}
 
-    def validate_password_confirmation_ref(
+    async def validate_password_confirmation_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The password typed again."""
-        password = self._take_secret(dispatcher, tracker, value, kind="password")
+        password = await self._take_secret(dispatcher, tracker, value, kind="password")
         if password is not None:
-            outcome = current_bank().registration.submit_password_confirmation(
-                sender_id=tracker.sender_id, password=password
+            outcome = await in_thread(
+                current_bank().registration.submit_password_confirmation,
+                sender_id=tracker.sender_id,
+                password=password,
             )
             outcomes.tell_outcome(
                 dispatcher, outcome, outcomes.PASSWORD_CONFIRMATION_REPLIES, field="password"
@@ -181,128 +201,147 @@ class ValidateRegistrationForm(FormValidationAction):
 
     # Security image, phones, challenge questions, terms -------------------------------------
 
-    def validate_security_image(
+    async def validate_security_image(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The picture chosen on the image keyboard."""
-        outcome = current_bank().registration.submit_security_image(
-            sender_id=tracker.sender_id, image_id=str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_security_image,
+            sender_id=tracker.sender_id,
+            image_id=str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, {}, field="security_image")
         return {"security_image": None}
 
-    def validate_home_phone(
+    async def validate_home_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Home phone, or "no tengo"."""
-        outcome = current_bank().registration.submit_home_phone(
-            sender_id=tracker.sender_id, text=None if value == "skip" else str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_home_phone,
+            sender_id=tracker.sender_id,
+            text=None if value == "skip" else str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, {}, field="phone")
         return {"home_phone": None}
 
-    def validate_work_phone(
+    async def validate_work_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Work phone, or "no tengo"."""
-        outcome = current_bank().registration.submit_work_phone(
-            sender_id=tracker.sender_id, text=None if value == "skip" else str(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_work_phone,
+            sender_id=tracker.sender_id,
+            text=None if value == "skip" else str(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, {}, field="phone")
         return {"work_phone": None}
 
-    def validate_challenge_first_name_ref(
+    async def validate_challenge_first_name_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Challenge question: first name."""
-        self._submit_challenge_answer(dispatcher, tracker, value, question="first_name")
+        await self._submit_challenge_answer(dispatcher, tracker, value, question="first_name")
         return {"challenge_first_name_ref": None}
 
-    def validate_challenge_mother_surname_ref(
+    async def validate_challenge_mother_surname_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Challenge question: mother's surname."""
-        self._submit_challenge_answer(dispatcher, tracker, value, question="mother_surname")
+        await self._submit_challenge_answer(dispatcher, tracker, value, question="mother_surname")
         return {"challenge_mother_surname_ref": None}
 
-    def validate_challenge_father_surname_ref(
+    async def validate_challenge_father_surname_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Challenge question: father's surname."""
-        self._submit_challenge_answer(dispatcher, tracker, value, question="father_surname")
+        await self._submit_challenge_answer(dispatcher, tracker, value, question="father_surname")
         return {"challenge_father_surname_ref": None}
 
-    def validate_terms_decision(
+    async def validate_terms_decision(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The terms of service, accepted explicitly."""
-        outcome = current_bank().registration.submit_terms(
-            sender_id=tracker.sender_id, accepted=value == "accept"
+        outcome = await in_thread(
+            current_bank().registration.submit_terms,
+            sender_id=tracker.sender_id,
+            accepted=value == "accept",
         )
         outcomes.tell_outcome(dispatcher, outcome, outcomes.TERMS_REPLIES, field="terms")
         return {"terms_decision": None}
 
     # Second factor ----------------------------------------------------------------------------
 
-    def validate_has_smart_device(
+    async def validate_has_smart_device(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Does the person have a smart device with internet?"""
-        outcome = current_bank().registration.submit_smart_device(
-            sender_id=tracker.sender_id, has_device=is_true(value)
+        outcome = await in_thread(
+            current_bank().registration.submit_smart_device,
+            sender_id=tracker.sender_id,
+            has_device=is_true(value),
         )
         outcomes.tell_outcome(dispatcher, outcome, outcomes.SMART_DEVICE_REPLIES, field="device")
         return {"has_smart_device": None}
 
-    def validate_second_factor_choice(
+    async def validate_second_factor_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """ "Token digital" or "Solicitar más tarde"."""
-        current_bank().registration.submit_second_factor(
-            sender_id=tracker.sender_id, choice="token" if value == "token" else "later"
+        await in_thread(
+            current_bank().registration.submit_second_factor,
+            sender_id=tracker.sender_id,
+            choice="token" if value == "token" else "later",
         )
         return {"second_factor_choice": None}
 
-    def validate_token_activation_choice(
+    async def validate_token_activation_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """Activate the Token digital now or later from the menu."""
-        current_bank().registration.submit_token_activation(
-            sender_id=tracker.sender_id, now=value == "now"
+        await in_thread(
+            current_bank().registration.submit_token_activation,
+            sender_id=tracker.sender_id,
+            now=value == "now",
         )
         return {"token_activation_choice": None}
 
-    def validate_token_code_ref(
+    async def validate_token_code_ref(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Cleared:
         """The first code of the freshly activated Token digital."""
-        code = self._take_secret(dispatcher, tracker, value, kind="otp")
+        code = await self._take_secret(dispatcher, tracker, value, kind="otp")
         if code is not None:
-            outcome = current_bank().registration.submit_token_code(
-                sender_id=tracker.sender_id, code=code
+            outcome = await in_thread(
+                current_bank().registration.submit_token_code,
+                sender_id=tracker.sender_id,
+                code=code,
             )
             outcomes.tell_outcome(dispatcher, outcome, outcomes.TOKEN_CODE_REPLIES, field="otp")
         return {"token_code_ref": None}
 
     # Helpers ----------------------------------------------------------------------------------
 
-    def _submit_challenge_answer(
+    async def _submit_challenge_answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, value: Any, *, question: str
     ) -> None:
-        answer = self._take_secret(dispatcher, tracker, value, kind="answer")
+        answer = await self._take_secret(dispatcher, tracker, value, kind="answer")
         if answer is not None:
-            outcome = current_bank().registration.submit_challenge_answer(
-                sender_id=tracker.sender_id, question=question, answer=answer
+            outcome = await in_thread(
+                current_bank().registration.submit_challenge_answer,
+                sender_id=tracker.sender_id,
+                question=question,
+                answer=answer,
             )
             outcomes.tell_outcome(dispatcher, outcome, {}, field="answer")
 
     @staticmethod
-    def _take_secret(
+    async def _take_secret(
         dispatcher: CollectingDispatcher, tracker: Tracker, ref: Any, *, kind: str
     ) -> str | None:
         """Read (and destroy) the secret the channel boxed; tell the user when it is gone."""
-        secret = current_bank().secret_box.take(
-            ref=str(ref), sender_id=tracker.sender_id, kind=kind
+        secret = await in_thread(
+            current_bank().secret_box.take, ref=str(ref), sender_id=tracker.sender_id, kind=kind
         )
         if secret is None:
             utter(dispatcher, "utter_secret_expired")

@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common.bank_access import current_bank
+from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 from actions.registration.steps import FORM_NAME, FORM_SLOTS
 
@@ -34,7 +34,7 @@ class StartRegistration(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Start or resume, and say which."""
-        outcome = current_bank().registration.start(sender_id=tracker.sender_id)
+        outcome = await in_thread(current_bank().registration.start, sender_id=tracker.sender_id)
         utter(dispatcher, START_REPLIES.get(outcome.code, "utter_registration_started"))
         return cleared_form_slots()
 
@@ -50,7 +50,7 @@ class RegistrationGoBack(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Move the journey back one step and say so."""
-        outcome = current_bank().registration.go_back(sender_id=tracker.sender_id)
+        outcome = await in_thread(current_bank().registration.go_back, sender_id=tracker.sender_id)
         utter(dispatcher, "utter_went_back" if outcome.code == "ok" else "utter_cannot_go_back")
         return cleared_form_slots()
 
@@ -66,7 +66,7 @@ class CancelRegistration(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Cancel in the bank, leave the form."""
-        outcome = current_bank().registration.cancel(sender_id=tracker.sender_id)
+        outcome = await in_thread(current_bank().registration.cancel, sender_id=tracker.sender_id)
         cancelled = outcome.code == "cancelled"
         utter(
             dispatcher, "utter_registration_cancelled" if cancelled else "utter_nothing_to_cancel"
@@ -86,9 +86,9 @@ class FinishRegistration(Action):
     ) -> list[EventType]:
         """Complete the journey atomically in the bank and tell the result."""
         registration = current_bank().registration
-        if registration.current_step(sender_id=tracker.sender_id) != "finish":
+        if await in_thread(registration.current_step, sender_id=tracker.sender_id) != "finish":
             return cleared_form_slots()
-        outcome = registration.complete(sender_id=tracker.sender_id)
+        outcome = await in_thread(registration.complete, sender_id=tracker.sender_id)
         if outcome.code == "completed":
             utter(dispatcher, "utter_registration_completed", outcome.data)
             if not outcome.data.get("token_active"):

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common.bank_access import current_bank
+from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 
 IMAGE_CHOICE_PAYLOAD = '/inform{"image_id": "%s"}'
@@ -24,7 +24,9 @@ class AskContactDecision(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the masked contact data on file."""
-        summary = current_bank().registration.contact_summary(sender_id=tracker.sender_id)
+        summary = await in_thread(
+            current_bank().registration.contact_summary, sender_id=tracker.sender_id
+        )
         utter(dispatcher, "utter_contact_data", summary.data)
         return []
 
@@ -40,7 +42,9 @@ class AskSecurityImage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the prompt and the keyboard payload the channel draws."""
-        options = current_bank().registration.security_images()
+        options = await in_thread(
+            current_bank().registration.security_images,
+        )
         utter(dispatcher, "utter_ask_security_image")
         dispatcher.utter_message(
             json_message={
@@ -66,7 +70,9 @@ class AskHomePhone(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Send the e-mail on file and the home-phone question."""
-        summary = current_bank().registration.contact_summary(sender_id=tracker.sender_id)
+        summary = await in_thread(
+            current_bank().registration.contact_summary, sender_id=tracker.sender_id
+        )
         utter(dispatcher, "utter_email_on_file", summary.data)
         utter(dispatcher, "utter_ask_home_phone")
         return []
@@ -84,8 +90,10 @@ class AskTokenCode(Action):
     ) -> list[EventType]:
         """The provisioning URI holds the token's secret: only a reference reaches Rasa."""
         bank = current_bank()
-        uri = bank.registration.token_provisioning_uri(sender_id=tracker.sender_id)
-        ref = bank.secret_box.put(sender_id=tracker.sender_id, kind="qr", value=uri)
+        uri = await in_thread(bank.registration.token_provisioning_uri, sender_id=tracker.sender_id)
+        ref = await in_thread(
+            bank.secret_box.put, sender_id=tracker.sender_id, kind="qr", value=uri
+        )
         utter(dispatcher, "utter_token_qr_caption")
         dispatcher.utter_message(json_message={"type": "qr", "ref": ref})
         dispatcher.utter_message(json_message={"type": "secure_input", "kind": "otp"})
