@@ -80,7 +80,6 @@ async def test_question_mid_journey_is_answered_and_the_step_asked_again(
     turn = await customer.say("quiero hablar con un asesor", expect_step="pin")
     assert "1700 123 123" in " ".join(customer.texts())
     assert turn.awaiting_secret == "pin"
-    await customer.secret("pin", "1234", expect_step="contact_confirmation")
 
 
 async def test_typed_intent_is_refused_and_changes_nothing(customer: Customer) -> None:
