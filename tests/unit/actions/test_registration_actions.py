@@ -302,3 +302,10 @@ def test_every_response_the_actions_send_exists_in_the_domain(domain: dict) -> N
         names |= {outcomes.invalid_response(field, reason) for reason in field_reasons}
     missing = sorted(name for name in names if name not in domain["responses"])
     assert missing == []
+
+
+def test_every_form_slot_has_exactly_one_way_to_the_bank() -> None:
+    from actions.registration.submissions import CHOICES, SUBMISSIONS
+
+    assert set(SUBMISSIONS).isdisjoint(CHOICES)
+    assert set(SUBMISSIONS) | set(CHOICES) == set(FORM_SLOTS)
