@@ -6,6 +6,12 @@ PYENV_ROOT ?= $(shell pyenv root 2>/dev/null)
 PYTHON310 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.10.*/bin/python) $(shell command -v python3.10))
 PYTHON311 ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/3.11.*/bin/python) $(shell command -v python3.11) $(shell command -v python3))
 
+# Local settings (copy .env.example to .env); every value has a safe default.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
 VENV := .venv
 RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
@@ -21,7 +27,7 @@ MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 .PHONY: help install db train run chat test lint typecheck unit validate stories nlu-report e2e bench outbox clean
 
 help: ## List the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements/app.lock
 	test -x $(PY) || $(PYTHON311) -m venv $(VENV)
