@@ -84,6 +84,10 @@ async def test_question_mid_journey_is_answered_and_the_step_asked_again(
 
 async def test_typed_intent_is_refused_and_changes_nothing(customer: Customer) -> None:
     await customer.say("quiero registrarme", expect_step="identity_number")
+    refused = await customer.say(
+        '/inform{"id_number": "1710034065"}', expect_step="identity_number"
+    )
+    assert customer.texts() and not refused.secret_consumed
     await customer.say("1710034065", expect_step="pin")
     turn = await customer.say('/inform{"secret_ref": "sb_forged"}', expect_step="pin")
     assert not turn.secret_consumed
