@@ -27,6 +27,7 @@ from stdnum.ec import ci  # noqa: E402
 from bank.bootstrap import Bank, build_bank  # noqa: E402
 from bank.db import unit_of_work  # noqa: E402
 from bank.models import PERSON, Customer  # noqa: E402
+from bank.outbox import read_outbox  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
 from bank.validators import validate_phone  # noqa: E402
 from bot.conversation import Conversation, InMemoryPendingInputStore  # noqa: E402
@@ -79,6 +80,8 @@ async def register(
             sender_id=f"bench:{index}",
             env=servers.env(),
             step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+            # In-process outbox reads: 20 CLI start-ups would compete with the servers for CPU.
+            read_sms=lambda phone: [m.body for m in read_outbox(bank.sessions, to=phone)],
         )
         await journeys.register_person(
             customer,

@@ -7,6 +7,7 @@ ever sees an opaque reference.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -133,8 +134,12 @@ class Conversation:
         pending = await self._pending.get(sender_id)
         if pending is not None and looks_like_secret(pending, text):
             try:
-                ref = self._secrets.put(
-                    sender_id=sender_id, kind=pending, value=normalise_secret(pending, text)
+                # The store is a database: keep its I/O off the event loop other chats share.
+                ref = await asyncio.to_thread(
+                    self._secrets.put,
+                    sender_id=sender_id,
+                    kind=pending,
+                    value=normalise_secret(pending, text),
                 )
             except Exception as exc:
                 # Type only: some driver errors quote the bound parameters.
@@ -185,15 +190,17 @@ class Conversation:
             await self._pending.clear(sender_id)
         else:
             await self._pending.set(sender_id, awaiting)
-        messages = tuple(self._resolve(sender_id, reply) for reply in replies)
+        messages = tuple([await self._resolve(sender_id, reply) for reply in replies])
         return Turn(messages=messages, secret_consumed=secret_consumed, awaiting_secret=awaiting)
 
-    def _resolve(self, sender_id: str, message: BotMessage) -> BotMessage:
+    async def _resolve(self, sender_id: str, message: BotMessage) -> BotMessage:
         """Fill in a QR code's content from the secret store; other messages pass unchanged."""
         if not isinstance(message, QrCode):
             return message
         try:
-            content = self._secrets.take(ref=message.ref, sender_id=sender_id, kind=QR_KIND)
+            content = await asyncio.to_thread(
+                self._secrets.take, ref=message.ref, sender_id=sender_id, kind=QR_KIND
+            )
         except Exception as exc:
             logger.error("secret store failed to resolve a qr code (%s)", type(exc).__name__)
             content = None

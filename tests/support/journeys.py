@@ -8,6 +8,7 @@ journey step, so a wrong prediction anywhere fails at the turn that caused it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import time
@@ -49,6 +50,7 @@ class Customer:
     sender_id: str
     env: dict[str, str]
     step_of: Callable[[str], str | None]
+    read_sms: Callable[[str], list[str]] | None = None  # default: the outbox CLI
     timings: list[TurnTiming] = field(default_factory=list)
     last: Turn | None = None
     qr_contents: list[str] = field(default_factory=list)
@@ -110,7 +112,7 @@ class Customer:
             if isinstance(message, QrCode) and message.content:
                 self.qr_contents.append(message.content)
         if expect_step is not None:
-            step = self.step_of(self.sender_id)
+            step = await asyncio.to_thread(self.step_of, self.sender_id)
             assert step == expect_step, (
                 f"after {label!r} the journey is at {step!r}, expected {expect_step!r}; "
                 f"the assistant said: {self.texts()}"
@@ -119,6 +121,15 @@ class Customer:
 
     def latest_sms_code(self, phone: str) -> str:
         """Read the newest SMS to `phone` from the outbox CLI, as a person reads the phone."""
+        bodies = self.read_sms(phone) if self.read_sms else self._sms_from_cli(phone)
+        assert bodies, f"no SMS to {phone}"
+        body = bodies[-1]
+        digits = [word.strip(".,:") for word in body.split() if word.strip(".,:").isdigit()]
+        codes = [word for word in digits if len(word) == 6]
+        assert codes, f"no 6-digit code in the SMS: {body!r}"
+        return codes[-1]
+
+    def _sms_from_cli(self, phone: str) -> list[str]:
         output = subprocess.run(
             [str(PYTHON), "-m", "bank", "outbox", "--to", phone, "--json"],
             cwd=REPO,
@@ -127,12 +138,7 @@ class Customer:
             capture_output=True,
             text=True,
         ).stdout
-        messages = json.loads(output)
-        body = messages[-1]["body"]
-        digits = [word.strip(".,:") for word in body.split() if word.strip(".,:").isdigit()]
-        codes = [word for word in digits if len(word) == 6]
-        assert codes, f"no 6-digit code in the SMS: {body!r}"
-        return codes[-1]
+        return [str(message["body"]) for message in json.loads(output)]
 
     def token_code(self) -> str:
         """The current code of the Token digital provisioned by the last QR shown."""
