@@ -309,3 +309,26 @@ def test_every_form_slot_has_exactly_one_way_to_the_bank() -> None:
 
     assert set(SUBMISSIONS).isdisjoint(CHOICES)
     assert set(SUBMISSIONS) | set(CHOICES) == set(FORM_SLOTS)
+
+
+async def test_starting_again_resumes_the_active_journey(bank: Bank, domain: dict) -> None:
+    first = CollectingDispatcher()
+    events = await StartRegistration().run(first, tracker_with(None, None), domain)
+    assert responses(first) == ["utter_registration_started"]
+    assert all(e["value"] is None for e in events if e.get("event") == "slot")
+    await answer(domain, "id_number", "1710034065")
+    again = CollectingDispatcher()
+    await StartRegistration().run(again, tracker_with(None, None), domain)
+    assert responses(again) == ["utter_registration_resumed"]
+    assert step(bank) == Step.PIN, "resuming keeps the step"
+
+
+async def test_home_phone_prompt_shows_the_masked_email_first(bank: Bank, domain: dict) -> None:
+    from actions.registration.prompts import AskHomePhone
+
+    journey_to_token_code(bank)
+    dispatcher = CollectingDispatcher()
+    await AskHomePhone().run(dispatcher, tracker_with(None, None), domain)
+    assert responses(dispatcher) == ["utter_email_on_file", "utter_ask_home_phone"]
+    masked = dispatcher.messages[0]["email_masked"]
+    assert masked.endswith("@example.com") and "maria.andrade" not in masked
