@@ -13,6 +13,7 @@ from bank.db import unit_of_work
 from bank.demo import seed_demo
 from bank.migrate import upgrade_database
 from bank.outbox import SentMessage, read_outbox
+from bank.redaction import install_redaction
 from bank.settings import SettingsError, load_settings
 
 
@@ -36,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; return the process exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_redaction()
     try:
         settings = load_settings()
     except SettingsError as error:

@@ -233,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the terminal chat against a Rasa server, with the bank's real secret box."""
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
+    from bank.redaction import install_redaction
+
+    install_redaction()
     # Imported here so importing this module never touches the bank's settings or database.
     from bank.bootstrap import build_bank
 

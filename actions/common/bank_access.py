@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 def current_bank() -> Bank:
     """Return the process's bank, wiring it from the environment the first time."""
     from bank.bootstrap import build_bank
+    from bank.redaction import install_redaction
 
+    # The action server has configured its log handlers by the time the first action runs.
+    install_redaction()
     return build_bank()
 
 
