@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import time
@@ -190,10 +189,3 @@ class Servers:
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not answer {url} within {timeout:.0f} s")
 
-
-def copy_model_if_needed(model: Path, workdir: Path) -> Path:
-    """Return a model path inside `workdir` (so a test can never alter the shared one)."""
-    target = workdir / model.name
-    if not target.exists():
-        shutil.copy2(model, target)
-    return target
