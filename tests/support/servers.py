@@ -188,4 +188,3 @@ class Servers:
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not answer {url} within {timeout:.0f} s")
-
