@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from bank.channel_state import ChannelState
 from bank.clock import Clock, SystemClock
 from bank.crypto import SecretCipher, SecretHasher
 from bank.db import SessionFactory, make_engine, make_session_factory
@@ -24,6 +25,7 @@ from bank.settings import Settings, load_settings
 SUBKEY_OTP = "otp-hmac"
 SUBKEY_SECRET_BOX = "secret-box"  # noqa: S105 (a key name, not a key)
 SUBKEY_TOTP = "totp-secret"
+SUBKEY_CHANNEL_STATE = "channel-state"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Bank:
     mail: MailGatewayFactory
     registration: RegistrationService
     secret_box: SecretBox
+    channel_state: ChannelState
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -83,5 +86,10 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             session_factory=sessions,
             clock=clock,
             cipher=SecretCipher(settings.subkey(SUBKEY_SECRET_BOX)),
+        ),
+        channel_state=ChannelState(
+            session_factory=sessions,
+            clock=clock,
+            cipher=SecretCipher(settings.subkey(SUBKEY_CHANNEL_STATE)),
         ),
     )

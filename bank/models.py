@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -203,3 +204,78 @@ class SecretBoxEntry(Base):
     ciphertext: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+# Bot-side state of a chat channel (bank.channel_state). It never holds a secret in clear.
+
+
+class ChannelPendingInput(Base):
+    """The secret kind the chat's next typed message will be read as."""
+
+    __tablename__ = "channel_pending_inputs"
+
+    chat_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChannelKeyboard(Base):
+    """One inline keyboard the bot sent; its buttons are ChannelCallback rows."""
+
+    __tablename__ = "channel_keyboards"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_key: Mapped[str] = mapped_column(String(200), index=True)
+    message_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    # For multi-pick image keyboards: how many picks, the payload template and the picks so far
+    # (encrypted: a picture password is a secret).
+    choose: Mapped[int] = mapped_column(Integer, default=1)
+    payload_template: Mapped[str | None] = mapped_column(Text, default=None)
+    picks_sealed: Mapped[str | None] = mapped_column(Text, default=None)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class ChannelCallback(Base):
+    """A button's opaque callback id and what a tap on it means."""
+
+    __tablename__ = "channel_callbacks"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    keyboard_id: Mapped[str] = mapped_column(
+        ForeignKey("channel_keyboards.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class ChannelUpdate(Base):
+    """An update id already handled, so a repeated delivery is ignored."""
+
+    __tablename__ = "channel_updates"
+
+    bot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class ChannelMedia(Base):
+    """A picture already uploaded: the platform's file id under our cache key."""
+
+    __tablename__ = "channel_media"
+
+    bot_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cache_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChannelNotice(Base):
+    """A one-time notice already shown in a chat."""
+
+    __tablename__ = "channel_notices"
+
+    chat_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    notice: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shown_at: Mapped[datetime] = mapped_column(DateTime)

@@ -212,3 +212,26 @@ def test_username_race(pg_bank: Bank) -> None:
     senders = ["tg:pg8", sender]
     results = _race(2, lambda i: reg.complete(sender_id=senders[i]).code)
     assert sorted(results) == ["completed", "username_taken"]
+
+
+def test_channel_state_on_postgres(pg_bank: Bank) -> None:
+    from bank.channel_state import ACTION_SEND, ButtonSpec
+
+    state = pg_bank.channel_state
+    keyboard_id, (tap_id,) = state.register_keyboard(
+        "tg:1", [ButtonSpec(ACTION_SEND, "/affirm", "Sí")]
+    )
+    assert sorted(_race(4, lambda _: str(state.use_keyboard(keyboard_id)))) == [
+        "False",
+        "False",
+        "False",
+        "True",
+    ]
+    assert sorted(_race(4, lambda _: str(state.claim_update("bot", 2**40)))) == [
+        "False",
+        "False",
+        "False",
+        "True",
+    ]
+    resolved = state.resolve_tap(tap_id, "tg:1")
+    assert resolved is not None and resolved.keyboard_used
