@@ -56,7 +56,7 @@ $(MODEL): $(RASA_VENV)/.installed
 
 train: $(MODEL) ## Train the Rasa model if its training data changed
 
-run: install db train ## Start the Rasa server and the action server on 127.0.0.1
+run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token)
 	MODEL=$(MODEL) scripts/run.sh
 
 chat: $(VENV)/.installed ## Talk to the running assistant in this terminal

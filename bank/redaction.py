@@ -10,7 +10,8 @@ REDACTED = "[redactado]"
 # What must never reach a log, even by mistake: Telegram bot tokens, TOTP provisioning URIs and
 # their secrets, and key=value pairs whose key names a secret.
 SECRET_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\b\d{8,10}:[A-Za-z0-9_-]{35}\b"),
+    # Not \b: in a URL the token follows "bot" ("/bot123:AA.../getMe").
+    re.compile(r"(?<!\d)\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])"),
     re.compile(r"otpauth://\S+"),
     re.compile(
         r"(?i)\b(secret|password|contrasena|contraseña|clave|pin|otp|token|answer|respuesta)"
@@ -38,6 +39,9 @@ class RedactingFilter(logging.Filter):
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text: an exception's message may quote a URL or a value.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return True
 
 

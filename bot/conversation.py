@@ -12,7 +12,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol
 
@@ -128,11 +128,22 @@ class Conversation:
         self._pending = pending_inputs
 
     async def handle_text(
-        self, sender_id: str, text: str, metadata: Mapping[str, object] | None = None
+        self,
+        sender_id: str,
+        text: str,
+        metadata: Mapping[str, object] | None = None,
+        *,
+        on_secret: Callable[[], Awaitable[None]] | None = None,
     ) -> Turn:
-        """Handle a typed message: collect it as a secret, refuse an injection, or pass it on."""
+        """Handle a typed message: collect it as a secret, refuse an injection, or pass it on.
+
+        on_secret is awaited as soon as the message is known to be a secret, before it is stored
+        or Rasa is called, so a channel can delete it from the chat at once.
+        """
         pending = await self._pending.get(sender_id)
         if pending is not None and looks_like_secret(pending, text):
+            if on_secret is not None:
+                await on_secret()
             try:
                 # The store is a database: keep its I/O off the event loop other chats share.
                 ref = await asyncio.to_thread(

@@ -87,6 +87,11 @@ class QrCode:
 
 
 @dataclass(frozen=True, slots=True)
+class SensitiveMarker:
+    """The text just before this marker is sensitive: a channel protects it from forwarding."""
+
+
+@dataclass(frozen=True, slots=True)
 class UnknownCustom:
     """A custom payload this channel does not know; kept so a channel may still show something."""
 
@@ -94,7 +99,13 @@ class UnknownCustom:
 
 
 BotMessage: TypeAlias = (
-    TextMessage | ImageMessage | SecureInputRequest | ImageKeyboard | QrCode | UnknownCustom
+    TextMessage
+    | ImageMessage
+    | SecureInputRequest
+    | ImageKeyboard
+    | QrCode
+    | SensitiveMarker
+    | UnknownCustom
 )
 
 
@@ -157,6 +168,8 @@ def parse_custom(data: object) -> BotMessage:
         parsed = SecureInputRequest(kind=kind) if is_secret_kind(kind) else None
     elif payload_type == "image_keyboard":
         parsed = _parse_image_keyboard(data)
+    elif payload_type == "sensitive":
+        parsed = SensitiveMarker()
     elif payload_type == "qr":
         ref, caption = data.get("ref"), data.get("caption", "")
         if isinstance(ref, str) and ref and isinstance(caption, str):

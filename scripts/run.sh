@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Starts the action server and the Rasa server on 127.0.0.1, waits until both answer, then opens
-# the terminal chat (or just keeps serving when there is no terminal). Ctrl-C stops everything.
+# Starts the action server and the Rasa server on 127.0.0.1, then the Telegram bot: against the
+# real Bot API when TELEGRAM_BOT_TOKEN is set, otherwise against the local playground (a Bot API
+# stand-in with a web chat page on http://127.0.0.1:8080). Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${MODEL:?MODEL must name the trained model}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_SERVER_PORT:-5055}"
+PLAYGROUND_PORT="${PLAYGROUND_PORT:-8080}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}" PLAYGROUND_PORT
 mkdir -p var/log
 export SANIC_HOST=127.0.0.1 ACTION_SERVER_SANIC_WORKERS=1
 
@@ -30,15 +33,27 @@ wait_for() {  # url, name, pid
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "The action server" "${pids[0]}"
 wait_for "http://127.0.0.1:$RASA_PORT/" "The Rasa server" "${pids[1]}"
 
+if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
+  .venv/bin/python -m bot.playground --port "$PLAYGROUND_PORT" >var/log/playground.log 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:$PLAYGROUND_PORT/" "The playground" "${pids[2]}"
+fi
+.venv/bin/python -m bot >var/log/bot.log 2>&1 &
+pids+=($!)
+sleep 2
+kill -0 "${pids[-1]}" 2>/dev/null || { tail -5 var/log/bot.log >&2; echo "The bot stopped; see var/log/bot.log" >&2; exit 1; }
+
+if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
+  where="Open the playground:  http://127.0.0.1:$PLAYGROUND_PORT  (a Telegram-like chat; no token needed)"
+else
+  where="Talk to your bot on Telegram (BOT_MODE=${BOT_MODE:-polling})."
+fi
 cat <<MSG
 The assistant is running on 127.0.0.1 (Rasa :$RASA_PORT, actions :$ACTION_PORT); logs in var/log/.
-Talk to it:      make chat          (secrets are read without echo)
-See the SMS:     make outbox        (the simulated phone and mailbox)
+$where
+Terminal chat:   make chat          (another way in; secrets are read without echo)
+See the SMS:     make outbox        (also in the playground's "teléfono simulado")
 Demo identities: README.md, "Demo identities".  Ctrl-C stops everything.
 MSG
 
-if [ -t 0 ] && [ -t 1 ]; then
-  .venv/bin/python -m bot.terminal --rasa-url "http://127.0.0.1:$RASA_PORT" || true
-else
-  wait -n "${pids[@]}"
-fi
+wait -n "${pids[@]}"

@@ -40,3 +40,21 @@ def test_installed_filter_masks_formatted_arguments() -> None:
         logger.removeHandler(handler)
     assert "JBSWY3DPEHPK3PXP" not in stream.getvalue()
     assert "provisioning" in stream.getvalue()
+
+
+def test_the_filter_masks_exception_text_too() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("test.redaction.exceptions")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ConnectionError(f"cannot reach https://api.telegram.org/bot{BOT_TOKEN}/getMe")
+        except ConnectionError:
+            logger.exception("polling failed")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "polling failed" in output and "ConnectionError" in output
+    assert BOT_TOKEN not in output and REDACTED in output

@@ -1,0 +1,116 @@
+"""Wiring: build_application() assembles the python-telegram-bot Application and its handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import httpx
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bank.bootstrap import Bank
+from bot.channel_stores import AsyncChannelState, DatabasePendingInputStore
+from bot.conversation import Conversation
+from bot.rasa_client import RasaClient
+from bot.telegram import handlers
+from bot.telegram.errors import on_error
+from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.services import SERVICES_KEY, BotServices
+from bot.telegram.settings import BotSettings
+from bot.telegram.texts import ChannelTexts, load_channel_texts
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
+RASA_HTTP_KEY: Final = "rasa_http"
+# Commands in Spanish; the English aliases also work but are not advertised.
+COMMANDS: Final = (
+    ("start", "utter_channel_command_start"),
+    ("ayuda", "utter_channel_command_help"),
+    ("cancelar", "utter_channel_command_cancel"),
+)
+# Retries on 429 "Too Many Requests" (waiting retry_after each time), besides the limiter's pacing.
+MAX_RATE_LIMIT_RETRIES: Final = 3
+
+
+def build_application(
+    settings: BotSettings,
+    bank: Bank,
+    *,
+    texts: ChannelTexts | None = None,
+    rasa_transport: httpx.AsyncBaseTransport | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """The bot, ready for run_polling() or the webhook server; clients open in post_init.
+
+    rasa_transport replaces the HTTP transport to Rasa (tests use a scripted one).
+    """
+    channel_texts = texts or load_channel_texts()
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        http = httpx.AsyncClient(transport=rasa_transport)
+        application.bot_data[RASA_HTTP_KEY] = http
+        rasa = RasaClient(http, settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        application.bot_data[SERVICES_KEY] = BotServices(
+            settings=settings,
+            conversation=Conversation(
+                rasa, bank.secret_box, DatabasePendingInputStore(bank.channel_state)
+            ),
+            state=AsyncChannelState(bank.channel_state),
+            texts=channel_texts,
+        )
+        try:
+            await application.bot.set_my_commands(
+                [BotCommand(name, channel_texts.get(text)) for name, text in COMMANDS]
+            )
+        except TelegramError as exc:
+            # Commands still work when typed; the menu is a convenience.
+            logger.warning("could not register the command menu (%s)", type(exc).__name__)
+
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        http = application.bot_data.pop(RASA_HTTP_KEY, None)
+        if isinstance(http, httpx.AsyncClient):
+            await http.aclose()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.file_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=MAX_RATE_LIMIT_RETRIES))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler; the repeated-update check runs first, in its own group."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, handlers.drop_repeated_update), group=-1)
+    application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
+    application.add_handler(CommandHandler(["ayuda", "help"], handlers.on_help, filters=private))
+    application.add_handler(
+        CommandHandler(["cancelar", "cancel"], handlers.on_cancel, filters=private)
+    )
+    new_messages = filters.UpdateType.MESSAGE & private
+    application.add_handler(MessageHandler(new_messages & filters.TEXT, handlers.on_text))
+    application.add_handler(MessageHandler(new_messages & ~filters.TEXT, handlers.on_other_message))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & ~private, handlers.on_group_message)
+    )
+    application.add_handler(CallbackQueryHandler(handlers.on_tap))
+    application.add_error_handler(on_error)

@@ -1,0 +1,59 @@
+"""Update processing: chats in parallel, each chat strictly in order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, Final
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+DEFAULT_MAX_CONCURRENT_UPDATES: Final = 64
+
+
+def update_chat_id(update: object) -> int | None:
+    """The chat an update belongs to (None for updates without a chat)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Processes updates of different chats concurrently and those of one chat one at a time.
+
+    The locks live in this process: several bot instances rely on Rasa's lock store, which
+    orders the messages of one conversation across instances.
+    """
+
+    def __init__(self, max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Run the update's handlers once the chat's earlier updates are done."""
+        chat_id = update_chat_id(update)
+        if chat_id is None:
+            await coroutine
+            return
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[chat_id] -= 1
+            if self._waiting[chat_id] == 0:
+                # Forget idle chats so the map does not grow with every chat ever seen.
+                del self._waiting[chat_id]
+                del self._locks[chat_id]
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""

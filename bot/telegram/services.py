@@ -1,0 +1,45 @@
+"""What the handlers share, kept in the Application's bot_data (nothing in module globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from telegram.ext import ContextTypes
+
+from bot.channel_stores import AsyncChannelState
+from bot.conversation import Conversation
+from bot.telegram.render import TurnRenderer
+from bot.telegram.settings import BotSettings
+from bot.telegram.texts import ChannelTexts
+
+SERVICES_KEY: Final = "services"
+
+
+@dataclass(frozen=True)
+class BotServices:
+    """The bot's collaborators: settings, the conversation engine, channel state and texts."""
+
+    settings: BotSettings
+    conversation: Conversation
+    state: AsyncChannelState
+    texts: ChannelTexts
+
+
+def get_services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
+    """The services stored in the application (set by build_application)."""
+    services: Any = context.application.bot_data[SERVICES_KEY]
+    if not isinstance(services, BotServices):
+        raise RuntimeError("the application was not built by build_application")
+    return services
+
+
+def get_renderer(context: ContextTypes.DEFAULT_TYPE) -> TurnRenderer:
+    """A renderer bound to this application's bot."""
+    services = get_services(context)
+    return TurnRenderer(
+        bot=context.bot,
+        state=services.state,
+        texts=services.texts,
+        bot_id=services.settings.bot_id,
+    )

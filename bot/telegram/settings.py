@@ -1,0 +1,110 @@
+"""Typed settings of the Telegram bot, read from the environment by `load_bot_settings()`."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from bot.rasa_client import DEFAULT_RASA_URL, DEFAULT_TIMEOUT_SECONDS
+
+OFFICIAL_API_BASE_URL: Final = "https://api.telegram.org/bot"
+OFFICIAL_FILE_BASE_URL: Final = "https://api.telegram.org/file/bot"
+# The playground's token opens only the local stand-in; it is not a secret.
+PLAYGROUND_BOT_TOKEN: Final = "123456:playground"  # noqa: S105
+DEFAULT_PLAYGROUND_PORT: Final = 8080
+_TOKEN_SHAPE: Final = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{5,100}$")
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
+_SECRET_TOKEN_SHAPE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+BotMode = Literal["polling", "webhook"]
+
+
+class BotSettingsError(ValueError):
+    """The bot's configuration is unusable; the message says which variable and why."""
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """Everything the bot process needs from its environment."""
+
+    token: str = field(repr=False)
+    api_base_url: str
+    file_base_url: str
+    mode: BotMode
+    rasa_url: str
+    rasa_timeout_seconds: float
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret_token: str = field(default="", repr=False)
+    playground: bool = False
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's numeric id: the part of the token before the colon (not secret)."""
+        return self.token.partition(":")[0]
+
+    @property
+    def webhook_path(self) -> str:
+        """The local path the webhook server answers on."""
+        return "/telegram/webhook"
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BotSettingsError(f"{name} must be a number") from None
+    if value <= 0:
+        raise BotSettingsError(f"{name} must be positive")
+    return value
+
+
+def load_bot_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
+    """Build the bot settings from `environ` (default `os.environ`).
+
+    Without TELEGRAM_BOT_TOKEN the bot talks to the local playground.
+    """
+    env = os.environ if environ is None else environ
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    playground = not token
+    if playground:
+        playground_port = env.get("PLAYGROUND_PORT", "").strip() or str(DEFAULT_PLAYGROUND_PORT)
+        local = f"http://127.0.0.1:{playground_port}"
+        token = env.get("PLAYGROUND_BOT_TOKEN", "").strip() or PLAYGROUND_BOT_TOKEN
+        default_api, default_files = f"{local}/bot", f"{local}/file/bot"
+    else:
+        default_api, default_files = OFFICIAL_API_BASE_URL, OFFICIAL_FILE_BASE_URL
+    if not _TOKEN_SHAPE.match(token):
+        # Never echo the value: it is (or resembles) a credential.
+        raise BotSettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather")
+    mode = env.get("BOT_MODE", "polling").strip().lower() or "polling"
+    if mode not in ("polling", "webhook"):
+        raise BotSettingsError("BOT_MODE must be 'polling' or 'webhook'")
+    webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+    if mode == "webhook" and webhook_url is None:
+        raise BotSettingsError("BOT_MODE=webhook needs WEBHOOK_URL (the public HTTPS address)")
+    secret_token = env.get("WEBHOOK_SECRET_TOKEN", "").strip() or secrets.token_urlsafe(32)
+    if not _SECRET_TOKEN_SHAPE.match(secret_token):
+        raise BotSettingsError("WEBHOOK_SECRET_TOKEN may only use A-Z, a-z, 0-9, _ and -")
+    webhook_port = int(_number(env, "WEBHOOK_PORT", 8443))
+    return BotSettings(
+        token=token,
+        api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or default_api,
+        file_base_url=env.get("TELEGRAM_API_FILE_URL", "").strip() or default_files,
+        mode="webhook" if mode == "webhook" else "polling",
+        rasa_url=env.get("RASA_URL", "").strip() or DEFAULT_RASA_URL,
+        rasa_timeout_seconds=_number(env, "RASA_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
+        webhook_url=webhook_url,
+        webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        webhook_port=webhook_port,
+        webhook_secret_token=secret_token,
+        playground=playground,
+    )
