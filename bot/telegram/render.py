@@ -16,6 +16,7 @@ from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UND
 from bot.channel_stores import AsyncChannelState
 from bot.conversation import Turn
 from bot.pictures import keyboard_cache_key, render_keyboard, render_qr
+from bot.pictures.grid import grid_columns
 from bot.rasa_client import (
     BotMessage,
     ImageKeyboard,
@@ -42,13 +43,9 @@ KEYBOARD_PICTURE_NAME: Final = "opciones.png"
 QR_PICTURE_NAME: Final = "token.png"
 
 
-def grid_columns(option_count: int) -> int:
-    """Columns of the keyboard picture, so the numbered buttons line up with its cells."""
-    if option_count <= 9:
-        return 3
-    if option_count <= 16:
-        return 4
-    return 5
+def button_columns(option_count: int) -> int:
+    """Numbered buttons per row: the picture's columns, so buttons line up with its cells."""
+    return min(option_count, grid_columns(option_count))
 
 
 def chat_key(chat_id: int) -> str:
@@ -188,7 +185,7 @@ class TurnRenderer:
         markup = numbered_keyboard(
             numbers,
             callback_ids[:count],
-            per_row=grid_columns(count),
+            per_row=button_columns(count),
             extra_titles=extra_titles,
             extra_callback_ids=callback_ids[count:],
         )

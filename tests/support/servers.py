@@ -46,12 +46,18 @@ class Servers:
     lock_store_url: str | None = None
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    playground_port: int = field(default_factory=free_port)
+    bot_env: dict[str, str] = field(default_factory=dict)
     secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def playground_url(self) -> str:
+        return f"http://127.0.0.1:{self.playground_port}"
 
     @property
     def database_url(self) -> str:
@@ -70,6 +76,10 @@ class Servers:
             "SANIC_HOST": "127.0.0.1",
             "ACTION_SERVER_SANIC_WORKERS": "1",
             "PYTHONPATH": str(REPO),
+            "RASA_URL": self.rasa_url,
+            "PLAYGROUND_PORT": str(self.playground_port),
+            "TELEGRAM_BOT_TOKEN": "",
+            **self.bot_env,
         }
 
     def prepare(self) -> None:
@@ -146,6 +156,32 @@ class Servers:
         self.start_actions()
         self.start_rasa()
         return self
+
+    def start_playground(self) -> None:
+        """Start the playground (Bot API stand-in and web page)."""
+        self._spawn(
+            "playground",
+            [str(PYTHON), "-m", "bot.playground", "--port", str(self.playground_port)],
+        )
+        self._wait(f"{self.playground_url}/playground/api/personas", "playground")
+
+    def start_bot(self) -> None:
+        """Start the Telegram bot against the playground; wait until it polls for updates."""
+        polls_before = self._get_updates_calls()
+        self._spawn("bot", [str(PYTHON), "-m", "bot", "--log-level", "debug"])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.processes["bot"].poll() is not None:
+                tail = (self.log_dir / "bot.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"the bot exited:\n{tail}")
+            if self._get_updates_calls() > polls_before:
+                return
+            time.sleep(0.3)
+        raise RuntimeError("the bot did not start polling within 60 s")
+
+    def _get_updates_calls(self) -> int:
+        stats = httpx.get(f"{self.playground_url}/playground/api/stats", timeout=5).json()
+        return int(stats.get("methods", {}).get("getUpdates", 0))
 
     def stop_process(self, name: str) -> None:
         """Stop one server and wait for it."""

@@ -1,0 +1,241 @@
+"""The Telegram bot end to end: the real Application against the playground's Bot API stand-in,
+the real Rasa server and the real action server, driven as people use a chat."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pyotp
+import pytest
+
+from bank.bootstrap import Bank, build_bank
+from bank.settings import load_settings
+from bot.pictures import render_qr
+from bot.playground.client import PlaygroundClient, bot_messages
+from tests.support.journeys import Secrets
+from tests.support.servers import Servers, current_model
+from tests.support.telegram_user import TelegramUser
+
+pytestmark = pytest.mark.e2e
+
+MARIA, LUIS, CARLOS, ANDREA = 1001, 1002, 1003, 1004
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    running = Servers(workdir=tmp_path_factory.mktemp("telegram"), model=current_model())
+    try:
+        running.start()
+        running.start_playground()
+        running.start_bot()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def bank(system: Servers) -> Iterator[Bank]:
+    wired = build_bank(load_settings(system.env()))
+    yield wired
+    wired.dispose()
+
+
+@pytest.fixture
+async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
+    async with httpx.AsyncClient() as http:
+        yield PlaygroundClient(system.playground_url, http)
+
+
+def user(playground: PlaygroundClient, bank: Bank, user_id: int) -> TelegramUser:
+    return TelegramUser(
+        playground,
+        user_id,
+        step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+    )
+
+
+async def latest_sms_code(playground: PlaygroundClient, phone_e164: str) -> str:
+    """The newest SMS code to a phone, read from the playground's simulated phone."""
+    for message in await playground.outbox():
+        if message["channel"] == "sms" and message["recipient"] == phone_e164:
+            codes = re.findall(r"\b\d{6}\b", message["body"])
+            if codes:
+                return str(codes[-1])
+    raise AssertionError(f"no SMS code to {phone_e164}")
+
+
+def user_message(state: dict[str, object], text: str) -> dict[str, object]:
+    """The newest message the user typed with this text."""
+    messages = [m for m in state["messages"] if m["from"] == "user" and m["text"] == text]  # type: ignore[index,union-attr]
+    assert messages, f"the user never typed {text!r}"
+    return messages[-1]  # type: ignore[no-any-return]
+
+
+async def type_secret(person: TelegramUser, value: str, step: str) -> None:
+    """Type a secret; it must vanish from the chat and move the journey to `step`."""
+    await person.say(value)
+    await person.wait_step(step)
+    assert user_message(await person.state(), value)["deleted"], "the secret stayed in the chat"
+
+
+def stored_bytes(system: Servers) -> dict[str, bytes]:
+    """Every byte the system stored: databases (with WAL files) and every log, bot included."""
+    found = {path.name: path.read_bytes() for path in system.workdir.glob("*.db*")}
+    found.update(system.logs())
+    return found
+
+
+async def test_maria_jose_registers_by_taps_and_typing_and_no_secret_is_left(
+    playground: PlaygroundClient, bank: Bank, system: Servers
+) -> None:
+    sentinels = Secrets()
+    maria = user(playground, bank, MARIA)
+    menu = await maria.say("/start", expect="Registrarme")
+    assert any("Produbanco" in (m["text"] or "") for m in menu)
+
+    await maria.tap("Registrarme en Produbanco en línea")
+    await maria.wait_step("identity_number")
+    tapped, _ = maria.button(await playground.chat(MARIA), "Hablar con un asesor")
+    assert "✔ Registrarme" in tapped["text"], "the tapped keyboard shows the choice"
+    assert all(
+        "Registrarme en Produbanco" not in button["text"]
+        for row in tapped["buttons"]
+        for button in row
+    ), "the tapped keyboard lost its buttons"
+
+    await maria.say("171003406-5")
+    await maria.wait_step("pin")
+    await type_secret(maria, sentinels.pin, "contact_confirmation")
+    state = await maria.state()
+    notices = [m for m in bot_messages(state) if "Borré tu mensaje" in (m["text"] or "")]
+    assert len(notices) == 1, "the user is told once why the message vanished"
+    contact = [m for m in bot_messages(state) if "099" in (m["text"] or "")][-1]
+    assert contact["protect_content"], "masked contact data is protected from forwarding"
+
+    await maria.tap("Generar OTP")
+    await maria.wait_step("otp")
+    await type_secret(maria, await latest_sms_code(playground, "+593991234567"), "username")
+    await maria.say("mjandrade2024")
+    await maria.wait_step("username_confirmation")
+    await maria.say("mjandrade2024")
+    await maria.wait_step("password")
+    await type_secret(maria, sentinels.password, "password_confirmation")
+    await type_secret(maria, sentinels.password, "security_image")
+
+    state = await maria.state()
+    keyboard = [m for m in bot_messages(state) if m["photo"]][-1]
+    numbers = [button["text"] for row in keyboard["buttons"] for button in row]
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
+    picture = (await playground._http.get(system.playground_url + keyboard["photo"])).content
+    assert picture.startswith(b"\x89PNG")
+    third = next(b for row in keyboard["buttons"] for b in row if b["text"] == "3")
+    await playground.tap(MARIA, keyboard["message_id"], third["callback_data"])
+    await maria.wait_step("home_phone")
+    await asyncio.sleep(1)
+    edited = next(
+        m for m in (await maria.state())["messages"] if m["message_id"] == keyboard["message_id"]
+    )
+    assert "✔ 3 · Cóndor" in edited["caption"] and not edited["buttons"]
+
+    await maria.say("02 234 5678")
+    await maria.wait_step("work_phone")
+    await maria.tap("No tengo")
+    await maria.wait_step("challenge_first_name")
+    await type_secret(maria, sentinels.first_name, "challenge_mother_surname")
+    await type_secret(maria, sentinels.mother_surname, "challenge_father_surname")
+    await type_secret(maria, sentinels.father_surname, "terms")
+    await maria.tap("Acepto")
+    await maria.wait_step("smart_device")
+    await maria.tap("Sí")
+    await maria.wait_step("second_factor")
+    await maria.tap("Token digital")
+    await maria.wait_step("token_activation")
+    await maria.tap("Sí")
+    await maria.wait_step("token_code")
+
+    uri = bank.registration.token_provisioning_uri(sender_id=maria.sender_id)
+    await asyncio.sleep(1)
+    qr_message = [m for m in bot_messages(await maria.state()) if m["photo"]][-1]
+    assert qr_message["protect_content"], "the QR code is protected from forwarding"
+    qr_png = (await playground._http.get(system.playground_url + qr_message["photo"])).content
+    assert qr_png == render_qr(uri), "the photo is the QR of this journey's token"
+    code = pyotp.TOTP(parse_qs(urlparse(uri).query)["secret"][0]).now()
+    await type_secret(maria, code, "completed")
+    done = bot_messages(await maria.state())
+    assert any("mjandrade2024" in (m["text"] or "") and m["protect_content"] for m in done)
+
+    stored = stored_bytes(system)
+    assert {"bank.db", "rasa_tracker.db", "bot.log", "playground.log", "rasa.log"} <= set(stored)
+    secret_values = (
+        sentinels.password,
+        sentinels.first_name,
+        sentinels.mother_surname,
+        sentinels.father_surname,
+        parse_qs(urlparse(uri).query)["secret"][0],
+    )
+    for name, content in stored.items():
+        if name == "playground.log":
+            continue  # The stand-in plays Telegram's servers, which do see what users type.
+        for sentinel in secret_values:
+            assert sentinel.encode() not in content, f"{sentinel} found in {name}"
+            assert sentinel.lower().encode() not in content, f"{sentinel} found in {name}"
+    with sqlite3.connect(system.workdir / "rasa_tracker.db") as db:
+        texts = [row[0] for row in db.execute("SELECT data FROM events WHERE type_name='user'")]
+    assert texts and not any(f'"text": "{sentinels.pin}"' in text for text in texts)
+    assert not any(f'"text": "{code}"' in text for text in texts)
+
+
+async def test_a_typed_intent_is_refused_with_a_friendly_reply(
+    playground: PlaygroundClient, bank: Bank
+) -> None:
+    carlos = user(playground, bank, CARLOS)
+    await carlos.say("quiero registrarme")
+    await carlos.wait_step("identity_number")
+    answer = await carlos.say('/inform{"id_number": "1710034065"}', expect="comando")
+    assert answer
+    await asyncio.sleep(1)
+    assert str(bank.registration.current_step(sender_id=carlos.sender_id)) == "identity_number"
+
+
+async def test_a_repeated_update_is_handled_once(playground: PlaygroundClient, bank: Bank) -> None:
+    andrea = user(playground, bank, ANDREA)
+    before = len(bot_messages(await andrea.state()))
+    update_id, _ = await playground.send_text(ANDREA, "hola")
+    await playground.wait_for(ANDREA, lambda s: len(bot_messages(s)) > before, timeout=60)
+    await asyncio.sleep(2)
+    answered = len(bot_messages(await andrea.state()))
+    assert update_id is not None
+    await playground.redeliver(update_id)
+    await asyncio.sleep(3)
+    assert len(bot_messages(await andrea.state())) == answered
+
+
+async def test_rasa_stopped_mid_journey_apologises_then_resumes(
+    playground: PlaygroundClient, bank: Bank, system: Servers
+) -> None:
+    luis = user(playground, bank, LUIS)
+    await luis.say("quiero registrarme")
+    await luis.wait_step("identity_number")
+    await luis.say("1791234561001")
+    await luis.wait_step("additional_user_question")
+    await luis.tap("Sí")
+    await luis.wait_step("additional_cedula")
+    await luis.say("1704567898")
+    await luis.wait_step("pin")
+    system.stop_process("rasa")
+    apology = await luis.say("5678", expect="No pude conectarme")
+    assert apology
+    assert user_message(await luis.state(), "5678")["deleted"], "a secret is deleted even then"
+    system.start_rasa()
+    await type_secret(luis, "5678", "contact_confirmation")
+    # The bot restarts too: its pending secure input and callback ids are in the database.
+    system.stop_process("bot")
+    system.start_bot()
+    await luis.tap("Generar OTP")
+    await luis.wait_step("otp")
+    await type_secret(luis, await latest_sms_code(playground, "+593987654321"), "username")

@@ -1,0 +1,182 @@
+"""Bot settings, channel texts, safe rendering helpers and per-chat ordering."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from telegram import Chat, Message, Update, User
+
+from bot.pictures import render_keyboard
+from bot.rasa_client import ImageOption, QrCode, SecureInputRequest, SensitiveMarker, TextMessage
+from bot.telegram.ordering import PerChatUpdateProcessor, update_chat_id
+from bot.telegram.render import button_columns, mark_sensitive
+from bot.telegram.settings import (
+    OFFICIAL_API_BASE_URL,
+    PLAYGROUND_BOT_TOKEN,
+    BotSettingsError,
+    load_bot_settings,
+)
+from bot.telegram.texts import CHANNEL_RESPONSES, MissingTextError, load_channel_texts
+from bot.telegram.ui import (
+    MAX_CALLBACK_DATA_BYTES,
+    choice_keyboard,
+    html_text,
+    numbered_keyboard,
+    progress,
+    split_text,
+    with_choice,
+)
+
+REAL_LOOKING_TOKEN = "123456789:" + "A" * 35
+
+
+def test_without_a_token_the_bot_talks_to_the_playground() -> None:
+    settings = load_bot_settings({"PLAYGROUND_PORT": "8099"})
+    assert settings.playground
+    assert settings.token == PLAYGROUND_BOT_TOKEN
+    assert settings.api_base_url == "http://127.0.0.1:8099/bot"
+    assert settings.file_base_url == "http://127.0.0.1:8099/file/bot"
+    assert settings.mode == "polling"
+
+
+def test_with_a_token_the_bot_talks_to_telegram_and_hides_the_token() -> None:
+    settings = load_bot_settings({"TELEGRAM_BOT_TOKEN": REAL_LOOKING_TOKEN})
+    assert not settings.playground
+    assert settings.api_base_url == OFFICIAL_API_BASE_URL
+    assert settings.bot_id == "123456789"
+    assert REAL_LOOKING_TOKEN not in repr(settings)
+    assert settings.webhook_secret_token not in repr(settings)
+
+
+def test_webhook_mode_needs_a_url_and_gets_a_random_secret() -> None:
+    with pytest.raises(BotSettingsError, match="WEBHOOK_URL"):
+        load_bot_settings({"BOT_MODE": "webhook"})
+    env = {"BOT_MODE": "webhook", "WEBHOOK_URL": "https://bot.example.com/telegram/webhook"}
+    first, second = load_bot_settings(env), load_bot_settings(env)
+    assert first.mode == "webhook"
+    assert len(first.webhook_secret_token) >= 32
+    assert first.webhook_secret_token != second.webhook_secret_token
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TELEGRAM_BOT_TOKEN": "not a token"},
+        {"BOT_MODE": "carrier-pigeon"},
+        {"WEBHOOK_SECRET_TOKEN": "has spaces in it"},
+        {"RASA_TIMEOUT_SECONDS": "soon"},
+        {"RASA_TIMEOUT_SECONDS": "-1"},
+    ],
+)
+def test_bad_settings_are_refused_without_echoing_values(env: dict[str, str]) -> None:
+    with pytest.raises(BotSettingsError) as refused:
+        load_bot_settings(env)
+    for value in env.values():
+        assert value not in str(refused.value)
+
+
+def test_every_channel_text_is_in_the_domain() -> None:
+    texts = load_channel_texts()
+    for name in CHANNEL_RESPONSES:
+        assert texts.get(name).strip()
+    assert "ab12" in texts.get("utter_channel_error", error_id="ab12")
+    assert "{" not in texts.get("utter_channel_pick_many", choose=4, progress="●○○○")
+
+
+def test_a_missing_channel_text_stops_the_bot_at_start(tmp_path: Path) -> None:
+    domain = tmp_path / "domain.yml"
+    domain.write_text('version: "3.1"\nresponses:\n  utter_greet:\n    - text: hola\n')
+    with pytest.raises(MissingTextError):
+        load_channel_texts(domain)
+
+
+def test_names_cannot_inject_formatting() -> None:
+    name = "<b>Ana</b> & <a href='http://evil'>x</a>"
+    assert html_text(name) == "&lt;b&gt;Ana&lt;/b&gt; &amp; &lt;a href='http://evil'&gt;x&lt;/a&gt;"
+    assert with_choice("Hola", "✔ <i>Sí</i>") == "Hola\n\n<b>✔ &lt;i&gt;Sí&lt;/i&gt;</b>"
+
+
+def test_long_texts_are_split_under_telegrams_limit() -> None:
+    text = "\n".join(f"línea {n} " + "x" * 90 for n in range(120))
+    chunks = split_text(text)
+    assert len(chunks) > 1
+    assert all(len(chunk) <= 4096 for chunk in chunks)
+    assert "".join(chunks).replace("\n", "") == text.replace("\n", "")
+    assert split_text("y" * 5000) == ["y" * 4096, "y" * 904]
+
+
+def test_keyboards_layout_and_callback_limit() -> None:
+    short = choice_keyboard(["Sí", "No"], ["c:aaaaaaaaaa", "c:bbbbbbbbbb"])
+    assert [len(row) for row in short.inline_keyboard] == [2]
+    long = choice_keyboard(["Registrarme en Produbanco en línea", "No"], ["c:1", "c:2"])
+    assert [len(row) for row in long.inline_keyboard] == [1, 1]
+    numbered = numbered_keyboard(
+        [str(n) for n in range(1, 13)],
+        [f"c:{n:010d}" for n in range(12)],
+        per_row=4,
+        extra_titles=["Borrar", "Listo"],
+        extra_callback_ids=["c:undo000000", "c:done000000"],
+    )
+    assert [len(row) for row in numbered.inline_keyboard] == [4, 4, 4, 2]
+    with pytest.raises(ValueError):
+        choice_keyboard(["x"], ["c:" + "z" * (MAX_CALLBACK_DATA_BYTES - 1)])
+
+
+def test_progress_dots() -> None:
+    assert progress(0, 4) == "○○○○"
+    assert progress(2, 4) == "●●○○"
+    assert progress(9, 4) == "●●●●"
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 9, 10, 16, 17, 30])
+def test_button_rows_line_up_with_the_picture(count: int) -> None:
+    options = [ImageOption(f"opt{n}", f"Opción {n}") for n in range(count)]
+    assert button_columns(count) == render_keyboard(options, kind="test").columns
+
+
+def test_a_sensitive_marker_protects_the_text_before_it_and_qr_codes_always() -> None:
+    plain, secret_text = TextMessage("Hola"), TextMessage("Tu usuario es MJANDRADE")
+    qr = QrCode(ref="sb_x", caption="Escanea")
+    out = mark_sensitive([plain, secret_text, SecureInputRequest("otp"), SensitiveMarker(), qr])
+    assert [(item.message, item.protect) for item in out] == [
+        (plain, False),
+        (secret_text, True),
+        (SecureInputRequest("otp"), False),
+        (qr, True),
+    ]
+
+
+def _update(update_id: int, chat_id: int) -> Update:
+    user = User(id=chat_id, first_name="Ana", is_bot=False)
+    chat = Chat(id=chat_id, type=Chat.PRIVATE)
+    message = Message(message_id=update_id, date=None, chat=chat, from_user=user, text="hola")  # type: ignore[arg-type]
+    return Update(update_id=update_id, message=message)
+
+
+def test_the_chat_of_an_update() -> None:
+    assert update_chat_id(_update(1, 77)) == 77
+    assert update_chat_id(object()) is None
+
+
+async def test_one_chat_in_order_different_chats_in_parallel() -> None:
+    processor = PerChatUpdateProcessor(16)
+    log: list[str] = []
+    release = asyncio.Event()
+
+    async def work(name: str, wait: bool) -> None:
+        log.append(f"start {name}")
+        if wait:
+            await release.wait()
+        log.append(f"end {name}")
+
+    first = asyncio.create_task(processor.process_update(_update(1, 10), work("a1", True)))
+    second = asyncio.create_task(processor.process_update(_update(2, 10), work("a2", False)))
+    other = asyncio.create_task(processor.process_update(_update(3, 20), work("b1", False)))
+    await asyncio.wait_for(other, 1)
+    # Chat 20 finished while chat 10's first update is still running; a2 has not started.
+    assert log == ["start a1", "start b1", "end b1"]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(first, second), 1)
+    assert log[3:] == ["end a1", "start a2", "end a2"]
