@@ -24,7 +24,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run chat test lint typecheck unit validate stories nlu-report e2e bench outbox clean
+.PHONY: help install db train run chat browser test lint typecheck unit validate stories nlu-report e2e bench outbox clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,7 +86,10 @@ nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails
 	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out var/results/nlu > var/log/nlu-test.log 2>&1
 	$(PY) scripts/nlu_report.py var/results/nlu
 
-e2e: install db train ## End-to-end tests: real Rasa server and action server
+browser: ## Install Debian's Chromium for the browser test (only if missing)
+	scripts/install_chromium.sh
+
+e2e: install db train browser ## End-to-end tests: real Rasa, action server, bot, playground, browser
 	MODEL=$(MODEL) scripts/pytest.sh tests/e2e
 
 test: install lint typecheck unit validate stories nlu-report e2e ## Everything CI runs

@@ -69,18 +69,11 @@ async def latest_sms_code(playground: PlaygroundClient, phone_e164: str) -> str:
     raise AssertionError(f"no SMS code to {phone_e164}")
 
 
-def user_message(state: dict[str, object], text: str) -> dict[str, object]:
-    """The newest message the user typed with this text."""
-    messages = [m for m in state["messages"] if m["from"] == "user" and m["text"] == text]  # type: ignore[index,union-attr]
-    assert messages, f"the user never typed {text!r}"
-    return messages[-1]  # type: ignore[no-any-return]
-
-
 async def type_secret(person: TelegramUser, value: str, step: str) -> None:
     """Type a secret; it must vanish from the chat and move the journey to `step`."""
     await person.say(value)
     await person.wait_step(step)
-    assert user_message(await person.state(), value)["deleted"], "the secret stayed in the chat"
+    assert await person.last_message_deleted(), "the secret stayed in the chat"
 
 
 def stored_bytes(system: Servers) -> dict[str, bytes]:
@@ -131,7 +124,7 @@ async def test_maria_jose_registers_by_taps_and_typing_and_no_secret_is_left(
     keyboard = [m for m in bot_messages(state) if m["photo"]][-1]
     numbers = [button["text"] for row in keyboard["buttons"] for button in row]
     assert numbers == [str(n) for n in range(1, len(numbers) + 1)]
-    picture = (await playground._http.get(system.playground_url + keyboard["photo"])).content
+    picture = await playground.photo_bytes(keyboard["photo"])
     assert picture.startswith(b"\x89PNG")
     third = next(b for row in keyboard["buttons"] for b in row if b["text"] == "3")
     await playground.tap(MARIA, keyboard["message_id"], third["callback_data"])
@@ -162,7 +155,7 @@ async def test_maria_jose_registers_by_taps_and_typing_and_no_secret_is_left(
     await asyncio.sleep(1)
     qr_message = [m for m in bot_messages(await maria.state()) if m["photo"]][-1]
     assert qr_message["protect_content"], "the QR code is protected from forwarding"
-    qr_png = (await playground._http.get(system.playground_url + qr_message["photo"])).content
+    qr_png = await playground.photo_bytes(qr_message["photo"])
     assert qr_png == render_qr(uri), "the photo is the QR of this journey's token"
     code = pyotp.TOTP(parse_qs(urlparse(uri).query)["secret"][0]).now()
     await type_secret(maria, code, "completed")
@@ -230,7 +223,7 @@ async def test_rasa_stopped_mid_journey_apologises_then_resumes(
     system.stop_process("rasa")
     apology = await luis.say("5678", expect="No pude conectarme")
     assert apology
-    assert user_message(await luis.state(), "5678")["deleted"], "a secret is deleted even then"
+    assert await luis.last_message_deleted(), "a secret is deleted even when Rasa is down"
     system.start_rasa()
     await type_secret(luis, "5678", "contact_confirmation")
     # The bot restarts too: its pending secure input and callback ids are in the database.

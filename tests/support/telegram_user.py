@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 from bot.playground.client import PlaygroundClient, bot_messages, describe_chat, find_button
@@ -26,7 +26,7 @@ class TelegramUser:
     client: PlaygroundClient
     user_id: int
     step_of: Callable[[str], object] | None = None
-    _seen: dict[int, str] = field(default_factory=dict)
+    last_message_id: int | None = None
 
     @property
     def sender_id(self) -> str:
@@ -40,8 +40,15 @@ class TelegramUser:
     async def say(self, text: str, *, expect: str | None = None) -> list[JSON]:
         """Type a message; return the bot's new or changed messages."""
         before = await self.state()
-        await self.client.send_text(self.user_id, text)
+        _, self.last_message_id = await self.client.send_text(self.user_id, text)
         return await self._answer(before, expect)
+
+    async def last_message_deleted(self) -> bool:
+        """Whether the user's last typed message was deleted from the chat."""
+        state = await self.state()
+        return any(
+            m["message_id"] == self.last_message_id and m["deleted"] for m in state["messages"]
+        )
 
     async def tap(self, title: str, *, expect: str | None = None) -> list[JSON]:
         """Tap the button whose text contains `title` on the newest bot message offering it."""
