@@ -55,14 +55,14 @@ def cheap_bank(tmp_path: Path) -> Bank:
 
 @asynccontextmanager
 async def running_bot(
-    playground: Playground, rasa: FakeRasa, tmp_path: Path, **env: str
+    playground: Playground, rasa: FakeRasa, tmp_path: Path, *, real_http: bool = False, **env: str
 ) -> AsyncIterator[RunningBot]:
+    """The bot polling `playground`; Rasa is `rasa` (or, with real_http, whatever RASA_URL is)."""
     port = playground.url.rsplit(":", 1)[1]
     settings = load_bot_settings({"PLAYGROUND_PORT": port, "RASA_TIMEOUT_SECONDS": "5", **env})
     bank = cheap_bank(tmp_path)
-    application = build_application(
-        settings, bank, rasa_transport=httpx.MockTransport(rasa.handler)
-    )
+    transport = None if real_http else httpx.MockTransport(rasa.handler)
+    application = build_application(settings, bank, rasa_transport=transport)
     try:
         async with application:
             assert application.post_init is not None

@@ -10,8 +10,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from bot_fakes import FakeRasa
 from playground_support import CUSTOMER, PARENT, running_playground
+from sqlalchemy.exc import OperationalError
 from telegram_harness import RunningBot, cheap_bank, reply, running_bot
 
 from bank.channel_state import is_callback_id
@@ -317,3 +320,49 @@ async def test_the_webhook_refuses_requests_without_the_secret_token(tmp_path: P
             stop.set()
             await asyncio.wait_for(server, 10)
             bank.dispose()
+
+
+async def test_a_busy_database_gets_an_apology_and_the_next_message_works(
+    bot: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = bot.bank.channel_state
+    real = state.pending_input
+    calls = {"n": 0}
+
+    def busy_once(chat_key: str) -> str | None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("SELECT ...", {}, Exception("database is locked"))
+        return real(chat_key)
+
+    monkeypatch.setattr(state, "pending_input", busy_once)
+    chat = await bot.say(CUSTOMER, "hola")
+    assert "Algo salió mal" in bot_messages(chat)[-1]["text"]
+    chat = await bot.say(CUSTOMER, "hola de nuevo")
+    assert bot_messages(chat)[-1]["text"] == "ok"
+
+
+async def test_a_slow_rasa_gets_an_apology_within_the_timeout(tmp_path: Path) -> None:
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(3)
+        return web.json_response([{"recipient_id": "x", "text": "tarde"}])
+
+    app = web.Application()
+    app.router.add_post("/webhooks/rest/webhook", slow)
+    async with (
+        TestServer(app, host="127.0.0.1") as rasa_server,
+        running_playground() as playground,
+        running_bot(
+            playground,
+            FakeRasa(),
+            tmp_path,
+            real_http=True,
+            RASA_URL=f"http://127.0.0.1:{rasa_server.port}",
+            RASA_TIMEOUT_SECONDS="0.5",
+        ) as bot,
+    ):
+        started = asyncio.get_running_loop().time()
+        chat = await bot.say(CUSTOMER, "hola")
+        elapsed = asyncio.get_running_loop().time() - started
+        assert "No pude conectarme" in bot_messages(chat)[-1]["text"]
+        assert elapsed < 2.5
