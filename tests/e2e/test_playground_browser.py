@@ -78,7 +78,8 @@ async def page(browser: Browser, tmp_path: Path) -> AsyncIterator[Page]:
 async def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     """A full-page screenshot into the test's folder and into var/results/browser/."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    png = await page.screenshot(full_page=True)
+    await page.mouse.move(0, 0)  # no hovered button
+    png = await page.screenshot(full_page=True, animations="disabled")
     (tmp_path / name).write_bytes(png)
     (RESULTS / name).write_bytes(png)
     return RESULTS / name
@@ -109,10 +110,12 @@ async def type_text(page: Page, text: str, *, click_send: bool = False) -> None:
 
 async def type_secret(page: Page, value: str, next_prompt: str) -> None:
     """Type a secret, wait for the next prompt; the typed message must be gone from the page."""
+    typed_before = await page.locator(".message.user").count()
     await type_text(page, value)
     await bot_says(page, next_prompt)
     typed = page.locator(".message.user .text").filter(has_text=re.compile(rf"^{value}$"))
     await expect(typed).to_have_count(0, timeout=WAIT_MS)
+    await expect(page.locator(".message.user")).to_have_count(typed_before, timeout=WAIT_MS)
 
 
 async def tap(page: Page, title: str) -> None:
@@ -140,13 +143,14 @@ async def test_maria_jose_reaches_the_security_image_keyboard_in_the_browser(
         maria = page.locator(f'[data-persona="{MARIA}"]')
         await expect(maria).to_be_visible(timeout=WAIT_MS)
         await maria.click()
-        await expect(maria).to_have_class(re.compile(r"\bactive\b"))
-        await expect(page.locator("#chat-persona")).to_contain_text("María José")
+        await expect(maria).to_have_class(re.compile(r"\bactive\b"), timeout=WAIT_MS)
+        await expect(page.locator("#chat-persona")).to_contain_text("María José", timeout=WAIT_MS)
 
         await type_text(page, "/start")
-        await expect(page.locator(".message.user", has_text="/start")).to_be_visible()
-        menu = await bot_says(page, "Produbanco")
-        await expect(menu.locator(".inline-button").first).to_be_visible(timeout=WAIT_MS)
+        await expect(page.locator(".message.user", has_text="/start")).to_be_visible(
+            timeout=WAIT_MS
+        )
+        await bot_says(page, "Produbanco")
 
         await tap(page, "Registrarme en Produbanco en línea")
         await bot_says(page, "Escribe tu número de cédula")
@@ -154,14 +158,12 @@ async def test_maria_jose_reaches_the_security_image_keyboard_in_the_browser(
         await expect(tapped).to_be_visible(timeout=WAIT_MS)
         await expect(
             tapped.locator(".inline-button", has_text="Registrarme en Produbanco")
-        ).to_have_count(0)
+        ).to_have_count(0, timeout=WAIT_MS)
 
         await type_text(page, MARIA_CEDULA, click_send=True)
         await bot_says(page, "Escribe tu clave de 4 dígitos")
-        typed_before = await page.locator(".message.user").count()
         await type_secret(page, MARIA_PIN, "Generar OTP")
         await bot_says(page, "Borré tu mensaje")
-        await expect(page.locator(".message.user")).to_have_count(typed_before)
 
         await tap(page, "Generar OTP")
         await bot_says(page, "Escribe la clave temporal (OTP)")
@@ -190,16 +192,18 @@ async def test_maria_jose_reaches_the_security_image_keyboard_in_the_browser(
         numbers = await buttons.all_inner_texts()
         assert numbers == [str(n) for n in range(1, len(numbers) + 1)], numbers
         assert len(numbers) == 12, numbers
-        await expect(keyboard.locator(".text")).to_contain_text("Toca el número")
+        await expect(keyboard.locator(".text")).to_contain_text("Toca el número", timeout=WAIT_MS)
         await keyboard.scroll_into_view_if_needed()
         await screenshot(page, tmp_path, "registration_image_keyboard.png")
-        (RESULTS / "image_keyboard_message.png").write_bytes(await keyboard.screenshot())
+        (RESULTS / "image_keyboard_message.png").write_bytes(
+            await keyboard.screenshot(animations="disabled")
+        )
 
         await keyboard.locator(".inline-button", has_text=re.compile(r"^3$")).click()
         await expect(keyboard.locator(".text")).to_contain_text("✔ 3 · Cóndor", timeout=WAIT_MS)
         await expect(keyboard.locator(".inline-button")).to_have_count(0, timeout=WAIT_MS)
         assert await photo.evaluate("img => img.complete && img.naturalWidth > 0")
-        await expect(keyboard.locator(".edited")).to_be_visible()
+        await expect(keyboard.locator(".edited")).to_be_visible(timeout=WAIT_MS)
         await expect(page.locator("#chat-status")).to_have_text("bot", timeout=WAIT_MS)
         await screenshot(page, tmp_path, "registration_image_chosen.png")
     except Exception:

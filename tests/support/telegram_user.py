@@ -108,7 +108,9 @@ class TelegramUser:
 
 
 def _body(message: JSON) -> str:
-    return str(message.get("text") or message.get("caption") or "")
+    """A message's text or caption, and its button titles."""
+    titles = " ".join(button["text"] for row in message["buttons"] for button in row)
+    return f"{message.get('text') or message.get('caption') or ''} {titles}"
 
 
 def _fingerprint(message: JSON) -> str:
