@@ -94,8 +94,9 @@ e2e: install db train browser ## End-to-end tests: real Rasa, action server, bot
 
 test: install lint typecheck unit validate stories nlu-report e2e ## Everything CI runs
 
-bench: install train ## Latency of a whole registration (1 and 20 conversations) and training time
+bench: install train ## Turn latency (REST and through the Telegram stand-in, 1 and 20 users), keyboards, training
 	MODEL=$(MODEL) $(PY) bench/registration_latency.py
+	MODEL=$(MODEL) $(PY) bench/telegram_latency.py
 
 clean: ## Remove models, results and local databases (keeps the venvs)
 	rm -rf models var

@@ -195,6 +195,16 @@ class Conversation:
                 awaiting_secret=pending,
                 delivered=False,
             )
+        if not replies:
+            # Rasa answers nothing when an action failed (the action server is down): a failure
+            # too, and secret mode stays as it was so a retyped secret is still collected.
+            logger.warning("rasa answered nothing; an action probably failed")
+            return Turn(
+                messages=(),
+                secret_consumed=secret_consumed,
+                awaiting_secret=pending,
+                delivered=False,
+            )
         requested = [reply.kind for reply in replies if isinstance(reply, SecureInputRequest)]
         awaiting = requested[-1] if requested else None
         if awaiting is None:

@@ -66,7 +66,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def page(browser: Browser, tmp_path: Path) -> AsyncIterator[Page]:
+async def page(browser: Browser) -> AsyncIterator[Page]:
     context = await browser.new_context(viewport={"width": 1440, "height": 1000}, locale="es-EC")
     opened = await context.new_page()
     try:

@@ -218,6 +218,10 @@ async def test_rasa_stopped_mid_journey_apologises_then_resumes(
     await luis.wait_step("additional_cedula")
     await luis.say("1704567898")
     await luis.wait_step("pin")
+    system.stop_process("actions")
+    assert await luis.say("5678", expect="No pude conectarme")
+    assert await luis.last_message_deleted()
+    system.start_actions()
     system.stop_process("rasa")
     apology = await luis.say("5678", expect="No pude conectarme")
     assert apology

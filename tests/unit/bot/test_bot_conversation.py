@@ -243,6 +243,23 @@ async def test_rasa_down_after_a_secret_still_reports_it_consumed_and_keeps_secr
     assert await pending_store.get(SENDER) == "pin"
 
 
+async def test_an_empty_answer_is_a_failure_that_keeps_secret_mode(
+    conversation: Conversation,
+    fake_rasa: FakeRasa,
+    pending_store: InMemoryPendingInputStore,
+) -> None:
+    await enter_secret_mode(conversation, fake_rasa, "pin")
+    fake_rasa.reply_with()  # what Rasa answers when the action server is down
+
+    turn = await conversation.handle_text(SENDER, "1234")
+
+    assert not turn.delivered and turn.secret_consumed
+    assert await pending_store.get(SENDER) == "pin"
+    retyped = await conversation.handle_text(SENDER, "1234")
+    assert retyped.secret_consumed, "the retyped PIN is still read as a secret"
+    assert "1234" not in fake_rasa.everything_received()
+
+
 async def test_rasa_down_is_reported_not_raised(
     conversation: Conversation, fake_rasa: FakeRasa
 ) -> None:

@@ -216,6 +216,12 @@ async def test_rasa_down_gets_an_apology_and_the_next_message_works(bot: Running
     assert bot_messages(state)[-1]["text"] == "ok"
 
 
+async def test_an_empty_answer_from_rasa_gets_an_apology(bot: RunningBot) -> None:
+    bot.rasa.reply_with()
+    state = await bot.say(CUSTOMER, "hola")
+    assert "No pude conectarme" in bot_messages(state)[-1]["text"]
+
+
 async def test_rate_limits_are_retried(bot: RunningBot) -> None:
     await bot.playground.client.inject_fault("sendMessage", count=1, error_code=429, retry_after=1)
     state = await bot.say(CUSTOMER, "hola")
