@@ -16,6 +16,7 @@ from bank.gateways import (
     outbox_mail_factory,
     outbox_sms_factory,
 )
+from bank.mini import ActivationCodes, MiniAccounts
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService
 from bank.registration.context import Services
@@ -26,6 +27,7 @@ SUBKEY_OTP = "otp-hmac"
 SUBKEY_SECRET_BOX = "secret-box"  # noqa: S105 (a key name, not a key)
 SUBKEY_TOTP = "totp-secret"
 SUBKEY_CHANNEL_STATE = "channel-state"
+SUBKEY_MINI_ACTIVATION = "mini-activation"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Bank:
     registration: RegistrationService
     secret_box: SecretBox
     channel_state: ChannelState
+    mini_accounts: MiniAccounts
+    activation_codes: ActivationCodes
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -91,5 +95,9 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             session_factory=sessions,
             clock=clock,
             cipher=SecretCipher(settings.subkey(SUBKEY_CHANNEL_STATE)),
+        ),
+        mini_accounts=MiniAccounts(session_factory=sessions, clock=clock),
+        activation_codes=ActivationCodes(
+            session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
         ),
     )

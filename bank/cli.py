@@ -1,4 +1,4 @@
-"""`python -m bank`: migrate, seed, outbox, unlock."""
+"""`python -m bank`: migrate, seed, outbox, unlock, mini approve."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bank.bootstrap import build_bank
+from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
 from bank.migrate import upgrade_database
@@ -30,6 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
     unlock.add_argument("identity", help="cédula, RUC, or RUC+cédula of an additional user")
     unlock.add_argument("--agent", required=True, help="who unlocks (audited)")
     unlock.add_argument("--reason", required=True, help="why (audited)")
+    mini = commands.add_parser("mini", help="Cuenta Mini back office")
+    mini_commands = mini.add_subparsers(dest="mini_command", required=True)
+    approve = mini_commands.add_parser("approve", help="approve a pending Cuenta Mini")
+    approve.add_argument("cedula", help="the child's cédula")
+    approve.add_argument("--by", default="backoffice", help="who approves (audited)")
     return parser
 
 
@@ -54,9 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 report = seed_demo(session, hasher=bank.hasher, clock=bank.clock)
             print(
                 f"demo data: {report.customers} customers, {report.additional_users} additional "
-                f"users, {report.online_users} online users, {report.locks} locks added"
+                f"users, {report.online_users} online users, {report.locks} locks, "
+                f"{report.mini_accounts} Cuenta Mini accounts added"
             )
             return 0
+        if args.command == "mini":
+            return _approve_mini(bank, args.cedula, actor=f"backoffice:{args.by}")
         if args.command == "outbox":
             _print_outbox(read_outbox(bank.sessions, to=args.to), as_json=args.json)
             return 0
@@ -71,6 +79,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         bank.dispose()
+
+
+def _approve_mini(bank: Bank, cedula: str, *, actor: str) -> int:
+    approval = bank.mini_accounts.approve(child_cedula=cedula, actor=actor)
+    if approval.code == "unknown":
+        print(f"error: no Cuenta Mini for cédula {cedula}", file=sys.stderr)
+        return 1
+    child = approval.child.full_name if approval.child else cedula
+    if approval.code == "already_approved":
+        print(f"{child}: already approved")
+    else:
+        print(f"{child}: approved (parent: {approval.parent_name})")
+    return 0
 
 
 def _print_outbox(messages: list[SentMessage], *, as_json: bool) -> None:

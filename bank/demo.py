@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,12 +15,15 @@ from bank.guards import LOCK_DURATION
 from bank.identity import person_key
 from bank.models import (
     COMPANY,
+    MINI_APPROVED,
+    MINI_IN_APPROVAL,
     PERSON,
     SECOND_FACTOR_PENDING,
     AdditionalUser,
     Customer,
     IdentityGuard,
     IdentityLockEvent,
+    MiniAccount,
     OnlineUser,
 )
 from bank.registration.lookup import owner_key
@@ -83,6 +86,22 @@ ANA = DemoCustomer(
 DEMO_CUSTOMERS = (MARIA, COMERCIAL_ANDINA, LUIS, CARLOS, JORGE, ANA)
 
 
+@dataclass(frozen=True)
+class DemoChild:
+    """A child of Carlos with a Cuenta Mini."""
+
+    full_name: str
+    cedula: str
+    birth_date: date
+    state: str
+
+
+ANDREA = DemoChild("Andrea Estefanía Mora León", "1722334453", date(2015, 3, 14), MINI_APPROVED)
+MATEO = DemoChild("Mateo Mora León", "1711223345", date(2017, 8, 2), MINI_APPROVED)
+SOFIA = DemoChild("Sofía Mora León", "1803456787", date(2019, 11, 20), MINI_IN_APPROVAL)
+CARLOS_CHILDREN = (ANDREA, MATEO, SOFIA)
+
+
 @dataclass
 class SeedReport:
     """What a seeding run added (zero everywhere on a second run)."""
@@ -91,6 +110,7 @@ class SeedReport:
     additional_users: int = 0
     online_users: int = 0
     locks: int = 0
+    mini_accounts: int = 0
 
 
 def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedReport:
@@ -102,6 +122,7 @@ def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedRe
     )
     _ensure_carlos_online_user(session, by_number[CARLOS.id_number], hasher, clock, report)
     _ensure_jorge_held(session, clock, report)
+    _ensure_carlos_children(session, by_number[CARLOS.id_number], clock, report)
     return report
 
 
@@ -199,3 +220,24 @@ def _ensure_jorge_held(session: Session, clock: Clock, report: SeedReport) -> No
         details={"reason": "demo data"},
     )
     report.locks += 1
+
+
+def _ensure_carlos_children(
+    session: Session, carlos: Customer, clock: Clock, report: SeedReport
+) -> None:
+    now = clock.now()
+    for child in CARLOS_CHILDREN:
+        if session.scalar(select(MiniAccount.id).where(MiniAccount.child_cedula == child.cedula)):
+            continue
+        session.add(
+            MiniAccount(
+                parent_id=carlos.id,
+                child_full_name=child.full_name,
+                child_cedula=child.cedula,
+                child_birth_date=child.birth_date,
+                state=child.state,
+                created_at=now,
+                approved_at=now if child.state == MINI_APPROVED else None,
+            )
+        )
+        report.mini_accounts += 1

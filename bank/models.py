@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -36,6 +37,10 @@ ACTIVE = "active"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
 ENDED = "ended"
+
+# Cuenta Mini states
+MINI_IN_APPROVAL = "in_approval"
+MINI_APPROVED = "approved"
 
 # Second factor of an online user
 SECOND_FACTOR_TOKEN = "token"  # noqa: S105 (a method name)
@@ -279,3 +284,33 @@ class ChannelNotice(Base):
     chat_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     notice: Mapped[str] = mapped_column(String(64), primary_key=True)
     shown_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MiniAccount(Base):
+    """A child's Cuenta Mini, linked to the parent customer whose account it moves money with."""
+
+    __tablename__ = "mini_accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    child_full_name: Mapped[str] = mapped_column(String(200))
+    child_cedula: Mapped[str] = mapped_column(String(10), unique=True)
+    child_birth_date: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class MiniActivationCode(Base):
+    """A 6-digit activation code for a child's registration, kept only as a keyed digest."""
+
+    __tablename__ = "mini_activation_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), index=True)
+    code_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    invalidated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    wrong_entries: Mapped[int] = mapped_column(Integer, default=0)

@@ -51,7 +51,10 @@ def env(
 def test_seed_is_idempotent(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["seed"]) == 0
-    assert "0 customers, 0 additional users, 0 online users, 0 locks" in capsys.readouterr().out
+    assert (
+        "0 customers, 0 additional users, 0 online users, 0 locks, 0 Cuenta Mini"
+        in capsys.readouterr().out
+    )
 
 
 def test_outbox_lists_messages_newest_last(
@@ -113,3 +116,15 @@ def test_module_entry_point(env: dict[str, str]) -> None:
         check=True,
     )
     assert json.loads(result.stdout) == []
+
+
+def test_mini_approve_approves_a_pending_account_once(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["mini", "approve", "1803456787", "--by", "ana"]) == 0
+    assert "Sofía Mora León: approved" in capsys.readouterr().out
+    assert main(["mini", "approve", "1803456787"]) == 0
+    assert "already approved" in capsys.readouterr().out
+    assert main(["mini", "approve", "1710034065"]) == 1
+    assert "no Cuenta Mini" in capsys.readouterr().err

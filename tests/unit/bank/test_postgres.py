@@ -235,3 +235,22 @@ def test_channel_state_on_postgres(pg_bank: Bank) -> None:
     ]
     resolved = state.resolve_tap(tap_id, "tg:1")
     assert resolved is not None and resolved.keyboard_used
+
+
+def test_activation_code_used_once_on_postgres(pg_bank: Bank) -> None:
+    from sqlalchemy import select
+
+    from bank.demo import ANDREA, CARLOS
+    from bank.models import Customer
+
+    with unit_of_work(pg_bank.sessions) as session:
+        carlos = session.scalar(select(Customer.id).where(Customer.id_number == CARLOS.id_number))
+    assert carlos is not None
+    issue = pg_bank.activation_codes.generate(parent_id=carlos, child_cedula=ANDREA.cedula)
+    assert issue.activation_code is not None
+    code = issue.activation_code
+    results = _race(
+        5,
+        lambda _: pg_bank.activation_codes.check(child_cedula=ANDREA.cedula, code=code).code,
+    )
+    assert sorted(results) == ["ok", "used", "used", "used", "used"]

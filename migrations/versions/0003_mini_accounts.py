@@ -1,0 +1,76 @@
+"""Cuenta Mini: children's accounts linked to a parent, and their activation codes.
+
+Revision ID: 0003_mini_accounts
+Revises: 0002_channel_state
+Create Date: 2026-11-23 13:54:35.826025
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003_mini_accounts"
+down_revision: str | None = "0002_channel_state"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "mini_accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("parent_id", sa.Integer(), nullable=False),
+        sa.Column("child_full_name", sa.String(length=200), nullable=False),
+        sa.Column("child_cedula", sa.String(length=10), nullable=False),
+        sa.Column("child_birth_date", sa.Date(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("approved_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["customers.id"], name=op.f("fk_mini_accounts_parent_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mini_accounts")),
+        sa.UniqueConstraint("child_cedula", name=op.f("uq_mini_accounts_child_cedula")),
+    )
+    with op.batch_alter_table("mini_accounts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_mini_accounts_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "mini_activation_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mini_account_id", sa.Integer(), nullable=False),
+        sa.Column("code_digest", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.Column("invalidated_at", sa.DateTime(), nullable=True),
+        sa.Column("wrong_entries", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["mini_account_id"],
+            ["mini_accounts.id"],
+            name=op.f("fk_mini_activation_codes_mini_account_id_mini_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mini_activation_codes")),
+    )
+    with op.batch_alter_table("mini_activation_codes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mini_activation_codes_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_mini_activation_codes_mini_account_id"),
+            ["mini_account_id"],
+            unique=False,
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("mini_activation_codes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mini_activation_codes_mini_account_id"))
+        batch_op.drop_index(batch_op.f("ix_mini_activation_codes_created_at"))
+
+    op.drop_table("mini_activation_codes")
+    with op.batch_alter_table("mini_accounts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mini_accounts_parent_id"))
+
+    op.drop_table("mini_accounts")
