@@ -17,6 +17,7 @@ from bank.gateways import (
     outbox_sms_factory,
 )
 from bank.mini import ActivationCodes, MiniAccounts
+from bank.mini.parent_sign_in import ParentSignIn
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService
 from bank.registration.context import Services
@@ -46,6 +47,7 @@ class Bank:
     channel_state: ChannelState
     mini_accounts: MiniAccounts
     activation_codes: ActivationCodes
+    parent_sign_in: ParentSignIn
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -70,10 +72,11 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
     hasher = make_hasher(settings)
     sms = outbox_sms_factory(clock)
     mail = outbox_mail_factory(clock)
+    token_cipher = SecretCipher(settings.subkey(SUBKEY_TOTP))
     services = Services(
         hasher=hasher,
         otp=OtpIssuer(key=settings.subkey(SUBKEY_OTP)),
-        token_cipher=SecretCipher(settings.subkey(SUBKEY_TOTP)),
+        token_cipher=token_cipher,
         sms=sms,
         mail=mail,
     )
@@ -99,5 +102,8 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         mini_accounts=MiniAccounts(session_factory=sessions, clock=clock),
         activation_codes=ActivationCodes(
             session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
+        ),
+        parent_sign_in=ParentSignIn(
+            session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
         ),
     )

@@ -314,3 +314,26 @@ class MiniActivationCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     invalidated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     wrong_entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ParentSession(Base):
+    """A parent signed in (or signing in) to "Cuenta para mis hijos" from one chat."""
+
+    __tablename__ = "parent_sessions"
+
+    sender_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    online_user_id: Mapped[int] = mapped_column(ForeignKey("online_users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16))  # awaiting_token, active
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SignInGuard(Base):
+    """Failed sign-ins per username (known or not), and the lock they lead to."""
+
+    __tablename__ = "sign_in_guards"
+
+    username_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,8 +1,8 @@
-"""Cuenta Mini: children's accounts linked to a parent, and their activation codes.
+"""Cuenta Mini: children's accounts, activation codes, parent sessions and sign-in locks.
 
 Revision ID: 0003_mini_accounts
 Revises: 0002_channel_state
-Create Date: 2026-11-23 13:54:35.826025
+Create Date: 2026-11-23 13:58:10.061799
 """
 
 from collections.abc import Sequence
@@ -17,6 +17,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "sign_in_guards",
+        sa.Column("username_key", sa.String(length=40), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("username_key", name=op.f("pk_sign_in_guards")),
+    )
     op.create_table(
         "mini_accounts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,8 +71,31 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "parent_sessions",
+        sa.Column("sender_id", sa.String(length=200), nullable=False),
+        sa.Column("online_user_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_activity_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["online_user_id"],
+            ["online_users.id"],
+            name=op.f("fk_parent_sessions_online_user_id_online_users"),
+        ),
+        sa.PrimaryKeyConstraint("sender_id", name=op.f("pk_parent_sessions")),
+    )
+    with op.batch_alter_table("parent_sessions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_parent_sessions_online_user_id"), ["online_user_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("parent_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_parent_sessions_online_user_id"))
+
+    op.drop_table("parent_sessions")
     with op.batch_alter_table("mini_activation_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mini_activation_codes_mini_account_id"))
         batch_op.drop_index(batch_op.f("ix_mini_activation_codes_created_at"))
@@ -74,3 +105,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_mini_accounts_parent_id"))
 
     op.drop_table("mini_accounts")
+    op.drop_table("sign_in_guards")
