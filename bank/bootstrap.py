@@ -17,6 +17,7 @@ from bank.gateways import (
     outbox_sms_factory,
 )
 from bank.mini import ActivationCodes, MiniAccounts
+from bank.mini.child_users import ChildUsers
 from bank.mini.parent_sign_in import ParentSignIn
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService
@@ -48,6 +49,7 @@ class Bank:
     mini_accounts: MiniAccounts
     activation_codes: ActivationCodes
     parent_sign_in: ParentSignIn
+    child_users: ChildUsers
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -106,4 +108,5 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         parent_sign_in=ParentSignIn(
             session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
         ),
+        child_users=ChildUsers(session_factory=sessions, clock=clock, hasher=hasher),
     )

@@ -337,3 +337,17 @@ class SignInGuard(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MiniUser(Base):
+    """A child's Cuenta Mini user: a username, an avatar and a picture password (argon2id)."""
+
+    __tablename__ = "mini_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), unique=True)
+    username: Mapped[str] = mapped_column(String(20))
+    username_key: Mapped[str] = mapped_column(String(20), unique=True)  # lower case
+    avatar: Mapped[str] = mapped_column(String(40))
+    picture_password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -20,6 +20,7 @@ from stdnum.ec import ci, ruc
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent / "data" / "common_passwords.txt"
 
 USERNAME_MIN, USERNAME_MAX = 6, 20
+CHILD_USERNAME_MIN, CHILD_USERNAME_MAX = 8, 20
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 ANSWER_MAX = 40
 
@@ -192,6 +193,18 @@ def validate_username(text: str, *, identities: Iterable[str] = ()) -> Validatio
         return _invalid("too_long")
     if any(username == number for number in identities if number):
         return _invalid("is_identity")
+    return Validation(value=username)
+
+
+def validate_child_username(text: str) -> Validation:
+    """A Cuenta Mini username: 8 to 20 ASCII letters or digits."""
+    username = text.strip()
+    if username and not _ASCII_ALNUM.fullmatch(username):
+        return _invalid("bad_chars")
+    if len(username) < CHILD_USERNAME_MIN:
+        return _invalid("too_short")
+    if len(username) > CHILD_USERNAME_MAX:
+        return _invalid("too_long")
     return Validation(value=username)
 
 

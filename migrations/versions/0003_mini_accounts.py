@@ -1,8 +1,8 @@
-"""Cuenta Mini: children's accounts, activation codes, parent sessions and sign-in locks.
+"""Cuenta Mini: children's accounts and users, activation codes, parent sessions, sign-in locks.
 
 Revision ID: 0003_mini_accounts
 Revises: 0002_channel_state
-Create Date: 2026-11-23 13:58:10.061799
+Create Date: 2026-11-23 13:59:27.890610
 """
 
 from collections.abc import Sequence
@@ -72,6 +72,24 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "mini_users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mini_account_id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=20), nullable=False),
+        sa.Column("username_key", sa.String(length=20), nullable=False),
+        sa.Column("avatar", sa.String(length=40), nullable=False),
+        sa.Column("picture_password_hash", sa.String(length=200), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["mini_account_id"],
+            ["mini_accounts.id"],
+            name=op.f("fk_mini_users_mini_account_id_mini_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mini_users")),
+        sa.UniqueConstraint("mini_account_id", name=op.f("uq_mini_users_mini_account_id")),
+        sa.UniqueConstraint("username_key", name=op.f("uq_mini_users_username_key")),
+    )
+    op.create_table(
         "parent_sessions",
         sa.Column("sender_id", sa.String(length=200), nullable=False),
         sa.Column("online_user_id", sa.Integer(), nullable=False),
@@ -96,6 +114,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_parent_sessions_online_user_id"))
 
     op.drop_table("parent_sessions")
+    op.drop_table("mini_users")
     with op.batch_alter_table("mini_activation_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_mini_activation_codes_mini_account_id"))
         batch_op.drop_index(batch_op.f("ix_mini_activation_codes_created_at"))

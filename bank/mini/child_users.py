@@ -1,0 +1,198 @@
+"""A child's Cuenta Mini user: created after a valid activation code, then signed in with a
+username and a picture password. Five failed sign-ins lock for 15 minutes and the parent is told.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bank.audit import record_audit
+from bank.clock import Clock
+from bank.crypto import SecretHasher
+from bank.db import SessionFactory, unit_of_work
+from bank.mini.pictures import AVATAR_IDS, picture_password_text
+from bank.models import MiniAccount, MiniActivationCode, MiniUser, SignInGuard
+from bank.validators import CHILD_USERNAME_MAX, validate_child_username
+
+MAX_FAILURES: Final = 5
+LOCK_DURATION: Final = timedelta(minutes=15)
+# The user must be created soon after the activation code was accepted.
+CREATION_WINDOW: Final = timedelta(minutes=30)
+SUGGESTION_COUNT: Final = 3
+_GUARD_PREFIX: Final = "mini:"
+
+
+@dataclass(frozen=True)
+class UsernameCheck:
+    """`available`, `taken` (suggestions) or `invalid` (reason)."""
+
+    code: str
+    reason: str = ""
+    suggestions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ChildCreation:
+    """`created`, `no_valid_code`, `already_has_user`, `taken` (suggestions), `invalid` (reason:
+    a username rule, `unknown_avatar` or `bad_picture_password`)."""
+
+    code: str
+    reason: str = ""
+    suggestions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ChildSignIn:
+    """`signed_in` (avatar, first_name), `wrong` (attempts_left), `locked` (minutes; parent_id and
+    newly_locked tell whom to warn and when)."""
+
+    code: str
+    attempts_left: int = 0
+    minutes: int = 0
+    avatar: str = ""
+    first_name: str = ""
+    parent_id: int | None = None
+    newly_locked: bool = False
+
+
+class ChildUsers:
+    """Creates and signs in Cuenta Mini users; each call is its own unit of work."""
+
+    def __init__(self, *, session_factory: SessionFactory, clock: Clock, hasher: SecretHasher):
+        self._sessions = session_factory
+        self._clock = clock
+        self._hasher = hasher
+
+    def check_username(self, username: str) -> UsernameCheck:
+        """Whether a username follows the rules and is free; suggestions when it is taken."""
+        validation = validate_child_username(username)
+        if not validation.ok:
+            return UsernameCheck("invalid", reason=validation.reason or "")
+        with unit_of_work(self._sessions) as session:
+            if not _taken(session, validation.value):
+                return UsernameCheck("available")
+            return UsernameCheck("taken", suggestions=_suggestions(session, validation.value))
+
+    def create(
+        self, *, child_cedula: str, username: str, avatar: str, picture_ids: Sequence[str]
+    ) -> ChildCreation:
+        """Create the child's user, re-checking the activation code, the rules and availability."""
+        validation = validate_child_username(username)
+        if not validation.ok:
+            return ChildCreation("invalid", reason=validation.reason or "")
+        if avatar not in AVATAR_IDS:
+            return ChildCreation("invalid", reason="unknown_avatar")
+        password = picture_password_text(picture_ids)
+        if password is None:
+            return ChildCreation("invalid", reason="bad_picture_password")
+        password_hash = self._hasher.hash(password)  # slow: outside the transaction
+        now = self._clock.now()
+        with unit_of_work(self._sessions) as session:
+            account = session.scalars(
+                select(MiniAccount)
+                .where(MiniAccount.child_cedula == child_cedula.strip())
+                .with_for_update()
+            ).first()
+            if account is None or not _recently_activated(session, account.id, now):
+                return ChildCreation("no_valid_code")
+            if session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account.id)):
+                return ChildCreation("already_has_user")
+            if _taken(session, validation.value):
+                return ChildCreation("taken", suggestions=_suggestions(session, validation.value))
+            user = MiniUser(
+                mini_account_id=account.id,
+                username=validation.value,
+                username_key=validation.value.lower(),
+                avatar=avatar,
+                picture_password_hash=password_hash,
+                created_at=now,
+            )
+            session.add(user)
+            session.flush()
+            record_audit(
+                session,
+                at=now,
+                actor=f"mini:{account.id}",
+                action="mini_user_created",
+                subject=f"mini_user:{user.id}",
+            )
+            return ChildCreation("created")
+
+    def sign_in(self, *, username: str, picture_ids: Sequence[str]) -> ChildSignIn:
+        """Check a username and picture password; 5 failures lock for 15 minutes."""
+        now = self._clock.now()
+        key = username.strip().lower()[:CHILD_USERNAME_MAX]
+        password = picture_password_text(picture_ids) or ""
+        with unit_of_work(self._sessions) as session:
+            guard = session.get(SignInGuard, _GUARD_PREFIX + key, with_for_update=True)
+            if guard is None:
+                guard = SignInGuard(username_key=_GUARD_PREFIX + key, failures=0, updated_at=now)
+                session.add(guard)
+                session.flush()
+            user = session.scalar(select(MiniUser).where(MiniUser.username_key == key))
+            account = session.get(MiniAccount, user.mini_account_id) if user else None
+            parent_id = account.parent_id if account else None
+            if guard.locked_until is not None and guard.locked_until > now:
+                minutes = _minutes_left(guard.locked_until, now)
+                return ChildSignIn("locked", minutes=minutes, parent_id=parent_id)
+            if not self._hasher.verify(user.picture_password_hash if user else None, password):
+                guard.failures, guard.updated_at = guard.failures + 1, now
+                if guard.failures < MAX_FAILURES:
+                    return ChildSignIn("wrong", attempts_left=MAX_FAILURES - guard.failures)
+                guard.failures, guard.locked_until = 0, now + LOCK_DURATION
+                record_audit(
+                    session, at=now, actor="mini", action="mini_sign_in_locked", subject=key
+                )
+                return ChildSignIn(
+                    "locked", minutes=15, parent_id=parent_id, newly_locked=parent_id is not None
+                )
+            assert user is not None and account is not None
+            guard.failures, guard.updated_at = 0, now
+            return ChildSignIn(
+                "signed_in",
+                avatar=user.avatar,
+                first_name=account.child_full_name.split()[0],
+                parent_id=parent_id,
+            )
+
+
+def _taken(session: Session, username: str) -> bool:
+    return (
+        session.scalar(select(MiniUser.id).where(MiniUser.username_key == username.lower()))
+        is not None
+    )
+
+
+def _suggestions(session: Session, username: str) -> tuple[str, ...]:
+    base = username[: CHILD_USERNAME_MAX - 3]
+    found: list[str] = []
+    for _ in range(50):
+        candidate = f"{base}{secrets.randbelow(900) + 100}"
+        if candidate not in found and not _taken(session, candidate):
+            found.append(candidate)
+        if len(found) == SUGGESTION_COUNT:
+            break
+    return tuple(found)
+
+
+def _recently_activated(session: Session, account_id: int, now: datetime) -> bool:
+    used = session.scalar(
+        select(MiniActivationCode.id).where(
+            MiniActivationCode.mini_account_id == account_id,
+            MiniActivationCode.used_at.is_not(None),
+            MiniActivationCode.used_at > now - CREATION_WINDOW,
+        )
+    )
+    return used is not None
+
+
+def _minutes_left(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
