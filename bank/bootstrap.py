@@ -19,6 +19,7 @@ from bank.gateways import (
 from bank.mini import ActivationCodes, MiniAccounts
 from bank.mini.child_users import ChildUsers
 from bank.mini.parent_sign_in import ParentSignIn
+from bank.notifications import Notifications
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService
 from bank.registration.context import Services
@@ -50,6 +51,7 @@ class Bank:
     activation_codes: ActivationCodes
     parent_sign_in: ParentSignIn
     child_users: ChildUsers
+    notifications: Notifications
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -109,4 +111,5 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
         ),
         child_users=ChildUsers(session_factory=sessions, clock=clock, hasher=hasher),
+        notifications=Notifications(session_factory=sessions, clock=clock),
     )

@@ -351,3 +351,28 @@ class MiniUser(Base):
     avatar: Mapped[str] = mapped_column(String(40))
     picture_password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CustomerChat(Base):
+    """The chat a customer last signed in from: where the bank's notices reach them."""
+
+    __tablename__ = "customer_chats"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CustomerNotification(Base):
+    """A notice for a customer (an approval, a lock), delivered by the channel to their chat."""
+
+    __tablename__ = "customer_notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, default=None, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

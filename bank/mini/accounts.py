@@ -11,6 +11,7 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.models import MINI_APPROVED, MINI_IN_APPROVAL, Customer, MiniAccount
+from bank.notifications import queue_notice
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,12 @@ class MiniAccounts:
                 action="mini_account_approved",
                 subject=f"mini:{account.id}",
             )
-            return Approval("approved", account.parent_id, parent_name, _child(account))
+            child = _child(account)
+            queue_notice(
+                session,
+                customer_id=account.parent_id,
+                kind="mini_account_approved",
+                data={"child": child.first_names},
+                now=now,
+            )
+            return Approval("approved", account.parent_id, parent_name, child)

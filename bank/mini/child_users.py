@@ -20,6 +20,7 @@ from bank.crypto import SecretHasher
 from bank.db import SessionFactory, unit_of_work
 from bank.mini.pictures import AVATAR_IDS, picture_password_text
 from bank.models import MiniAccount, MiniActivationCode, MiniUser, SignInGuard
+from bank.notifications import queue_notice
 from bank.validators import CHILD_USERNAME_MAX, validate_child_username
 
 MAX_FAILURES: Final = 5
@@ -151,6 +152,14 @@ class ChildUsers:
                 record_audit(
                     session, at=now, actor="mini", action="mini_sign_in_locked", subject=key
                 )
+                if account is not None:
+                    queue_notice(
+                        session,
+                        customer_id=account.parent_id,
+                        kind="mini_child_locked",
+                        data={"child": account.child_full_name.split()[0], "minutes": 15},
+                        now=now,
+                    )
                 return ChildSignIn(
                     "locked", minutes=15, parent_id=parent_id, newly_locked=parent_id is not None
                 )

@@ -26,6 +26,7 @@ from bank.models import (
     ParentSession,
     SignInGuard,
 )
+from bank.notifications import link_chat
 from bank.totp import check_token_code
 
 MAX_FAILURES: Final = 5
@@ -106,7 +107,7 @@ class ParentSignIn:
             )
             if needs_token:
                 return SignInResult("token_required")
-            _audit_signed_in(session, user, now)
+            _audit_signed_in(session, user, now, sender_id)
             return SignInResult("signed_in", first_name=_first_name(session, user))
 
     def submit_token(self, *, sender_id: str, code: str) -> SignInResult:
@@ -137,7 +138,7 @@ class ParentSignIn:
             user.totp_last_timestep = check.timestep
             guard.failures, guard.updated_at = 0, now
             pending.state, pending.last_activity_at = ACTIVE, now
-            _audit_signed_in(session, user, now)
+            _audit_signed_in(session, user, now, sender_id)
             return SignInResult("signed_in", first_name=_first_name(session, user))
 
     def current_parent(self, *, sender_id: str) -> ParentStatus:
@@ -191,7 +192,8 @@ def _first_name(session: Session, user: OnlineUser) -> str:
     return customer.full_name.split()[0] if customer is not None else ""
 
 
-def _audit_signed_in(session: Session, user: OnlineUser, now: datetime) -> None:
+def _audit_signed_in(session: Session, user: OnlineUser, now: datetime, sender_id: str) -> None:
+    link_chat(session, customer_id=user.customer_id, sender_id=sender_id, now=now)
     record_audit(
         session,
         at=now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Final
 
@@ -25,6 +26,7 @@ from bot.conversation import Conversation
 from bot.rasa_client import RasaClient
 from bot.telegram import handlers
 from bot.telegram.errors import on_error
+from bot.telegram.notices import notice_loop, stop_task
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.services import SERVICES_KEY, BotServices
 from bot.telegram.settings import BotSettings
@@ -34,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RASA_HTTP_KEY: Final = "rasa_http"
+NOTICE_TASK_KEY: Final = "notice_task"
 # Commands in Spanish; the English aliases also work but are not advertised.
 COMMANDS: Final = (
     ("start", "utter_channel_command_start"),
@@ -76,8 +79,15 @@ def build_application(
         except TelegramError as exc:
             # Commands still work when typed; the menu is a convenience.
             logger.warning("could not register the command menu (%s)", type(exc).__name__)
+        application.bot_data[NOTICE_TASK_KEY] = asyncio.create_task(
+            notice_loop(application.bot, bank.notifications, channel_texts)
+        )
+
+    async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
+        await stop_task(application.bot_data.pop(NOTICE_TASK_KEY, None))
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        await stop_task(application.bot_data.pop(NOTICE_TASK_KEY, None))
         http = application.bot_data.pop(RASA_HTTP_KEY, None)
         if isinstance(http, httpx.AsyncClient):
             await http.aclose()
@@ -90,6 +100,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=MAX_RATE_LIMIT_RETRIES))
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -33,6 +33,7 @@ CHANNEL_RESPONSES: Final = (
     "utter_channel_command_help",
     "utter_channel_command_cancel",
 )
+NOTICE_PREFIX: Final = "utter_notice_"
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -63,7 +64,8 @@ def load_channel_texts(domain_path: Path = DOMAIN_PATH) -> ChannelTexts:
         domain = yaml.safe_load(handle)
     responses = domain.get("responses", {}) if isinstance(domain, dict) else {}
     texts: dict[str, str] = {}
-    for name in CHANNEL_RESPONSES:
+    notices = [name for name in responses if str(name).startswith(NOTICE_PREFIX)]
+    for name in (*CHANNEL_RESPONSES, *notices):
         variations = responses.get(name)
         text = variations[0].get("text") if isinstance(variations, list) and variations else None
         if not isinstance(text, str) or not text.strip():

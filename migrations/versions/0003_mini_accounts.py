@@ -1,8 +1,8 @@
-"""Cuenta Mini: children's accounts and users, activation codes, parent sessions, sign-in locks.
+"""Cuenta Mini (accounts, users, activation codes, parent sessions, sign-in locks) and notices.
 
 Revision ID: 0003_mini_accounts
 Revises: 0002_channel_state
-Create Date: 2026-11-23 13:59:27.890610
+Create Date: 2026-11-23 14:01:31.650783
 """
 
 from collections.abc import Sequence
@@ -25,6 +25,41 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("username_key", name=op.f("pk_sign_in_guards")),
     )
+    op.create_table(
+        "customer_chats",
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("sender_id", sa.String(length=200), nullable=False),
+        sa.Column("linked_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_customer_chats_customer_id_customers")
+        ),
+        sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_customer_chats")),
+    )
+    op.create_table(
+        "customer_notifications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("claimed_at", sa.DateTime(), nullable=True),
+        sa.Column("delivered_at", sa.DateTime(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+            name=op.f("fk_customer_notifications_customer_id_customers"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_customer_notifications")),
+    )
+    with op.batch_alter_table("customer_notifications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_customer_notifications_customer_id"), ["customer_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_customer_notifications_delivered_at"), ["delivered_at"], unique=False
+        )
+
     op.create_table(
         "mini_accounts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -124,4 +159,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_mini_accounts_parent_id"))
 
     op.drop_table("mini_accounts")
+    with op.batch_alter_table("customer_notifications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_customer_notifications_delivered_at"))
+        batch_op.drop_index(batch_op.f("ix_customer_notifications_customer_id"))
+
+    op.drop_table("customer_notifications")
+    op.drop_table("customer_chats")
     op.drop_table("sign_in_guards")

@@ -18,6 +18,8 @@ from sqlalchemy.exc import OperationalError
 from telegram_harness import RunningBot, cheap_bank, reply, running_bot
 
 from bank.channel_state import is_callback_id
+from bank.db import unit_of_work
+from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, SOFIA, seed_demo
 from bot.playground.client import bot_messages, find_button
 from bot.telegram.application import build_application
 from bot.telegram.runner import serve_webhook
@@ -372,3 +374,18 @@ async def test_a_slow_rasa_gets_an_apology_within_the_timeout(tmp_path: Path) ->
         elapsed = asyncio.get_running_loop().time() - started
         assert "No pude conectarme" in bot_messages(chat)[-1]["text"]
         assert elapsed < 2.5
+
+
+async def test_a_bank_notice_reaches_the_parents_chat(bot: RunningBot) -> None:
+    bank = bot.bank
+    with unit_of_work(bank.sessions) as session:
+        seed_demo(session, hasher=bank.hasher, clock=bank.clock)
+    signed = bank.parent_sign_in.sign_in(
+        sender_id=f"tg:{PARENT}", username=CARLOS_USERNAME, password=CARLOS_PASSWORD
+    )
+    assert signed.code == "signed_in"
+    assert bank.mini_accounts.approve(child_cedula=SOFIA.cedula, actor="test").code == "approved"
+    state = await bot.wait(PARENT, lambda s: len(bot_messages(s)) == 1)
+    assert "Cuenta Mini de Sofía ya está aprobada" in bot_messages(state)[0]["text"]
+    await asyncio.sleep(2.5)  # a second poll delivers nothing more
+    assert len(bot_messages(await bot.playground.client.chat(PARENT))) == 1

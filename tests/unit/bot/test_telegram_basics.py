@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,16 @@ def test_every_channel_text_is_in_the_domain() -> None:
         assert texts.get(name).strip()
     assert "ab12" in texts.get("utter_channel_error", error_id="ab12")
     assert "{" not in texts.get("utter_channel_pick_many", choose=4, progress="●○○○")
+
+
+def test_every_notice_the_bank_queues_has_a_text() -> None:
+    texts = load_channel_texts()
+    bank_sources = "".join(path.read_text(encoding="utf-8") for path in Path("bank").rglob("*.py"))
+    kinds = set(re.findall(r'queue_notice\([^)]*?kind="([a-z_]+)"', bank_sources, re.DOTALL))
+    assert {"mini_account_approved", "mini_child_locked"} <= kinds
+    for kind in kinds:
+        text = texts.get(f"utter_notice_{kind}", child="Sofía", minutes=15)
+        assert "{" not in text
 
 
 def test_a_missing_channel_text_stops_the_bot_at_start(tmp_path: Path) -> None:
