@@ -16,6 +16,7 @@ from typing import Any, Final, cast
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bank.clock import Clock
 from bank.crypto import SecretCipher
@@ -302,7 +303,7 @@ class ChannelState:
         with unit_of_work(self._sessions) as session:
             self._purge(session)
 
-    def _purge(self, session: Any) -> None:
+    def _purge(self, session: Session) -> None:
         now = self._clock.now()
         old_keyboards = select(ChannelKeyboard.id).where(
             ChannelKeyboard.created_at < now - KEYBOARD_TTL

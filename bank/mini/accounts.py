@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bank.audit import record_audit
 from bank.clock import Clock
@@ -45,6 +46,15 @@ class Approval:
     child: MiniChild | None = None
 
 
+def lock_account(session: Session, child_cedula: str) -> MiniAccount | None:
+    """The child's account row, locked for the rest of the unit of work (PostgreSQL)."""
+    return session.scalars(
+        select(MiniAccount)
+        .where(MiniAccount.child_cedula == child_cedula.strip())
+        .with_for_update()
+    ).first()
+
+
 def _child(account: MiniAccount) -> MiniChild:
     return MiniChild(
         cedula=account.child_cedula,
@@ -75,11 +85,7 @@ class MiniAccounts:
         """Back office: approve a pending account (audited)."""
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
-            account = session.scalars(
-                select(MiniAccount)
-                .where(MiniAccount.child_cedula == child_cedula.strip())
-                .with_for_update()
-            ).first()
+            account = lock_account(session, child_cedula)
             if account is None:
                 return Approval("unknown")
             parent = session.get(Customer, account.parent_id)

@@ -20,7 +20,8 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import digests_match, keyed_digest
 from bank.db import SessionFactory, unit_of_work
-from bank.models import MINI_APPROVED, MiniAccount, MiniActivationCode
+from bank.mini.accounts import lock_account
+from bank.models import MINI_APPROVED, MiniActivationCode
 
 CODE_DIGITS: Final = 6
 CODE_TTL: Final = timedelta(minutes=10)
@@ -70,7 +71,7 @@ class ActivationCodes:
         """A new code for the parent's approved child; the previous code stops working."""
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
-            account = _lock_account(session, child_cedula)
+            account = lock_account(session, child_cedula)
             if account is None or account.parent_id != parent_id:
                 return CodeIssue("not_your_child")
             if account.state != MINI_APPROVED:
@@ -118,7 +119,7 @@ class ActivationCodes:
             return CodeCheck("invalid")
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
-            account = _lock_account(session, child_cedula)
+            account = lock_account(session, child_cedula)
             if account is None or account.state != MINI_APPROVED:
                 return CodeCheck("unknown_child")
             latest = session.scalars(
@@ -165,15 +166,6 @@ class ActivationCodes:
 
     def _digest(self, cedula: str, code: str) -> str:
         return keyed_digest(self._key, "mini-activation", cedula, code)
-
-
-def _lock_account(session: Session, child_cedula: str) -> MiniAccount | None:
-    """The child's account row, locked for the rest of the unit of work (PostgreSQL)."""
-    return session.scalars(
-        select(MiniAccount)
-        .where(MiniAccount.child_cedula == child_cedula.strip())
-        .with_for_update()
-    ).first()
 
 
 def _live_codes(session: Session, account_id: int) -> list[MiniActivationCode]:

@@ -4,7 +4,6 @@ username and a picture password. Five failed sign-ins lock for 15 minutes and th
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,8 +17,10 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.db import SessionFactory, unit_of_work
+from bank.mini.accounts import lock_account
+from bank.mini.lockout import load_guard, locked_minutes
 from bank.mini.pictures import AVATAR_IDS, picture_password_text
-from bank.models import MiniAccount, MiniActivationCode, MiniUser, SignInGuard
+from bank.models import MiniAccount, MiniActivationCode, MiniUser
 from bank.notifications import queue_notice
 from bank.validators import CHILD_USERNAME_MAX, validate_child_username
 
@@ -97,11 +98,7 @@ class ChildUsers:
         password_hash = self._hasher.hash(password)  # slow: outside the transaction
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
-            account = session.scalars(
-                select(MiniAccount)
-                .where(MiniAccount.child_cedula == child_cedula.strip())
-                .with_for_update()
-            ).first()
+            account = lock_account(session, child_cedula)
             if account is None or not _recently_activated(session, account.id, now):
                 return ChildCreation("no_valid_code")
             if session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account.id)):
@@ -133,16 +130,11 @@ class ChildUsers:
         key = username.strip().lower()[:CHILD_USERNAME_MAX]
         password = picture_password_text(picture_ids) or ""
         with unit_of_work(self._sessions) as session:
-            guard = session.get(SignInGuard, _GUARD_PREFIX + key, with_for_update=True)
-            if guard is None:
-                guard = SignInGuard(username_key=_GUARD_PREFIX + key, failures=0, updated_at=now)
-                session.add(guard)
-                session.flush()
+            guard = load_guard(session, _GUARD_PREFIX + key, now)
             user = session.scalar(select(MiniUser).where(MiniUser.username_key == key))
             account = session.get(MiniAccount, user.mini_account_id) if user else None
             parent_id = account.parent_id if account else None
-            if guard.locked_until is not None and guard.locked_until > now:
-                minutes = _minutes_left(guard.locked_until, now)
+            if minutes := locked_minutes(guard, now):
                 return ChildSignIn("locked", minutes=minutes, parent_id=parent_id)
             if not self._hasher.verify(user.picture_password_hash if user else None, password):
                 guard.failures, guard.updated_at = guard.failures + 1, now
@@ -201,7 +193,3 @@ def _recently_activated(session: Session, account_id: int, now: datetime) -> boo
         )
     )
     return used is not None
-
-
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, math.ceil((until - now).total_seconds() / 60))

@@ -7,7 +7,6 @@ ends after 10 idle minutes. A missing user costs the same argon2 time as a wrong
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -19,6 +18,7 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretCipher, SecretHasher
 from bank.db import SessionFactory, unit_of_work
+from bank.mini.lockout import load_guard, locked_minutes
 from bank.models import (
     SECOND_FACTOR_TOKEN,
     Customer,
@@ -61,10 +61,6 @@ def _username_key(username: str) -> str:
     return username.strip().lower()[:_MAX_USERNAME_KEY]
 
 
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, math.ceil((until - now).total_seconds() / 60))
-
-
 class ParentSignIn:
     """Sign-in, Token digital step, idle expiry and sign-out of parents, per chat."""
 
@@ -86,9 +82,9 @@ class ParentSignIn:
         now = self._clock.now()
         key = _username_key(username)
         with unit_of_work(self._sessions) as session:
-            guard = _guard(session, key, now)
-            if guard.locked_until is not None and guard.locked_until > now:
-                return SignInResult("locked", minutes=_minutes_left(guard.locked_until, now))
+            guard = load_guard(session, key, now)
+            if minutes := locked_minutes(guard, now):
+                return SignInResult("locked", minutes=minutes)
             user = session.scalar(select(OnlineUser).where(OnlineUser.username_key == key))
             if not self._hasher.verify(user.password_hash if user else None, password):
                 return _failure(session, guard, now, actor=f"chat:{sender_id}")
@@ -122,10 +118,10 @@ class ParentSignIn:
                 return SignInResult("expired")
             user = session.get(OnlineUser, pending.online_user_id)
             assert user is not None and user.totp_secret_encrypted is not None
-            guard = _guard(session, user.username_key, now)
-            if guard.locked_until is not None and guard.locked_until > now:
+            guard = load_guard(session, user.username_key, now)
+            if minutes := locked_minutes(guard, now):
                 session.delete(pending)
-                return SignInResult("locked", minutes=_minutes_left(guard.locked_until, now))
+                return SignInResult("locked", minutes=minutes)
             secret = self._token_cipher.decrypt(user.totp_secret_encrypted) or ""
             check = check_token_code(
                 secret, code.strip(), now=now, last_timestep=user.totp_last_timestep
@@ -166,15 +162,6 @@ class ParentSignIn:
             return True
 
 
-def _guard(session: Session, key: str, now: datetime) -> SignInGuard:
-    guard = session.get(SignInGuard, key, with_for_update=True)
-    if guard is None:
-        guard = SignInGuard(username_key=key, failures=0, locked_until=None, updated_at=now)
-        session.add(guard)
-        session.flush()
-    return guard
-
-
 def _failure(session: Session, guard: SignInGuard, now: datetime, *, actor: str) -> SignInResult:
     guard.failures += 1
     guard.updated_at = now
@@ -183,7 +170,7 @@ def _failure(session: Session, guard: SignInGuard, now: datetime, *, actor: str)
         record_audit(
             session, at=now, actor=actor, action="parent_sign_in_locked", subject=guard.username_key
         )
-        return SignInResult("locked", minutes=_minutes_left(guard.locked_until, now))
+        return SignInResult("locked", minutes=locked_minutes(guard, now))
     return SignInResult("wrong", attempts_left=MAX_FAILURES - guard.failures)
 
 

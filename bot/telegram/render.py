@@ -87,12 +87,8 @@ class TurnRenderer:
         self._bot_id = bot_id
 
     async def render(self, chat_id: int, turn: Turn) -> None:
-        """Send a turn's messages in order, or an apology when it was not delivered.
-
-        An empty answer also gets the apology: every message deserves a reply, and Rasa answers
-        nothing when an action failed (the action server is down, for example).
-        """
-        if not turn.delivered or not turn.messages:
+        """Send a turn's messages in order, or an apology when it was not delivered."""
+        if not turn.delivered:
             await self.send_text(chat_id, self._texts.get("utter_channel_unavailable"))
             return
         for item in mark_sensitive(turn.messages):
