@@ -18,7 +18,10 @@ from bank.gateways import (
 )
 from bank.mini import ActivationCodes, MiniAccounts
 from bank.mini.child_users import ChildUsers
+from bank.mini.parent_journey import ParentMini
 from bank.mini.parent_sign_in import ParentSignIn
+from bank.mini.registration import MiniRegistration
+from bank.mini.sign_in_journey import ChildSignInJourney
 from bank.notifications import Notifications
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService
@@ -52,6 +55,9 @@ class Bank:
     parent_sign_in: ParentSignIn
     child_users: ChildUsers
     notifications: Notifications
+    mini_registration: MiniRegistration
+    mini_sign_in: ChildSignInJourney
+    parent_mini: ParentMini
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -84,6 +90,14 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         sms=sms,
         mail=mail,
     )
+    mini_accounts = MiniAccounts(session_factory=sessions, clock=clock)
+    activation_codes = ActivationCodes(
+        session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
+    )
+    parent_sign_in = ParentSignIn(
+        session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
+    )
+    child_users = ChildUsers(session_factory=sessions, clock=clock, hasher=hasher)
     return Bank(
         settings=settings,
         clock=clock,
@@ -103,13 +117,25 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             clock=clock,
             cipher=SecretCipher(settings.subkey(SUBKEY_CHANNEL_STATE)),
         ),
-        mini_accounts=MiniAccounts(session_factory=sessions, clock=clock),
-        activation_codes=ActivationCodes(
-            session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
-        ),
-        parent_sign_in=ParentSignIn(
-            session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
-        ),
-        child_users=ChildUsers(session_factory=sessions, clock=clock, hasher=hasher),
+        mini_accounts=mini_accounts,
+        activation_codes=activation_codes,
+        parent_sign_in=parent_sign_in,
+        child_users=child_users,
         notifications=Notifications(session_factory=sessions, clock=clock),
+        mini_registration=MiniRegistration(
+            session_factory=sessions,
+            clock=clock,
+            hasher=hasher,
+            activation_codes=activation_codes,
+            child_users=child_users,
+        ),
+        mini_sign_in=ChildSignInJourney(
+            session_factory=sessions, clock=clock, child_users=child_users
+        ),
+        parent_mini=ParentMini(
+            session_factory=sessions,
+            clock=clock,
+            parent_sign_in=parent_sign_in,
+            activation_codes=activation_codes,
+        ),
     )

@@ -1,8 +1,9 @@
 """Bot-side state of a chat channel, kept in the database so it survives restarts and scales out.
 
 Pending secure input, callback ids of inline keyboards, update ids already handled, uploaded
-pictures' file ids and one-time notices. Nothing here is a secret in clear: a pending input names
-a kind, a callback holds a button payload, and the picks of a multi-pick keyboard are encrypted.
+pictures' file ids, one-time notices and messages to delete later. Nothing here is a secret in
+clear: a pending input names a kind, a callback holds a button payload (or, for "Listo", the
+secret kind of the picks), and the picks of a multi-pick keyboard are encrypted.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,17 +29,24 @@ from bank.models import (
     ChannelNotice,
     ChannelPendingInput,
     ChannelUpdate,
+    ScheduledDeletion,
 )
 
 PENDING_INPUT_TTL: Final = timedelta(minutes=15)
 KEYBOARD_TTL: Final = timedelta(days=2)
 UPDATE_ID_TTL: Final = timedelta(days=2)
+# A scheduled deletion is tried this many times, this long apart (the claim of an instance);
+# finished rows are kept this long.
+DELETION_ATTEMPTS: Final = 5
+DELETION_RETRY: Final = timedelta(minutes=1)
+DELETION_TTL: Final = timedelta(days=2)
 CALLBACK_ID_PREFIX: Final = "c:"
 # 10 url-safe characters: 60 bits, so ids cannot be guessed; "c:" + 10 = 12 bytes of callback data.
 _CALLBACK_ID_BYTES: Final = 8
 _KEYBOARD_ID_BYTES: Final = 9
 
 # What a tap means: send the payload, pick an image, undo the last pick, or submit the picks.
+# A "done" button's payload is the secret kind of the picks ("" when they are not a secret).
 ACTION_SEND: Final = "send"
 ACTION_PICK: Final = "pick"
 ACTION_UNDO: Final = "undo"
@@ -69,6 +77,20 @@ class Tap:
     keyboard_used: bool
     choose: int
     payload_template: str | None
+
+    @property
+    def secret_kind(self) -> str | None:
+        """For a "done" tap: the secret kind the picks are sent as, or None (not a secret)."""
+        return (self.payload or None) if self.action == ACTION_DONE else None
+
+
+@dataclass(frozen=True, slots=True)
+class DueDeletion:
+    """A message whose time to be deleted has come (claimed for DELETION_RETRY)."""
+
+    id: int
+    chat_key: str
+    message_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,14 +220,17 @@ class ChannelState:
             )
 
     def use_keyboard(self, keyboard_id: str) -> bool:
-        """Mark a keyboard used; True only for the first caller (a double tap counts once)."""
+        """Mark a keyboard used and forget its picks; True only for the first caller.
+
+        A double tap counts once; read the picks (`picks`) before using the keyboard.
+        """
         with unit_of_work(self._sessions) as session:
             result = cast(
                 CursorResult[Any],
                 session.execute(
                     update(ChannelKeyboard)
                     .where(ChannelKeyboard.id == keyboard_id, ChannelKeyboard.used.is_(False))
-                    .values(used=True)
+                    .values(used=True, picks_sealed=None)
                     .execution_options(synchronize_session=False)
                 ),
             )
@@ -298,8 +323,92 @@ class ChannelState:
             return False
         return True
 
+    # Messages to delete later -----------------------------------------------------------------
+
+    def schedule_deletion(self, chat_key: str, message_id: int, *, after: timedelta) -> None:
+        """Remember that a message of the chat must be deleted `after` from now."""
+        with unit_of_work(self._sessions) as session:
+            session.add(
+                ScheduledDeletion(
+                    chat_key=chat_key,
+                    message_id=message_id,
+                    delete_at=self._clock.now() + after,
+                    done_at=None,
+                    attempts=0,
+                )
+            )
+
+    def claim_due_deletions(self, *, chat_prefix: str = "", limit: int = 20) -> list[DueDeletion]:
+        """Claim due deletions of chats whose key starts with `chat_prefix`.
+
+        A claimed deletion not recorded done is claimable again after DELETION_RETRY.
+        """
+        now = self._clock.now()
+        claimed: list[DueDeletion] = []
+        with unit_of_work(self._sessions) as session:
+            rows = session.execute(
+                select(
+                    ScheduledDeletion.id,
+                    ScheduledDeletion.chat_key,
+                    ScheduledDeletion.message_id,
+                    ScheduledDeletion.attempts,
+                )
+                .where(
+                    ScheduledDeletion.done_at.is_(None),
+                    ScheduledDeletion.delete_at <= now,
+                    ScheduledDeletion.attempts < DELETION_ATTEMPTS,
+                    ScheduledDeletion.chat_key.startswith(chat_prefix, autoescape=True),
+                )
+                .order_by(ScheduledDeletion.delete_at)
+                .limit(limit)
+            ).all()
+            for row_id, row_chat, message_id, attempts in rows:
+                # Another bot instance may claim the same row: only one UPDATE matches it.
+                won = cast(
+                    CursorResult[Any],
+                    session.execute(
+                        update(ScheduledDeletion)
+                        .where(
+                            ScheduledDeletion.id == row_id,
+                            ScheduledDeletion.done_at.is_(None),
+                            ScheduledDeletion.delete_at <= now,
+                            ScheduledDeletion.attempts == attempts,
+                        )
+                        .values(
+                            delete_at=now + DELETION_RETRY,
+                            attempts=ScheduledDeletion.attempts + 1,
+                        )
+                        .execution_options(synchronize_session=False)
+                    ),
+                )
+                if won.rowcount == 1:
+                    claimed.append(DueDeletion(int(row_id), row_chat, int(message_id)))
+        return claimed
+
+    def deletion_done(self, deletion_id: int) -> None:
+        """Record that a claimed message is gone (deleted now, or already)."""
+        with unit_of_work(self._sessions) as session:
+            session.execute(
+                update(ScheduledDeletion)
+                .where(ScheduledDeletion.id == deletion_id)
+                .values(done_at=self._clock.now())
+            )
+
+    def pending_deletions(self, chat_key: str) -> list[tuple[int, datetime]]:
+        """(message id, when) of the chat's messages still to delete."""
+        with unit_of_work(self._sessions) as session:
+            rows = session.execute(
+                select(ScheduledDeletion.message_id, ScheduledDeletion.delete_at)
+                .where(
+                    ScheduledDeletion.chat_key == chat_key,
+                    ScheduledDeletion.done_at.is_(None),
+                )
+                .order_by(ScheduledDeletion.delete_at)
+            ).all()
+            return [(int(message_id), delete_at) for message_id, delete_at in rows]
+
     def purge(self) -> None:
-        """Delete keyboards and update ids too old to matter."""
+        """Delete keyboards, update ids and finished deletions too old to matter."""
         with unit_of_work(self._sessions) as session:
             self._purge(session)
 
@@ -321,6 +430,17 @@ class ChannelState:
         session.execute(
             delete(ChannelUpdate)
             .where(ChannelUpdate.received_at < now - UPDATE_ID_TTL)
+            .execution_options(synchronize_session=False)
+        )
+        # Done, or given up (its last retry long past).
+        session.execute(
+            delete(ScheduledDeletion)
+            .where(
+                or_(
+                    ScheduledDeletion.done_at < now - DELETION_TTL,
+                    ScheduledDeletion.delete_at < now - DELETION_TTL,
+                )
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -364,15 +364,32 @@ class CustomerChat(Base):
 
 
 class CustomerNotification(Base):
-    """A notice for a customer (an approval, a lock), delivered by the channel to their chat."""
+    """A notice for a customer (an approval, a lock), delivered by the channel to their chat, or
+    for a chat itself (`sender_id`, no customer: a child's "your code is ready")."""
 
     __tablename__ = "customer_notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id"), index=True, default=None
+    )
+    sender_id: Mapped[str | None] = mapped_column(String(200), default=None)
     kind: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime, default=None, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScheduledDeletion(Base):
+    """A message the channel must delete later (an activation code shown until it expires)."""
+
+    __tablename__ = "scheduled_deletions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_key: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    delete_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,9 @@
-"""Notices the bank sends a customer through the chat they last signed in from.
+"""Notices the bank sends a customer through the chat they last signed in from, or to a chat.
 
-The bank queues a notice (kind + non-secret data); the channel claims it, renders the Spanish text
-of `utter_notice_<kind>` and sends it. A claim expires, so a notice a crashed bot had claimed is
-sent later by another; delivery is recorded once.
+The bank queues a notice (kind + non-secret data) for a customer (delivered to their linked chat
+once there is one) or for a chat itself (its `sender_id`); the channel claims it, renders the
+Spanish text of `utter_notice_<kind>` and sends it. A claim expires, so a notice a crashed bot had
+claimed is sent later by another; delivery is recorded once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bank.clock import Clock
@@ -58,8 +59,28 @@ def queue_notice(
     )
 
 
+def queue_chat_notice(
+    session: Session,
+    *,
+    sender_id: str,
+    kind: str,
+    data: Mapping[str, Any] | None = None,
+    now: datetime,
+) -> None:
+    """Queue a notice for a chat (not a customer) inside the caller's unit of work."""
+    session.add(
+        CustomerNotification(
+            customer_id=None,
+            sender_id=sender_id,
+            kind=kind,
+            data=dict(data or {}),
+            created_at=now,
+        )
+    )
+
+
 class Notifications:
-    """What the channel uses: claim pending notices whose customer has a chat, record delivery."""
+    """What the channel uses: claim pending notices that have a chat to go to, record delivery."""
 
     def __init__(self, *, session_factory: SessionFactory, clock: Clock) -> None:
         self._sessions = session_factory
@@ -69,10 +90,15 @@ class Notifications:
         """Claim up to `limit` undelivered notices (each claim lasts CLAIM_TIMEOUT)."""
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
+            # A chat notice carries its chat; a customer's goes to the chat linked to them.
+            chat = func.coalesce(CustomerNotification.sender_id, CustomerChat.sender_id)
             rows = session.execute(
-                select(CustomerNotification, CustomerChat.sender_id)
-                .join(CustomerChat, CustomerChat.customer_id == CustomerNotification.customer_id)
+                select(CustomerNotification, chat)
+                .outerjoin(
+                    CustomerChat, CustomerChat.customer_id == CustomerNotification.customer_id
+                )
                 .where(
+                    chat.is_not(None),
                     CustomerNotification.delivered_at.is_(None),
                     CustomerNotification.attempts < MAX_ATTEMPTS,
                     or_(

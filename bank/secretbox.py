@@ -21,7 +21,9 @@ from bank.models import SecretBoxEntry
 
 logger = logging.getLogger(__name__)
 
-SECRET_KINDS = frozenset({"pin", "otp", "password", "answer", "qr"})
+SECRET_KINDS = frozenset(
+    {"pin", "otp", "password", "answer", "qr", "picture_password", "activation_code"}
+)
 SECRET_TTL = timedelta(minutes=5)
 REF_PREFIX = "sb_"
 

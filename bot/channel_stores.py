@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import timedelta
 
-from bank.channel_state import ButtonSpec, ChannelState, PickResult, Tap
+from bank.channel_state import ButtonSpec, ChannelState, DueDeletion, PickResult, Tap
 from bot.secure_input import SecretKind, is_secret_kind
 
 
@@ -75,6 +76,18 @@ class AsyncChannelState:
     async def first_notice(self, chat_key: str, notice: str) -> bool:
         """True only the first time a notice is shown in the chat."""
         return await asyncio.to_thread(self._state.first_notice, chat_key, notice)
+
+    async def schedule_deletion(self, chat_key: str, message_id: int, *, after: timedelta) -> None:
+        """Delete a message of the chat `after` from now (persisted)."""
+        await asyncio.to_thread(self._state.schedule_deletion, chat_key, message_id, after=after)
+
+    async def claim_due_deletions(self, *, chat_prefix: str = "") -> list[DueDeletion]:
+        """Claim the messages (of chats with this key prefix) whose time to be deleted has come."""
+        return await asyncio.to_thread(self._state.claim_due_deletions, chat_prefix=chat_prefix)
+
+    async def deletion_done(self, deletion_id: int) -> None:
+        """Record that a claimed message is gone."""
+        await asyncio.to_thread(self._state.deletion_done, deletion_id)
 
 
 class DatabasePendingInputStore:

@@ -1,8 +1,9 @@
-"""Channel-neutral conversation engine: secure input, injection refusal and QR resolution.
+"""Channel-neutral conversation engine: secure input, injection refusal and secret resolution.
 
 A channel (terminal, Telegram) passes each typed message or button tap here and renders the
-returned Turn. Secrets typed while a secure input is pending go to the secret store; Rasa only
-ever sees an opaque reference.
+returned Turn. Secrets typed while a secure input is pending, or collected by the channel itself
+(the picks of a picture password), go to the secret store; Rasa only ever sees an opaque
+reference. Secrets an action hands the channel (a QR code, an activation code) are resolved here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,17 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from bot.rasa_client import BotMessage, QrCode, RasaClient, RasaUnavailable, SecureInputRequest
+from bot.rasa_client import (
+    ActivationCode,
+    BotMessage,
+    QrCode,
+    RasaClient,
+    RasaUnavailable,
+    SecureInputRequest,
+)
 from bot.secure_input import (
     TYPED_COMMAND_PAYLOAD,
+    ChannelSecretKind,
     SecretKind,
     is_injection,
     looks_like_secret,
@@ -29,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # Secret box kind under which actions store the content of a QR code.
 QR_KIND: Final = "qr"
+# Secret box kind under which actions store an activation code shown to a parent.
+ACTIVATION_CODE_KIND: Final = "activation_code"
 # A pending secure input older than this is forgotten (the bank restarts idle journeys at 10 min).
 DEFAULT_PENDING_TTL_SECONDS: Final = 15 * 60.0
 
@@ -167,6 +178,29 @@ class Conversation:
             return await self._exchange(sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending)
         return await self._exchange(sender_id, text, metadata, pending)
 
+    async def handle_channel_secret(
+        self,
+        sender_id: str,
+        kind: ChannelSecretKind,
+        value: str,
+        metadata: Mapping[str, object] | None = None,
+    ) -> Turn:
+        """Hand over a secret the channel collected itself (the picks of a picture password).
+
+        The value goes to the secret store under `kind` and Rasa gets only its reference; a store
+        failure is an undelivered Turn, as for a typed secret.
+        """
+        pending = await self._pending.get(sender_id)
+        try:
+            ref = await asyncio.to_thread(
+                self._secrets.put, sender_id=sender_id, kind=kind, value=value
+            )
+        except Exception as exc:
+            logger.error("secret store failed to keep a %s (%s)", kind, type(exc).__name__)
+            return Turn(messages=(), awaiting_secret=pending, delivered=False)
+        logger.debug("collected a %s secret", kind)
+        return await self._exchange(sender_id, secret_ref_payload(ref), metadata, pending)
+
     async def handle_button(
         self, sender_id: str, payload: str, metadata: Mapping[str, object] | None = None
     ) -> Turn:
@@ -215,16 +249,24 @@ class Conversation:
         return Turn(messages=messages, secret_consumed=secret_consumed, awaiting_secret=awaiting)
 
     async def _resolve(self, sender_id: str, message: BotMessage) -> BotMessage:
-        """Fill in a QR code's content from the secret store; other messages pass unchanged."""
-        if not isinstance(message, QrCode):
-            return message
+        """Fill in a QR code or activation code from the secret store; others pass unchanged."""
+        if isinstance(message, QrCode):
+            content = await self._take(sender_id, message.ref, QR_KIND)
+            return dataclasses.replace(message, content=content)
+        if isinstance(message, ActivationCode):
+            code = await self._take(sender_id, message.ref, ACTIVATION_CODE_KIND)
+            return dataclasses.replace(message, code=code)
+        return message
+
+    async def _take(self, sender_id: str, ref: str, kind: str) -> str | None:
+        """The secret behind a reference, or None (unknown, expired, used, or the store failed)."""
         try:
-            content = await asyncio.to_thread(
-                self._secrets.take, ref=message.ref, sender_id=sender_id, kind=QR_KIND
+            value = await asyncio.to_thread(
+                self._secrets.take, ref=ref, sender_id=sender_id, kind=kind
             )
         except Exception as exc:
-            logger.error("secret store failed to resolve a qr code (%s)", type(exc).__name__)
-            content = None
-        if content is None:
-            logger.warning("qr code reference unknown, expired or already used")
-        return dataclasses.replace(message, content=content)
+            logger.error("secret store failed to resolve a %s (%s)", kind, type(exc).__name__)
+            return None
+        if value is None:
+            logger.warning("%s reference unknown, expired or already used", kind)
+        return value

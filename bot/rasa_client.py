@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple, TypeAlias
+from typing import Final, NamedTuple, TypeAlias, TypeGuard
 
 import httpx
 
-from bot.secure_input import SecretKind, is_secret_kind
+from bot.secure_input import (
+    ChannelSecretKind,
+    SecretKind,
+    is_channel_secret_kind,
+    is_secret_kind,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +67,18 @@ class ImageOption(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ImageKeyboard:
-    """A choice among pictures; the payload of an option is payload_template with its id."""
+    """A choice among pictures; the payload of an option is payload_template with its id.
+
+    secret: the picks are a secret of this kind (a picture password): the channel puts them in
+    the secret store when they are complete and sends Rasa only the reference.
+    """
 
     kind: str
     options: tuple[ImageOption, ...]
     choose: int
     ordered: bool
     payload_template: str
+    secret: ChannelSecretKind | None = None
 
     def payload_for(self, option_id: str) -> str:
         """Return the payload that selects the option with this id (ValueError if unknown)."""
@@ -84,6 +95,32 @@ class QrCode:
     caption: str
     # The decoded content is a secret (an otpauth URI): kept out of repr so it is never logged.
     content: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationCode:
+    """A Cuenta Mini activation code for a parent; code is resolved from the secret store."""
+
+    ref: str
+    child: str
+    minutes: int
+    # The code is a secret until the child types it: kept out of repr so it is never logged.
+    code: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DeepLink:
+    """A link that opens the bot with /start <start> (shared with another Telegram account)."""
+
+    start: str
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """One drawn picture (an avatar, a password picture) with a caption."""
+
+    id: str
+    caption: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +141,15 @@ BotMessage: TypeAlias = (
     | SecureInputRequest
     | ImageKeyboard
     | QrCode
+    | ActivationCode
+    | DeepLink
+    | Picture
     | SensitiveMarker
     | UnknownCustom
 )
+
+# A deep link's start parameter: what Telegram accepts (1-64 of A-Z a-z 0-9 _ -).
+_START_PARAMETER: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _parse_buttons(raw: object) -> tuple[Button, ...]:
@@ -127,6 +170,11 @@ def _parse_image_keyboard(data: Mapping[str, object]) -> ImageKeyboard | None:
     """Parse an image_keyboard payload, or None when it is malformed."""
     kind, choose, ordered = data.get("kind"), data.get("choose", 1), data.get("ordered", False)
     template, raw_options = data.get("payload_template"), data.get("options")
+    raw_secret, secret = data.get("secret"), None
+    if raw_secret is not None:
+        if not is_channel_secret_kind(raw_secret):
+            return None
+        secret = raw_secret
     if not (
         isinstance(kind, str)
         and isinstance(choose, int)
@@ -154,7 +202,37 @@ def _parse_image_keyboard(data: Mapping[str, object]) -> ImageKeyboard | None:
         choose=choose,
         ordered=ordered,
         payload_template=template,
+        secret=secret,
     )
+
+
+def _is_count(value: object) -> TypeGuard[int]:
+    """A positive int (a bool is not a count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _parse_activation_code(data: Mapping[str, object]) -> ActivationCode | None:
+    """Parse an activation_code payload, or None when it is malformed."""
+    ref, child, minutes = data.get("ref"), data.get("child"), data.get("minutes")
+    if isinstance(ref, str) and ref and isinstance(child, str) and child and _is_count(minutes):
+        return ActivationCode(ref=ref, child=child, minutes=minutes)
+    return None
+
+
+def _parse_deep_link(data: Mapping[str, object]) -> DeepLink | None:
+    """Parse a deep_link payload; the start parameter must be one Telegram accepts."""
+    start = data.get("start")
+    if isinstance(start, str) and _START_PARAMETER.fullmatch(start):
+        return DeepLink(start=start)
+    return None
+
+
+def _parse_picture(data: Mapping[str, object]) -> Picture | None:
+    """Parse a picture payload, or None when it is malformed."""
+    picture_id, caption = data.get("id"), data.get("caption", "")
+    if isinstance(picture_id, str) and picture_id and isinstance(caption, str):
+        return Picture(id=picture_id, caption=caption)
+    return None
 
 
 def parse_custom(data: object) -> BotMessage:
@@ -174,6 +252,12 @@ def parse_custom(data: object) -> BotMessage:
         ref, caption = data.get("ref"), data.get("caption", "")
         if isinstance(ref, str) and ref and isinstance(caption, str):
             parsed = QrCode(ref=ref, caption=caption)
+    elif payload_type == "activation_code":
+        parsed = _parse_activation_code(data)
+    elif payload_type == "deep_link":
+        parsed = _parse_deep_link(data)
+    elif payload_type == "picture":
+        parsed = _parse_picture(data)
     if parsed is None:
         # Only the type is logged: payloads may carry user data.
         logger.warning("unsupported or malformed custom payload of type %r", payload_type)

@@ -13,6 +13,9 @@ from typing import Final, Literal, TypeGuard
 
 SecretKind = Literal["pin", "otp", "password", "answer"]
 SECRET_KINDS: Final[tuple[SecretKind, ...]] = ("pin", "otp", "password", "answer")
+# Secrets the channel collects itself (the picks of a secret image keyboard), not typed text.
+ChannelSecretKind = Literal["picture_password", "activation_code"]
+CHANNEL_SECRET_KINDS: Final[tuple[ChannelSecretKind, ...]] = ("picture_password", "activation_code")
 
 # Payload sent to Rasa instead of typed text that looks like an intent injection.
 TYPED_COMMAND_PAYLOAD: Final = "/typed_command"
@@ -45,6 +48,11 @@ _INLINE_INJECTION: Final = re.compile(r"/[^\s/{}]*\s*\{")
 def is_secret_kind(value: object) -> TypeGuard[SecretKind]:
     """Tell whether a value is one of the secret kinds of the contract."""
     return isinstance(value, str) and value in SECRET_KINDS
+
+
+def is_channel_secret_kind(value: object) -> TypeGuard[ChannelSecretKind]:
+    """Tell whether a value names a secret the channel collects itself (image keyboard picks)."""
+    return isinstance(value, str) and value in CHANNEL_SECRET_KINDS
 
 
 def _strip_invisible(text: str) -> str:

@@ -1,7 +1,8 @@
 """Terminal chat with the assistant through Rasa's REST channel: `python -m bot.terminal`.
 
-Buttons and image options are numbered and chosen by typing the number alone; secrets are read
-without echo. The Spanish strings here are the terminal's own chrome, not assistant replies.
+Buttons and image options are numbered and chosen by typing the number alone; secrets (and the
+numbers of a picture password) are read without echo. The Spanish strings here are the terminal's
+own chrome; the channel's replies (an activation code, a deep link) come from domain.yml.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ import getpass
 import io
 import logging
 import os
+import re
 import secrets
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import httpx
 import segno
 
 from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
+from bot.deep_links import start_payload
 from bot.rasa_client import (
     DEFAULT_RASA_URL,
+    ActivationCode,
     BotMessage,
+    DeepLink,
     ImageKeyboard,
     ImageMessage,
+    Picture,
     QrCode,
     RasaClient,
     SecureInputRequest,
@@ -34,6 +41,7 @@ from bot.rasa_client import (
     UnknownCustom,
 )
 from bot.secure_input import SecretKind
+from bot.telegram.texts import ChannelTexts, load_channel_texts
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +62,19 @@ HIDDEN_INPUT_HINT: Final = (
 QR_NOTE: Final = "   (Código QR dibujado en la terminal; si no se lee, agranda la ventana.)"
 QR_MISSING: Final = "   (El código QR ya no está disponible; pide uno nuevo.)"
 UNSUPPORTED: Final = "   (Este mensaje no se puede mostrar en la terminal.)"
+PICKS_HINT: Final = (
+    "   (Elige {choose} imágenes en orden: escribe sus números separados por espacios, por "
+    "ejemplo «3 7 7 12». Puedes repetir una imagen. No se mostrarán en pantalla.)"
+)
+PICKS_INVALID: Final = (
+    "   (Escribe {choose} números de la lista, del 1 al {count}, separados por espacios.)"
+)
+DEEP_LINK_NOTE: Final = (
+    "   (En la terminal no hay enlaces: en la conversación de la otra persona escribe "
+    "«/start {start}».)"
+)
+PICTURE_LINE: Final = "   [imagen: {label}]"
+START_COMMAND: Final = "/start"
 UNAVAILABLE: Final = (
     "No pude comunicarme con el asistente en este momento. Intenta de nuevo en unos segundos."
 )
@@ -94,7 +115,25 @@ def _keyboard_hint(keyboard: ImageKeyboard) -> str:
     return f"   (elige {keyboard.choose} imágenes{order}, una por mensaje)"
 
 
-def render_message(message: BotMessage, choices: list[Choice]) -> list[str]:
+@lru_cache(maxsize=1)
+def domain_texts() -> ChannelTexts:
+    """The channel's texts from domain.yml (read once)."""
+    return load_channel_texts()
+
+
+def _secret_keyboard_lines(keyboard: ImageKeyboard) -> list[str]:
+    """The options numbered from 1 (they are not choices: the numbers are typed together)."""
+    options = [Choice(option.label, "") for option in keyboard.options]
+    return [_choices_line(options, 1), PICKS_HINT.format(choose=keyboard.choose)]
+
+
+def render_message(
+    message: BotMessage,
+    choices: list[Choice],
+    *,
+    texts: ChannelTexts | None = None,
+    picture_labels: Mapping[str, str] | None = None,
+) -> list[str]:
     """Return the lines for one bot message; its buttons or options are appended to choices."""
     if isinstance(message, TextMessage):
         lines = [BOT_PREFIX + message.text] if message.text else []
@@ -103,6 +142,8 @@ def render_message(message: BotMessage, choices: list[Choice]) -> list[str]:
             lines.append(_choices_line(options, len(choices) + 1))
             choices.extend(options)
         return lines
+    if isinstance(message, ImageKeyboard) and message.secret is not None:
+        return _secret_keyboard_lines(message)
     if isinstance(message, ImageKeyboard):
         options = [
             Choice(option.label, message.payload_for(option.id)) for option in message.options
@@ -115,8 +156,14 @@ def render_message(message: BotMessage, choices: list[Choice]) -> list[str]:
         if message.content is None:
             return [*lines, QR_MISSING]
         return [*lines, render_qr(message.content), QR_NOTE]
+    if isinstance(message, (ActivationCode, DeepLink)):
+        return _channel_reply_lines(message, texts or domain_texts())
+    if isinstance(message, Picture):
+        label = (picture_labels or {}).get(message.id, message.id)
+        lines = [PICTURE_LINE.format(label=label)]
+        return [*lines, BOT_PREFIX + message.caption] if message.caption else lines
     if isinstance(message, ImageMessage):
-        return [f"   [imagen: {message.url}]"]
+        return [PICTURE_LINE.format(label=message.url)]
     if isinstance(message, SecureInputRequest):
         return []  # Shown as the secret prompt when the next line is read.
     if isinstance(message, UnknownCustom):
@@ -124,14 +171,39 @@ def render_message(message: BotMessage, choices: list[Choice]) -> list[str]:
     return []
 
 
-def render_turn(turn: Turn) -> tuple[list[str], list[Choice]]:
+def _channel_reply_lines(message: ActivationCode | DeepLink, texts: ChannelTexts) -> list[str]:
+    """An activation code or a deep link, worded as in the Telegram channel."""
+    if isinstance(message, DeepLink):
+        link = f"{START_COMMAND} {message.start}"
+        return [
+            BOT_PREFIX + texts.get("utter_channel_deep_link", link=link),
+            DEEP_LINK_NOTE.format(start=message.start),
+        ]
+    if message.code is None:
+        unavailable = texts.get("utter_channel_activation_code_unavailable", child=message.child)
+        return [BOT_PREFIX + unavailable]
+    text = texts.get(
+        "utter_channel_activation_code",
+        child=message.child,
+        code=message.code,
+        minutes=message.minutes,
+    )
+    return [BOT_PREFIX + text]
+
+
+def render_turn(
+    turn: Turn,
+    *,
+    texts: ChannelTexts | None = None,
+    picture_labels: Mapping[str, str] | None = None,
+) -> tuple[list[str], list[Choice]]:
     """Return the lines to print for a turn and the choices its numbers refer to."""
     if not turn.delivered:
         return [UNAVAILABLE], []
     lines: list[str] = []
     choices: list[Choice] = []
     for message in turn.messages:
-        lines.extend(render_message(message, choices))
+        lines.extend(render_message(message, choices, texts=texts, picture_labels=picture_labels))
     if choices:
         lines.append(CHOICE_HINT)
     return lines, choices
@@ -146,30 +218,93 @@ def pick_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
     return choices[number - 1] if 1 <= number <= len(choices) else None
 
 
+_PICK_NUMBERS: Final = re.compile(r"[\d\s,;.\-]+")
+
+
+def parse_picks(text: str, keyboard: ImageKeyboard) -> list[str] | None:
+    """The option ids of typed numbers ("3 7 7 12"), or None unless exactly `choose` valid ones."""
+    numbers = re.findall(r"\d+", text) if text.isascii() else []
+    if len(numbers) != keyboard.choose:
+        return None
+    picks = []
+    for number in numbers:
+        index = int(number) - 1
+        if not 0 <= index < len(keyboard.options):
+            return None
+        picks.append(keyboard.options[index].id)
+    return picks
+
+
+def looks_like_picks(text: str) -> bool:
+    """Whether a line is only numbers (an attempt at a picture password, valid or not)."""
+    stripped = text.strip()
+    return bool(stripped) and _PICK_NUMBERS.fullmatch(stripped) is not None
+
+
+def _start_argument(text: str) -> str | None:
+    """The argument of a typed "/start [argument]" ("" without one), or None for other text."""
+    parts = text.strip().split(maxsplit=1)
+    if not parts or parts[0].lower() != START_COMMAND:
+        return None
+    return parts[1] if len(parts) > 1 else ""
+
+
 class TerminalChat:
     """One user's terminal conversation: maps typed lines to text or button taps."""
 
-    def __init__(self, conversation: Conversation, sender_id: str) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        sender_id: str,
+        *,
+        picture_labels: Mapping[str, str] | None = None,
+    ) -> None:
         self._conversation = conversation
         self._sender_id = sender_id
+        self._picture_labels = dict(picture_labels or {})
         self._choices: list[Choice] = []
         self._awaiting: SecretKind | None = None
+        self._picks: ImageKeyboard | None = None
 
     @property
     def awaiting_secret(self) -> SecretKind | None:
         """The secret kind the next line will be read as, if any."""
         return self._awaiting
 
+    @property
+    def awaiting_picks(self) -> ImageKeyboard | None:
+        """The secret image keyboard whose numbers the next line may hold, if any."""
+        return self._picks
+
     async def submit(self, line: str) -> list[str]:
         """Send one typed line (a number picks a choice) and return the lines to print."""
+        keyboard = self._picks
+        start = _start_argument(line) if self._awaiting is None else None
         choice = pick_choice(line, self._choices)
-        if choice is not None:
+        if keyboard is not None and keyboard.secret is not None and looks_like_picks(line):
+            picks = parse_picks(line, keyboard)
+            if picks is None:
+                return [PICKS_INVALID.format(choose=keyboard.choose, count=len(keyboard.options))]
+            turn = await self._conversation.handle_channel_secret(
+                self._sender_id, keyboard.secret, ",".join(picks)
+            )
+        elif start is not None:
+            turn = await self._conversation.handle_button(self._sender_id, start_payload(start))
+        elif choice is not None:
             turn = await self._conversation.handle_button(self._sender_id, choice.payload)
         else:
             turn = await self._conversation.handle_text(self._sender_id, line)
-        lines, choices = render_turn(turn)
+        lines, choices = render_turn(turn, picture_labels=self._picture_labels)
         if turn.delivered:
             self._choices = choices
+            self._picks = next(
+                (
+                    message
+                    for message in reversed(turn.messages)
+                    if isinstance(message, ImageKeyboard) and message.secret is not None
+                ),
+                None,
+            )
         self._awaiting = turn.awaiting_secret
         return lines
 
@@ -189,6 +324,8 @@ def chat_loop(
             if kind is not None:
                 write(HIDDEN_INPUT_HINT.format(what=HIDDEN_INPUT_NAMES[kind]))
                 line = read_secret(HIDDEN_INPUT_PROMPT)
+            elif chat.awaiting_picks is not None:
+                line = read_secret(HIDDEN_INPUT_PROMPT)  # which pictures stays off the screen
             else:
                 line = read_line(USER_PROMPT)
         except (EOFError, KeyboardInterrupt):
@@ -238,13 +375,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_redaction()
     # Imported here so importing this module never touches the bank's settings or database.
     from bank.bootstrap import build_bank
+    from bank.mini.pictures import AVATARS, PASSWORD_PICTURES
 
     bank = build_bank()
     http = httpx.AsyncClient()
     conversation = Conversation(
         RasaClient(http, args.rasa_url), bank.secret_box, InMemoryPendingInputStore()
     )
-    chat = TerminalChat(conversation, args.sender)
+    chat = TerminalChat(conversation, args.sender, picture_labels=dict(AVATARS + PASSWORD_PICTURES))
     print(WELCOME.format(url=args.rasa_url, sender=args.sender))
     with asyncio.Runner() as runner:
         try:

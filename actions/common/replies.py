@@ -20,7 +20,39 @@ def template_values(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def utter(
-    dispatcher: CollectingDispatcher, response: str, data: Mapping[str, Any] | None = None
+    dispatcher: CollectingDispatcher,
+    response: str,
+    data: Mapping[str, Any] | None = None,
+    *,
+    buttons: list[dict[str, str]] | None = None,
 ) -> None:
-    """Send the domain response `response`, filling its variables from `data`."""
-    dispatcher.utter_message(response=response, **template_values(data or {}))
+    """Send the domain response `response`, filling its variables from `data`.
+
+    `buttons` (title and payload each) replace the response's own, for choices that only the
+    bank knows (a child's name, suggested usernames).
+    """
+    if buttons:
+        dispatcher.utter_message(response=response, buttons=buttons, **template_values(data or {}))
+    else:
+        dispatcher.utter_message(response=response, **template_values(data or {}))
+
+
+def tell(
+    dispatcher: CollectingDispatcher,
+    outcome: Any,
+    replies: Mapping[str, str],
+    *,
+    invalid_field: str | None = None,
+) -> None:
+    """Send the response for a bank outcome (`code` and `data`).
+
+    With `invalid_field`, an `invalid` outcome is told by its reason:
+    `utter_invalid_<invalid_field>_<reason>`; other codes by `replies`.
+    """
+    if outcome.code == "invalid" and invalid_field is not None:
+        reason = str(outcome.data.get("reason") or "format")
+        utter(dispatcher, f"utter_invalid_{invalid_field}_{reason}")
+        return
+    response = replies.get(outcome.code)
+    if response:
+        utter(dispatcher, response, outcome.data)

@@ -1,6 +1,7 @@
-"""Pictures drawn by the channel: image keyboards, their icons and QR codes (Pillow, offline)."""
+"""Pictures drawn by the channel: image keyboards, single pictures, icons and QR codes (Pillow)."""
 
 from bot.pictures.cache_key import RENDERER_VERSION, keyboard_cache_key
+from bot.pictures.card import picture_cache_key, render_picture
 from bot.pictures.grid import MAX_OPTIONS, Cell, KeyboardPicture, render_keyboard
 from bot.pictures.icons import KNOWN_ICON_IDS, draw_icon
 from bot.pictures.qr import render_qr
@@ -13,6 +14,8 @@ __all__ = [
     "KeyboardPicture",
     "draw_icon",
     "keyboard_cache_key",
+    "picture_cache_key",
     "render_keyboard",
+    "render_picture",
     "render_qr",
 ]

@@ -60,7 +60,9 @@ class KeyboardPicture:
 
 
 @dataclass(frozen=True, slots=True)
-class _Theme:
+class Theme:
+    """The colours of a picture: background, cards, labels, number badges and selection."""
+
     background: str
     card: str
     selected_card: str
@@ -70,7 +72,7 @@ class _Theme:
     highlight: str
 
 
-_BANK_THEME: Final = _Theme(
+BANK_THEME: Final = Theme(
     background="#E8EDF3",
     card="#FFFFFF",
     selected_card="#FFF1DC",
@@ -79,7 +81,7 @@ _BANK_THEME: Final = _Theme(
     badges=("#17325C",),
     highlight="#FF8F00",
 )
-_KIDS_THEME: Final = _Theme(
+KIDS_THEME: Final = Theme(
     background="#FFF4DE",
     card="#FFFFFF",
     selected_card="#FFE3EE",
@@ -90,9 +92,9 @@ _KIDS_THEME: Final = _Theme(
 )
 
 
-def _theme_for(kind: str) -> _Theme:
+def theme_for(kind: str) -> Theme:
     """Cuenta Mini keyboards (kind "mini…") get the colourful theme; the rest the bank's."""
-    return _KIDS_THEME if kind.startswith("mini") else _BANK_THEME
+    return KIDS_THEME if kind.startswith("mini") else BANK_THEME
 
 
 def grid_columns(count: int) -> int:
@@ -172,7 +174,7 @@ def render_keyboard(
     The same arguments always give the same bytes, so the upload can be cached.
     """
     _check(options, selected)
-    theme = _theme_for(kind)
+    theme = theme_for(kind)
     layout = _layout(len(options))
     image = Image.new("RGB", (layout.width, layout.height), theme.background)
     draw = ImageDraw.Draw(image)
@@ -188,7 +190,7 @@ def render_keyboard(
             _draw_selection(image, draw, layout, theme, box, picks[option.id])
         cells.append(Cell(number=number, option_id=option.id, box=box))
     return KeyboardPicture(
-        png=_encode_png(image),
+        png=encode_png(image),
         width=layout.width,
         height=layout.height,
         columns=layout.columns,
@@ -201,7 +203,7 @@ def _draw_card(
     image: Image.Image,
     draw: ImageDraw.ImageDraw,
     layout: _Layout,
-    theme: _Theme,
+    theme: Theme,
     box: tuple[int, int, int, int],
     option: ImageOption,
     number: int,
@@ -225,7 +227,7 @@ def _draw_number(
     image: Image.Image,
     draw: ImageDraw.ImageDraw,
     layout: _Layout,
-    theme: _Theme,
+    theme: Theme,
     corner: tuple[int, int],
     number: int,
 ) -> None:
@@ -242,7 +244,7 @@ def _draw_number(
 def _draw_label(
     draw: ImageDraw.ImageDraw,
     layout: _Layout,
-    theme: _Theme,
+    theme: Theme,
     box: tuple[int, int, int, int],
     label: str,
 ) -> None:
@@ -262,7 +264,7 @@ def _draw_selection(
     image: Image.Image,
     draw: ImageDraw.ImageDraw,
     layout: _Layout,
-    theme: _Theme,
+    theme: Theme,
     box: tuple[int, int, int, int],
     positions: Sequence[int],
 ) -> None:
@@ -314,7 +316,7 @@ def _round_stamp(width: int, height: int, color: str) -> Image.Image:
     return stamp.reduce(scale)
 
 
-def _encode_png(image: Image.Image) -> bytes:
+def encode_png(image: Image.Image) -> bytes:
     """PNG with a 256-colour palette: flat drawings keep their look at a fraction of the size."""
     paletted = image.quantize(
         colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE

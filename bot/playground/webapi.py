@@ -13,6 +13,7 @@ from typing import Any, Final
 from aiohttp import web
 
 from bot.playground.keys import OUTBOX_READER_KEY, STATE_KEY
+from bot.playground.personas import bot_user_json
 from bot.playground.state import CONFLICT, BotApiError, PageError, PlaygroundState
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,11 @@ async def page_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     except PageError as error:
         return web.json_response({"error": error.reason}, status=error.status)
     return response
+
+
+async def bot_user(request: web.Request) -> web.Response:
+    """GET the bot's User (its username makes t.me/<username>?start=... links openable)."""
+    return web.json_response(bot_user_json())
 
 
 async def personas(request: web.Request) -> web.Response:
@@ -224,6 +230,7 @@ async def page_file(request: web.Request) -> web.Response:
 
 def add_page_api_routes(app: web.Application) -> None:
     """Mount the page API and the page's file endpoint."""
+    app.router.add_get(f"{API}/bot", bot_user)
     app.router.add_get(f"{API}/personas", personas)
     app.router.add_post(f"{API}/personas", add_persona)
     app.router.add_get(f"{API}/chats", chats)

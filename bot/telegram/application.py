@@ -25,6 +25,7 @@ from bot.channel_stores import AsyncChannelState, DatabasePendingInputStore
 from bot.conversation import Conversation
 from bot.rasa_client import RasaClient
 from bot.telegram import handlers
+from bot.telegram.deletions import deletion_loop
 from bot.telegram.errors import on_error
 from bot.telegram.notices import notice_loop, stop_task
 from bot.telegram.ordering import PerChatUpdateProcessor
@@ -37,6 +38,8 @@ logger = logging.getLogger(__name__)
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RASA_HTTP_KEY: Final = "rasa_http"
 NOTICE_TASK_KEY: Final = "notice_task"
+DELETION_TASK_KEY: Final = "deletion_task"
+BACKGROUND_TASK_KEYS: Final = (NOTICE_TASK_KEY, DELETION_TASK_KEY)
 # Commands in Spanish; the English aliases also work but are not advertised.
 COMMANDS: Final = (
     ("start", "utter_channel_command_start"),
@@ -64,12 +67,13 @@ def build_application(
         http = httpx.AsyncClient(transport=rasa_transport)
         application.bot_data[RASA_HTTP_KEY] = http
         rasa = RasaClient(http, settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        state = AsyncChannelState(bank.channel_state)
         application.bot_data[SERVICES_KEY] = BotServices(
             settings=settings,
             conversation=Conversation(
                 rasa, bank.secret_box, DatabasePendingInputStore(bank.channel_state)
             ),
-            state=AsyncChannelState(bank.channel_state),
+            state=state,
             texts=channel_texts,
         )
         try:
@@ -80,14 +84,21 @@ def build_application(
             # Commands still work when typed; the menu is a convenience.
             logger.warning("could not register the command menu (%s)", type(exc).__name__)
         application.bot_data[NOTICE_TASK_KEY] = asyncio.create_task(
-            notice_loop(application.bot, bank.notifications, channel_texts)
+            notice_loop(application.bot, bank.notifications, channel_texts, state)
+        )
+        application.bot_data[DELETION_TASK_KEY] = asyncio.create_task(
+            deletion_loop(application.bot, state)
         )
 
+    async def stop_background_tasks(application: Application) -> None:  # type: ignore[type-arg]
+        for key in BACKGROUND_TASK_KEYS:
+            await stop_task(application.bot_data.pop(key, None))
+
     async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
-        await stop_task(application.bot_data.pop(NOTICE_TASK_KEY, None))
+        await stop_background_tasks(application)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        await stop_task(application.bot_data.pop(NOTICE_TASK_KEY, None))
+        await stop_background_tasks(application)
         http = application.bot_data.pop(RASA_HTTP_KEY, None)
         if isinstance(http, httpx.AsyncClient):
             await http.aclose()

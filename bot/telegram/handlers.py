@@ -11,6 +11,8 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
+from bot.deep_links import DEEP_LINKS, START_PAYLOAD
+from bot.secure_input import ChannelSecretKind, is_channel_secret_kind
 from bot.telegram.render import chat_key
 from bot.telegram.services import get_renderer, get_services
 from bot.telegram.typing_indicator import typing
@@ -18,12 +20,7 @@ from bot.telegram.ui import html_text, progress, with_choice
 
 logger = logging.getLogger(__name__)
 
-# /start payloads (deep links t.me/<bot>?start=<payload>) and the Rasa payload each sends.
-DEEP_LINKS: Final[dict[str, str]] = {
-    "registro": "/start_registration",
-    "registrarme": "/start_registration",
-}
-START_PAYLOAD: Final = "/greet"
+# /start payloads (deep links t.me/<bot>?start=<payload>): DEEP_LINKS, in bot/deep_links.py.
 HELP_PAYLOAD: Final = "/show_help"
 CANCEL_PAYLOAD: Final = "/cancel"
 SECRET_DELETED_NOTICE: Final = "secret_deleted"  # noqa: S105 (a notice name)
@@ -183,7 +180,28 @@ async def _submit_picks(update: Update, context: ContextTypes.DEFAULT_TYPE, tap:
         query.message,
         services.texts.get("utter_channel_choice_made", choice=progress(len(picks), tap.choose)),
     )
-    await _send_payload(update, context, tap.payload_template.replace("%s", ",".join(picks)))
+    secret = tap.secret_kind
+    if secret is None:
+        await _send_payload(update, context, tap.payload_template.replace("%s", ",".join(picks)))
+    elif is_channel_secret_kind(secret):
+        await _send_secret(update, context, secret, ",".join(picks))
+    else:
+        logger.error("a keyboard's picks have an unknown secret kind; nothing sent")
+
+
+async def _send_secret(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, kind: ChannelSecretKind, value: str
+) -> None:
+    """Hand picks that are a secret to the secret store; Rasa gets only the reference."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = get_services(context)
+    async with typing(context.bot, chat.id):
+        turn = await services.conversation.handle_channel_secret(
+            chat_key(chat.id), kind, value, rasa_metadata(update)
+        )
+    await get_renderer(context).render(chat.id, turn)
 
 
 async def _show_choice(message: object, line: str) -> None:

@@ -1,6 +1,8 @@
-"""Delivers the bank's notices (an approval, a lock) to the chat a customer last signed in from.
+"""Delivers the bank's notices (an approval, a lock, a code request) to their chat.
 
-Any number of bot instances may run this: each notice is claimed in the database first.
+Any number of bot instances may run this: each notice is claimed in the database first. A notice
+whose response has buttons gets them as an inline keyboard: a tap sends the button's payload,
+with `{name}` replaced by the notice's data, to Rasa like any other button.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bank.channel_state import ACTION_SEND, ButtonSpec
 from bank.notifications import Notice, Notifications
+from bot.channel_stores import AsyncChannelState
 from bot.telegram.texts import NOTICE_PREFIX, ChannelTexts, MissingTextError
-from bot.telegram.ui import html_text
+from bot.telegram.ui import choice_keyboard, html_text
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +38,13 @@ def telegram_chat_id(sender_id: str) -> int | None:
         return None
 
 
-async def deliver_notices(bot: Bot, notifications: Notifications, texts: ChannelTexts) -> int:
+async def deliver_notices(
+    bot: Bot, notifications: Notifications, texts: ChannelTexts, state: AsyncChannelState
+) -> int:
     """Claim and send pending notices once; return how many were delivered."""
     delivered = 0
     for notice in await asyncio.to_thread(notifications.claim):
-        if await _send(bot, notice, texts):
+        if await _send(bot, notice, texts, state):
             await asyncio.to_thread(notifications.delivered, notice.id)
             delivered += 1
         else:
@@ -46,31 +52,49 @@ async def deliver_notices(bot: Bot, notifications: Notifications, texts: Channel
     return delivered
 
 
-async def _send(bot: Bot, notice: Notice, texts: ChannelTexts) -> bool:
+async def _send(bot: Bot, notice: Notice, texts: ChannelTexts, state: AsyncChannelState) -> bool:
     chat_id = telegram_chat_id(notice.sender_id)
     if chat_id is None:
         logger.info("notice %d is for a chat outside Telegram; left for that channel", notice.id)
         return False
+    name = NOTICE_PREFIX + notice.kind
     try:
-        text = texts.get(NOTICE_PREFIX + notice.kind, **notice.data)
+        text = texts.get(name, **notice.data)
     except MissingTextError:
         logger.error("no text for notice kind %r (notice %d)", notice.kind, notice.id)
         return False
+    buttons = texts.get_buttons(name, **notice.data)
+    keyboard_id: str | None = None
+    markup = None
+    if buttons:
+        keyboard_id, callback_ids = await state.register_keyboard(
+            notice.sender_id,
+            [ButtonSpec(ACTION_SEND, button.payload, button.title) for button in buttons],
+        )
+        markup = choice_keyboard([button.title for button in buttons], callback_ids)
     try:
-        await bot.send_message(chat_id, html_text(text), parse_mode=ParseMode.HTML)
+        sent = await bot.send_message(
+            chat_id, html_text(text), parse_mode=ParseMode.HTML, reply_markup=markup
+        )
     except TelegramError as exc:
         logger.warning("notice %d not delivered (%s)", notice.id, type(exc).__name__)
         return False
+    if keyboard_id is not None:
+        await state.attach_message(keyboard_id, sent.message_id)
     return True
 
 
 async def notice_loop(
-    bot: Bot, notifications: Notifications, texts: ChannelTexts, every: float = POLL_SECONDS
+    bot: Bot,
+    notifications: Notifications,
+    texts: ChannelTexts,
+    state: AsyncChannelState,
+    every: float = POLL_SECONDS,
 ) -> None:
     """Deliver notices until cancelled; a failure is logged and the loop goes on."""
     while True:
         try:
-            await deliver_notices(bot, notifications, texts)
+            await deliver_notices(bot, notifications, texts, state)
         except Exception as exc:
             logger.error("notice delivery failed (%s)", type(exc).__name__)
         await asyncio.sleep(every)

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Final
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, ButtonSpec
 from bot.channel_stores import AsyncChannelState
 from bot.conversation import Turn
-from bot.pictures import keyboard_cache_key, render_keyboard, render_qr
+from bot.pictures import (
+    keyboard_cache_key,
+    picture_cache_key,
+    render_keyboard,
+    render_picture,
+    render_qr,
+)
 from bot.pictures.grid import grid_columns
 from bot.rasa_client import (
+    ActivationCode,
     BotMessage,
+    DeepLink,
     ImageKeyboard,
     ImageMessage,
+    Picture,
     QrCode,
     SecureInputRequest,
     SensitiveMarker,
@@ -41,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 KEYBOARD_PICTURE_NAME: Final = "opciones.png"
 QR_PICTURE_NAME: Final = "token.png"
+PICTURE_NAME: Final = "imagen.png"
+DEEP_LINK_BASE: Final = "https://t.me/"
 
 
 def button_columns(option_count: int) -> int:
@@ -71,8 +84,18 @@ def mark_sensitive(messages: Sequence[BotMessage]) -> list[Outgoing]:
                     out[index] = Outgoing(out[index].message, protect=True)
                     break
             continue
-        out.append(Outgoing(message, protect=isinstance(message, QrCode)))
+        out.append(Outgoing(message, protect=isinstance(message, (QrCode, ActivationCode))))
     return out
+
+
+def deep_link(bot_username: str, start: str) -> str:
+    """The t.me link that opens the bot with /start <start>."""
+    return f"{DEEP_LINK_BASE}{bot_username}?start={start}"
+
+
+def link_html(url: str) -> str:
+    """A clickable link showing its own address, as parse_mode HTML."""
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(url, quote=False)}</a>'
 
 
 class TurnRenderer:
@@ -102,6 +125,12 @@ class TurnRenderer:
             await self.send_image_keyboard(chat_id, message)
         elif isinstance(message, QrCode):
             await self.send_qr(chat_id, message)
+        elif isinstance(message, ActivationCode):
+            await self.send_activation_code(chat_id, message)
+        elif isinstance(message, DeepLink):
+            await self.send_deep_link(chat_id, message)
+        elif isinstance(message, Picture):
+            await self.send_picture(chat_id, message)
         elif isinstance(message, ImageMessage):
             await self._bot.send_photo(chat_id, message.url, protect_content=item.protect)
         elif isinstance(message, (SecureInputRequest, SensitiveMarker)):
@@ -147,12 +176,18 @@ class TurnRenderer:
         return sent
 
     async def send_image_keyboard(self, chat_id: int, keyboard: ImageKeyboard) -> None:
-        """Send the numbered grid picture with numbered buttons (and Borrar/Listo if multi)."""
+        """Send the numbered grid picture with numbered buttons (and Borrar/Listo if multi).
+
+        A keyboard whose picks are a secret always collects them (even one) until "Listo", and
+        neither its stored button titles nor anything shown later names a picked picture.
+        """
         numbers = [str(number) for number in range(1, len(keyboard.options) + 1)]
-        multi = keyboard.choose > 1
+        multi = keyboard.choose > 1 or keyboard.secret is not None
         if multi:
             specs = [
-                ButtonSpec(ACTION_PICK, option.id, f"{n} · {option.label}")
+                ButtonSpec(
+                    ACTION_PICK, option.id, n if keyboard.secret else f"{n} · {option.label}"
+                )
                 for n, option in zip(numbers, keyboard.options, strict=True)
             ]
             extra_titles = [
@@ -161,7 +196,7 @@ class TurnRenderer:
             ]
             specs += [
                 ButtonSpec(ACTION_UNDO, "", extra_titles[0]),
-                ButtonSpec(ACTION_DONE, "", extra_titles[1]),
+                ButtonSpec(ACTION_DONE, keyboard.secret or "", extra_titles[1]),
             ]
             caption = self._texts.get(
                 "utter_channel_pick_many",
@@ -195,6 +230,8 @@ class TurnRenderer:
             draw=lambda: render_keyboard(keyboard.options, kind=keyboard.kind).png,
             caption=caption,
             markup=markup,
+            # A secret keyboard is shuffled every time: a cached upload would never be reused.
+            cache=keyboard.secret is None,
         )
         await self._state.attach_message(keyboard_id, sent.message_id)
 
@@ -207,9 +244,11 @@ class TurnRenderer:
         caption: str,
         markup: InlineKeyboardMarkup | None = None,
         protect: bool = False,
+        cache: bool = True,
+        filename: str = KEYBOARD_PICTURE_NAME,
     ) -> Message:
         """Send a picture by its cached file_id, or draw and upload it once and cache the id."""
-        cached = await self._state.media_file_id(self._bot_id, cache_key)
+        cached = await self._state.media_file_id(self._bot_id, cache_key) if cache else None
         if cached is not None:
             try:
                 return await self._send_photo(chat_id, cached, caption, markup, protect)
@@ -219,9 +258,9 @@ class TurnRenderer:
                 await self._state.forget_media(self._bot_id, cache_key)
         png = await asyncio.to_thread(draw)
         sent = await self._send_photo(
-            chat_id, InputFile(png, filename=KEYBOARD_PICTURE_NAME), caption, markup, protect
+            chat_id, InputFile(png, filename=filename), caption, markup, protect
         )
-        if sent.photo:
+        if cache and sent.photo:
             await self._state.remember_media(self._bot_id, cache_key, sent.photo[-1].file_id)
         return sent
 
@@ -251,4 +290,56 @@ class TurnRenderer:
         png = await asyncio.to_thread(render_qr, content)
         await self._send_photo(
             chat_id, InputFile(png, filename=QR_PICTURE_NAME), qr.caption, None, protect=True
+        )
+
+    async def send_activation_code(self, chat_id: int, code: ActivationCode) -> None:
+        """Show a Cuenta Mini activation code, protected, and delete it when the code expires."""
+        if code.code is None:
+            unavailable = self._texts.get(
+                "utter_channel_activation_code_unavailable", child=code.child
+            )
+            await self.send_text(chat_id, unavailable)
+            return
+        text = self._texts.get_html(
+            "utter_channel_activation_code",
+            child=html_text(code.child),
+            code=f"<b>{html_text(code.code)}</b>",
+            minutes=str(code.minutes),
+        )
+        sent = await self._bot.send_message(
+            chat_id, text, parse_mode=ParseMode.HTML, protect_content=True
+        )
+        try:
+            await self._state.schedule_deletion(
+                chat_key(chat_id), sent.message_id, after=timedelta(minutes=code.minutes)
+            )
+        except Exception as exc:
+            # The code still expires in the bank; only the message stays in the chat.
+            logger.error("could not schedule the code's deletion (%s)", type(exc).__name__)
+
+    async def send_deep_link(self, chat_id: int, link: DeepLink) -> None:
+        """Show the t.me link that opens this bot at a journey (for another Telegram account)."""
+        url = deep_link(await self._bot_username(), link.start)
+        text = self._texts.get_html("utter_channel_deep_link", link=link_html(url))
+        await self._bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+
+    async def _bot_username(self) -> str:
+        """The bot's @username without the @, as getMe answered it."""
+        username: str | None
+        try:
+            username = self._bot.username
+        except RuntimeError:  # the bot was not initialised: ask the Bot API
+            username = (await self._bot.get_me()).username
+        if not username:
+            raise TelegramError("the bot has no username")
+        return username
+
+    async def send_picture(self, chat_id: int, picture: Picture) -> None:
+        """Send one drawn picture (an avatar) with its caption; the upload is cached."""
+        await self.send_cached_picture(
+            chat_id,
+            cache_key=picture_cache_key(picture.id),
+            draw=lambda: render_picture(picture.id),
+            caption=picture.caption,
+            filename=PICTURE_NAME,
         )

@@ -5,13 +5,16 @@ The bot needs them even when Rasa cannot be reached (an apology), so it reads th
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 import yaml
+
+from bot.rasa_client import Button
 
 DOMAIN_PATH: Final = Path(__file__).resolve().parents[2] / "domain.yml"
 CHANNEL_RESPONSES: Final = (
@@ -29,6 +32,9 @@ CHANNEL_RESPONSES: Final = (
     "utter_channel_undo_button",
     "utter_channel_done_button",
     "utter_channel_qr_unavailable",
+    "utter_channel_activation_code",
+    "utter_channel_activation_code_unavailable",
+    "utter_channel_deep_link",
     "utter_channel_command_start",
     "utter_channel_command_help",
     "utter_channel_command_cancel",
@@ -43,9 +49,10 @@ class MissingTextError(LookupError):
 
 @dataclass(frozen=True)
 class ChannelTexts:
-    """Response name -> first text variation; `get` fills {placeholders}."""
+    """Response name -> first text variation (and its buttons); `get` fills {placeholders}."""
 
     texts: Mapping[str, str]
+    buttons: Mapping[str, tuple[Button, ...]] = field(default_factory=dict)
 
     def get(self, name: str, **values: object) -> str:
         """The text of a response, with {name} placeholders replaced by `values`."""
@@ -57,6 +64,29 @@ class ChannelTexts:
             lambda match: str(values.get(match.group(1), match.group(0))), template
         )
 
+    def get_html(self, name: str, **fragments: str) -> str:
+        """The text as HTML: the template escaped, {placeholders} replaced by HTML fragments.
+
+        The fragments go in as they are: escape any user data in them first (ui.html_text).
+        """
+        template = html.escape(self.get(name), quote=False)
+        return _PLACEHOLDER.sub(
+            lambda match: fragments.get(match.group(1), match.group(0)), template
+        )
+
+    def get_buttons(self, name: str, **values: object) -> tuple[Button, ...]:
+        """The response's buttons, each "{key}" in titles and payloads replaced by its value."""
+
+        def fill(text: str) -> str:
+            for key, value in values.items():
+                text = text.replace("{" + key + "}", str(value))
+            return text
+
+        return tuple(
+            Button(title=fill(button.title), payload=fill(button.payload))
+            for button in self.buttons.get(name, ())
+        )
+
 
 def load_channel_texts(domain_path: Path = DOMAIN_PATH) -> ChannelTexts:
     """Read the channel's responses from domain.yml (MissingTextError if one is missing)."""
@@ -64,11 +94,29 @@ def load_channel_texts(domain_path: Path = DOMAIN_PATH) -> ChannelTexts:
         domain = yaml.safe_load(handle)
     responses = domain.get("responses", {}) if isinstance(domain, dict) else {}
     texts: dict[str, str] = {}
+    buttons: dict[str, tuple[Button, ...]] = {}
     notices = [name for name in responses if str(name).startswith(NOTICE_PREFIX)]
     for name in (*CHANNEL_RESPONSES, *notices):
         variations = responses.get(name)
-        text = variations[0].get("text") if isinstance(variations, list) and variations else None
+        first = variations[0] if isinstance(variations, list) and variations else {}
+        text = first.get("text") if isinstance(first, dict) else None
         if not isinstance(text, str) or not text.strip():
             raise MissingTextError(name)
         texts[name] = text
-    return ChannelTexts(texts)
+        buttons[name] = _parse_buttons(name, first.get("buttons"))
+    return ChannelTexts(texts, buttons)
+
+
+def _parse_buttons(name: str, raw: object) -> tuple[Button, ...]:
+    """A response's buttons: each needs a title and a payload (ValueError otherwise)."""
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    parsed = []
+    for item in items:
+        title = item.get("title") if isinstance(item, dict) else None
+        payload = item.get("payload") if isinstance(item, dict) else None
+        if not (isinstance(title, str) and title and isinstance(payload, str) and payload):
+            raise ValueError(f"{name}: every button needs a title and a payload")
+        parsed.append(Button(title=title, payload=payload))
+    return tuple(parsed)

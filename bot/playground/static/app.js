@@ -1,6 +1,8 @@
 // The playground's chat page: talks to /playground/api (docs/telegram.md).
 // Bot and user text is always inserted as text nodes; HTML from the bot (parse_mode HTML) is
-// parsed with DOMParser and rebuilt from the few tags Telegram allows.
+// parsed with DOMParser and rebuilt from the few tags Telegram allows. Web addresses in text
+// become links, as in Telegram; a link to this bot (t.me/<bot>?start=X) is "opened" by sending
+// "/start X" from a persona chosen on the page (the selected one first).
 "use strict";
 
 const API = "/playground/api";
@@ -26,8 +28,12 @@ const ALLOWED_TAGS = {
 };
 
 const ui = {};
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'»]/g;
+const START_PARAMETER = /^[A-Za-z0-9_-]{1,64}$/;
+
 const app = {
   personas: [],
+  botUsername: null,       // from GET /bot: t.me links to this bot are opened on the page
   current: null,
   poll: null,
   commands: [],
@@ -141,9 +147,60 @@ function safeHref(href) {
   return /^(https?:|tg:|mailto:)/i.test(href || "") ? href : null;
 }
 
-function appendAllowed(node, parent) {
+// The start parameter of a link to this bot ("" for a plain t.me/<bot>), else null.
+function deepLinkStart(href) {
+  if (!app.botUsername || !href) return null;
+  let url;
+  try {
+    url = new URL(href);
+  } catch (error) {
+    return null;
+  }
+  if (!/^https?:$/.test(url.protocol) || url.hostname.toLowerCase() !== "t.me") return null;
+  if (url.pathname.replace(/^\/+|\/+$/g, "").toLowerCase() !== app.botUsername.toLowerCase()) {
+    return null;
+  }
+  const start = url.searchParams.get("start");
+  if (start === null) return "";
+  return START_PARAMETER.test(start) ? start : null;
+}
+
+function linkTo(href, text) {
+  const link = el("a", null, text);
+  link.href = href;
+  const start = deepLinkStart(href);
+  if (start !== null) {
+    link.classList.add("deep-link");
+    link.title = "Abrir este enlace del bot como una de las personas";
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      openDeepLink(start);
+    });
+  } else {
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+  }
+  return link;
+}
+
+// Plain text with its web addresses as links (Telegram links them in every message).
+function appendLinkified(parent, text, linked) {
+  if (linked) {
+    parent.appendChild(document.createTextNode(text));
+    return;
+  }
+  let last = 0;
+  for (const match of text.matchAll(URL_IN_TEXT)) {
+    if (match.index > last) parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+    parent.appendChild(linkTo(match[0], match[0]));
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+}
+
+function appendAllowed(node, parent, linked) {
   if (node.nodeType === Node.TEXT_NODE) {
-    parent.appendChild(document.createTextNode(node.nodeValue));
+    appendLinkified(parent, node.nodeValue, linked);
     return;
   }
   if (node.nodeType !== Node.ELEMENT_NODE) return;
@@ -152,12 +209,8 @@ function appendAllowed(node, parent) {
   let target = parent; // a tag that is not allowed is dropped; its text stays
   if (kind === "a") {
     const href = safeHref(node.getAttribute("href"));
-    target = el(href ? "a" : "span");
-    if (href) {
-      target.href = href;
-      target.target = "_blank";
-      target.rel = "noopener noreferrer";
-    }
+    target = href ? linkTo(href) : el("span");
+    linked = true;
   } else if (kind === "spoiler") {
     target = el("span", "spoiler");
     target.title = "Toca para mostrar";
@@ -166,16 +219,41 @@ function appendAllowed(node, parent) {
     target = el(kind);
   }
   if (target !== parent) parent.appendChild(target);
-  for (const child of Array.from(node.childNodes)) appendAllowed(child, target);
+  for (const child of Array.from(node.childNodes)) appendAllowed(child, target, linked);
 }
 
 function renderText(container, plain, html) {
   if (html) {
     const doc = new DOMParser().parseFromString(html, "text/html");
-    for (const child of Array.from(doc.body.childNodes)) appendAllowed(child, container);
+    for (const child of Array.from(doc.body.childNodes)) appendAllowed(child, container, false);
   } else {
-    container.textContent = plain;
+    appendLinkified(container, plain, false);
   }
+}
+
+// -- deep links --------------------------------------------------------------------------------
+
+// Ask which persona opens the link (the selected one first), then send "/start X" as them.
+function openDeepLink(start) {
+  const command = start ? `/start ${start}` : "/start";
+  ui.openLinkText.textContent = `Abrir el enlace (${command}) como:`;
+  ui.openLinkChoices.replaceChildren();
+  const ordered = [...app.personas].sort(
+    (a, b) => (b.user_id === app.current) - (a.user_id === app.current));
+  for (const persona of ordered) {
+    const choice = el("button", "open-link-choice",
+      fullName(persona) + (persona.user_id === app.current ? " (la persona elegida)" : ""));
+    choice.type = "button";
+    choice.dataset.persona = String(persona.user_id);
+    choice.addEventListener("click", async () => {
+      ui.openLink.hidden = true;
+      if (persona.user_id !== app.current) selectPersona(persona.user_id);
+      await sendText(command);
+    });
+    ui.openLinkChoices.appendChild(choice);
+  }
+  ui.openLink.hidden = false;
+  ui.openLinkChoices.firstChild?.focus();
 }
 
 // -- personas --------------------------------------------------------------------------------
@@ -348,10 +426,9 @@ function buildKeyboard(message) {
     for (const button of row) {
       let node;
       if (button.url) {
-        node = el("a", "inline-button url", button.text);
-        node.href = safeHref(button.url) || "#";
-        node.target = "_blank";
-        node.rel = "noopener noreferrer";
+        const href = safeHref(button.url);
+        node = href ? linkTo(href, button.text) : el("a", null, button.text);
+        node.classList.add("inline-button", "url");
       } else {
         node = el("button", "inline-button", button.text);
         node.type = "button";
@@ -592,7 +669,8 @@ function bindUi() {
     input: "composer-input", banner: "connection-banner", toast: "toast", alert: "alert",
     alertText: "alert-text", alertOk: "alert-ok", lightbox: "lightbox",
     notifications: "phone-notifications", phoneEmpty: "phone-empty", phoneOwner: "phone-owner",
-    phoneClock: "phone-clock",
+    phoneClock: "phone-clock", openLink: "open-link", openLinkText: "open-link-text",
+    openLinkChoices: "open-link-choices", openLinkCancel: "open-link-cancel",
   })) {
     ui[name] = document.getElementById(id);
   }
@@ -615,11 +693,13 @@ function bindUi() {
     else ui.commandsMenu.hidden = true;
   });
   ui.alertOk.addEventListener("click", () => { ui.alert.hidden = true; });
+  ui.openLinkCancel.addEventListener("click", () => { ui.openLink.hidden = true; });
   ui.lightbox.addEventListener("click", () => { ui.lightbox.hidden = true; });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     ui.lightbox.hidden = true;
     ui.alert.hidden = true;
+    ui.openLink.hidden = true;
     ui.commandsMenu.hidden = true;
   });
 }
@@ -636,6 +716,11 @@ async function start() {
     }
   }
   ui.banner.hidden = true;
+  try {
+    app.botUsername = (await api("/bot")).username || null;
+  } catch (error) {
+    app.botUsername = null; // links to the bot then open like any other link
+  }
   renderPersonas();
   const fromHash = Number(location.hash.slice(1));
   const first = app.personas.some((p) => p.user_id === fromHash) ? fromHash : app.personas[0].user_id;

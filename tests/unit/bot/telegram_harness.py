@@ -15,6 +15,7 @@ from playground_support import Playground
 from telegram.ext import Application
 
 from bank.bootstrap import Bank, build_bank
+from bank.clock import Clock
 from bank.migrate import upgrade_database
 from bank.settings import Settings
 from bot.playground.client import ChatState, bot_messages
@@ -39,7 +40,7 @@ class RunningBot:
         return await self.playground.client.wait_for(user_id, predicate, timeout=10)
 
 
-def cheap_bank(tmp_path: Path) -> Bank:
+def cheap_bank(tmp_path: Path, clock: Clock | None = None) -> Bank:
     """A migrated SQLite bank on file with a cheap argon2 cost (no demo data needed)."""
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     upgrade_database(url)
@@ -50,17 +51,26 @@ def cheap_bank(tmp_path: Path) -> Bank:
         argon2_memory_kib=8,
         argon2_parallelism=1,
     )
-    return build_bank(settings)
+    return build_bank(settings, clock)
 
 
 @asynccontextmanager
 async def running_bot(
-    playground: Playground, rasa: FakeRasa, tmp_path: Path, *, real_http: bool = False, **env: str
+    playground: Playground,
+    rasa: FakeRasa,
+    tmp_path: Path,
+    *,
+    real_http: bool = False,
+    clock: Clock | None = None,
+    **env: str,
 ) -> AsyncIterator[RunningBot]:
-    """The bot polling `playground`; Rasa is `rasa` (or, with real_http, whatever RASA_URL is)."""
+    """The bot polling `playground`; Rasa is `rasa` (or, with real_http, whatever RASA_URL is).
+
+    clock: the bank's clock (e.g. a FixedClock to make scheduled deletions due).
+    """
     port = playground.url.rsplit(":", 1)[1]
     settings = load_bot_settings({"PLAYGROUND_PORT": port, "RASA_TIMEOUT_SECONDS": "5", **env})
-    bank = cheap_bank(tmp_path)
+    bank = cheap_bank(tmp_path, clock)
     transport = None if real_http else httpx.MockTransport(rasa.handler)
     application = build_application(settings, bank, rasa_transport=transport)
     try:

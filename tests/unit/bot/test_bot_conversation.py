@@ -9,7 +9,7 @@ import pytest
 from bot_fakes import FakeRasa, FakeSecretStore
 
 from bot.conversation import Conversation, InMemoryPendingInputStore, secret_ref_payload
-from bot.rasa_client import QrCode, SecureInputRequest, TextMessage
+from bot.rasa_client import ActivationCode, QrCode, SecureInputRequest, TextMessage
 
 SENDER = "cli:test"
 
@@ -363,3 +363,99 @@ async def test_pending_input_clear() -> None:
     await store.clear(SENDER)
 
     assert await store.get(SENDER) is None
+
+
+async def test_a_channel_collected_secret_is_boxed_and_rasa_gets_only_its_reference(
+    conversation: Conversation,
+    fake_rasa: FakeRasa,
+    secret_store: FakeSecretStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_rasa.reply_with({"text": "Confírmala"})
+
+    turn = await conversation.handle_channel_secret(
+        SENDER, "picture_password", "pic_apple,pic_apple,pic_ball,pic_star", {"channel": "x"}
+    )
+
+    assert turn.delivered and turn.messages == (TextMessage("Confírmala"),)
+    assert not turn.secret_consumed, "no typed message to delete"
+    assert secret_store.puts == [
+        (SENDER, "picture_password", "pic_apple,pic_apple,pic_ball,pic_star")
+    ]
+    ref = inform_ref(fake_rasa.messages[-1])
+    assert fake_rasa.received[-1]["metadata"] == {"channel": "x"}
+    assert "pic_" not in fake_rasa.everything_received()
+    assert "pic_apple" not in caplog.text
+    assert secret_store.take(ref=ref, sender_id=SENDER, kind="picture_password") is not None
+
+
+async def test_a_channel_secret_store_failure_is_undelivered_and_rasa_is_not_called(
+    conversation: Conversation, fake_rasa: FakeRasa, secret_store: FakeSecretStore
+) -> None:
+    await enter_secret_mode(conversation, fake_rasa, "otp")
+    sent_before = len(fake_rasa.messages)
+    secret_store.fail = True
+
+    turn = await conversation.handle_channel_secret(SENDER, "picture_password", "pic_a,pic_b")
+
+    assert not turn.delivered and turn.messages == ()
+    assert turn.awaiting_secret == "otp", "secret mode stays as it was"
+    assert len(fake_rasa.messages) == sent_before
+
+
+async def test_a_channel_secret_with_rasa_down_is_undelivered(
+    conversation: Conversation, fake_rasa: FakeRasa
+) -> None:
+    fake_rasa.down = True
+
+    turn = await conversation.handle_channel_secret(SENDER, "picture_password", "pic_a")
+
+    assert not turn.delivered
+
+
+async def test_an_activation_code_is_resolved_once_from_its_own_kind(
+    conversation: Conversation,
+    fake_rasa: FakeRasa,
+    secret_store: FakeSecretStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    ref = secret_store.put(sender_id=SENDER, kind="activation_code", value="482913")
+    qr_ref = secret_store.put(sender_id=SENDER, kind="qr", value="otpauth://x")
+    code_reply = {"custom": {"type": "activation_code", "ref": ref, "child": "Ana", "minutes": 10}}
+    fake_rasa.reply_with(code_reply)
+    fake_rasa.reply_with(code_reply)
+    fake_rasa.reply_with(
+        {"custom": {"type": "activation_code", "ref": qr_ref, "child": "Ana", "minutes": 10}}
+    )
+
+    first = await conversation.handle_button(SENDER, "/generate_code")
+    second = await conversation.handle_button(SENDER, "/generate_code")
+    other_kind = await conversation.handle_button(SENDER, "/generate_code")
+
+    assert first.messages == (ActivationCode(ref=ref, child="Ana", minutes=10, code="482913"),)
+    assert secret_store.takes[0] == (ref, SENDER, "activation_code")
+    assert second.messages == (ActivationCode(ref=ref, child="Ana", minutes=10),)
+    assert other_kind.messages == (ActivationCode(ref=qr_ref, child="Ana", minutes=10),)
+    assert "482913" not in repr(first) and "482913" not in caplog.text
+
+
+async def test_a_failing_store_leaves_an_activation_code_unresolved(
+    conversation: Conversation,
+    fake_rasa: FakeRasa,
+    secret_store: FakeSecretStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def locked(**_: str) -> str | None:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(secret_store, "take", locked)
+    fake_rasa.reply_with(
+        {"custom": {"type": "activation_code", "ref": "sb_x", "child": "Ana", "minutes": 10}}
+    )
+
+    turn = await conversation.handle_button(SENDER, "/generate_code")
+
+    assert turn.delivered
+    assert turn.messages == (ActivationCode(ref="sb_x", child="Ana", minutes=10),)

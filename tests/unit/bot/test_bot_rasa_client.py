@@ -9,10 +9,13 @@ import pytest
 from bot_fakes import RASA_URL, FakeRasa
 
 from bot.rasa_client import (
+    ActivationCode,
     Button,
+    DeepLink,
     ImageKeyboard,
     ImageMessage,
     ImageOption,
+    Picture,
     QrCode,
     RasaClient,
     RasaUnavailable,
@@ -245,3 +248,95 @@ async def test_message_text_is_never_logged(
         assert text not in logged
     assert "mensaje" not in str(raised.value)
     assert raised.value.__cause__ is None
+
+
+MINI_PASSWORD_KEYBOARD = {
+    "type": "image_keyboard",
+    "kind": "mini_picture_password",
+    "choose": 4,
+    "ordered": True,
+    "secret": "picture_password",
+    "options": [{"id": "pic_apple", "label": "Manzana"}, {"id": "pic_ball", "label": "Pelota"}],
+    "payload_template": '/inform{"secret_ref": "%s"}',
+}
+
+
+def test_a_keyboard_may_say_its_picks_are_a_secret_of_an_allowed_kind() -> None:
+    parsed = parse_custom(MINI_PASSWORD_KEYBOARD)
+    assert isinstance(parsed, ImageKeyboard)
+    assert (parsed.secret, parsed.choose, parsed.ordered) == ("picture_password", 4, True)
+    assert isinstance(
+        parse_custom({**MINI_PASSWORD_KEYBOARD, "secret": "activation_code"}), ImageKeyboard
+    )
+    plain = parse_custom(SECURITY_KEYBOARD)
+    assert isinstance(plain, ImageKeyboard) and plain.secret is None
+    for bad in ("pin", "qr", "", 1, True, ["picture_password"]):
+        assert isinstance(parse_custom({**MINI_PASSWORD_KEYBOARD, "secret": bad}), UnknownCustom)
+
+
+def test_an_activation_code_payload_carries_a_reference_never_the_code() -> None:
+    parsed = parse_custom(
+        {"type": "activation_code", "ref": "sb_abc", "child": "Andrea", "minutes": 10}
+    )
+    assert parsed == ActivationCode(ref="sb_abc", child="Andrea", minutes=10)
+    assert isinstance(parsed, ActivationCode) and parsed.code is None
+    revealed = ActivationCode(ref="sb_abc", child="Andrea", minutes=10, code="482913")
+    assert "482913" not in repr(revealed)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "activation_code", "child": "Andrea", "minutes": 10},
+        {"type": "activation_code", "ref": "", "child": "Andrea", "minutes": 10},
+        {"type": "activation_code", "ref": "sb_abc", "minutes": 10},
+        {"type": "activation_code", "ref": "sb_abc", "child": "", "minutes": 10},
+        {"type": "activation_code", "ref": "sb_abc", "child": "Andrea"},
+        {"type": "activation_code", "ref": "sb_abc", "child": "Andrea", "minutes": 0},
+        {"type": "activation_code", "ref": "sb_abc", "child": "Andrea", "minutes": "10"},
+        {"type": "activation_code", "ref": "sb_abc", "child": "Andrea", "minutes": True},
+        {"type": "activation_code", "ref": 7, "child": "Andrea", "minutes": 10},
+        {"type": "deep_link"},
+        {"type": "deep_link", "start": ""},
+        {"type": "deep_link", "start": "mini niños"},
+        {"type": "deep_link", "start": "a" * 65},
+        {"type": "deep_link", "start": 5},
+        {"type": "picture"},
+        {"type": "picture", "id": ""},
+        {"type": "picture", "id": "avatar_fox", "caption": None},
+        {"type": "picture", "id": ["avatar_fox"]},
+    ],
+)
+def test_malformed_mini_payloads_are_unknown(payload: dict[str, object]) -> None:
+    assert parse_custom(payload) == UnknownCustom(data=payload)
+
+
+def test_deep_link_and_picture_payloads() -> None:
+    assert parse_custom({"type": "deep_link", "start": "mini"}) == DeepLink(start="mini")
+    assert parse_custom({"type": "deep_link", "start": "Hijos_2-x"}) == DeepLink(start="Hijos_2-x")
+    assert parse_custom({"type": "picture", "id": "avatar_fox", "caption": "Tú"}) == Picture(
+        id="avatar_fox", caption="Tú"
+    )
+    assert parse_custom({"type": "picture", "id": "avatar_fox"}) == Picture(
+        id="avatar_fox", caption=""
+    )
+
+
+def test_mini_payloads_in_rasa_output_keep_their_order() -> None:
+    messages = parse_rasa_output(
+        [
+            {"recipient_id": "x", "text": "Tu código:"},
+            {
+                "recipient_id": "x",
+                "custom": {"type": "activation_code", "ref": "sb_1", "child": "Ana", "minutes": 10},
+            },
+            {"recipient_id": "x", "custom": {"type": "deep_link", "start": "mini"}},
+            {"recipient_id": "x", "custom": {"type": "picture", "id": "avatar_owl", "caption": ""}},
+        ]
+    )
+    assert [type(message) for message in messages] == [
+        TextMessage,
+        ActivationCode,
+        DeepLink,
+        Picture,
+    ]

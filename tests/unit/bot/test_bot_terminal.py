@@ -17,13 +17,17 @@ from bot_fakes import RASA_URL, FakeRasa, FakeSecretStore
 from bot import terminal
 from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
 from bot.rasa_client import (
+    ActivationCode,
     Button,
+    DeepLink,
     ImageKeyboard,
     ImageOption,
+    Picture,
     QrCode,
     RasaClient,
     TextMessage,
     UnknownCustom,
+    parse_custom,
 )
 from bot.terminal import Choice, TerminalChat, chat_loop, pick_choice, render_turn
 
@@ -280,3 +284,86 @@ def test_importing_the_terminal_does_not_import_the_bank() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=repo_root, check=False)
 
     assert result.returncode == 0
+
+
+PASSWORD_KEYBOARD = {
+    "type": "image_keyboard",
+    "kind": "mini_picture_password",
+    "choose": 4,
+    "ordered": True,
+    "secret": "picture_password",
+    "options": [
+        {"id": "pic_apple", "label": "Manzana"},
+        {"id": "pic_ball", "label": "Pelota"},
+        {"id": "pic_star", "label": "Estrella"},
+    ],
+    "payload_template": '/inform{"secret_ref": "%s"}',
+}
+
+
+def test_a_secret_keyboard_is_listed_but_its_numbers_are_not_choices() -> None:
+    keyboard = parse_custom(PASSWORD_KEYBOARD)
+    lines, choices = render_turn(Turn(messages=(keyboard,)))
+
+    assert lines[0] == "   [1] Manzana  [2] Pelota  [3] Estrella"
+    assert "escribe sus números" in lines[1]
+    assert choices == []
+
+
+def test_picture_password_numbers_are_read_unechoed_and_boxed() -> None:
+    fake_rasa, store = FakeRasa(), FakeSecretStore()
+    fake_rasa.reply_with({"text": "Crea tu contraseña"}, {"custom": PASSWORD_KEYBOARD})
+    fake_rasa.reply_with({"text": "Confírmala"})
+
+    scripted = run_chat(fake_rasa, store, ["crear", "1 1 9 2", "1, 1, 3 2", "listo"])
+
+    assert [how for how, _ in scripted.prompts] == ["line", "secret", "secret", "line", "line"]
+    assert any("Escribe 4 números de la lista, del 1 al 3" in line for line in scripted.written)
+    assert store.puts == [(SENDER, "picture_password", "pic_apple,pic_apple,pic_star,pic_ball")]
+    assert fake_rasa.messages[1].startswith('/inform{"secret_ref": ')
+    assert "pic_" not in fake_rasa.everything_received()
+    assert fake_rasa.messages[-1] == "listo"
+
+
+def test_text_typed_at_a_picture_password_goes_to_rasa() -> None:
+    fake_rasa, store = FakeRasa(), FakeSecretStore()
+    fake_rasa.reply_with({"custom": PASSWORD_KEYBOARD})
+
+    run_chat(fake_rasa, store, ["crear", "cancelar"])
+
+    assert fake_rasa.messages == ["crear", "cancelar"]
+    assert store.puts == []
+
+
+def test_an_activation_code_and_a_deep_link_are_worded_like_the_bot() -> None:
+    code = ActivationCode(ref="sb_1", child="Andrea", minutes=10, code="482913")
+    lines, _ = render_turn(Turn(messages=(code, DeepLink(start="mini"))))
+
+    assert lines[0].startswith("Bot: 🔑") and "482913" in lines[0] and "10 minutos" in lines[0]
+    assert "Andrea" in lines[0]
+    assert "/start mini" in lines[1] and "Comparte este enlace" in lines[1]
+    assert lines[2] == terminal.DEEP_LINK_NOTE.format(start="mini")
+    missing, _ = render_turn(Turn(messages=(ActivationCode(ref="x", child="Mateo", minutes=10),)))
+    assert "ya no está disponible" in missing[0] and "Mateo" in missing[0]
+
+
+def test_a_picture_is_printed_as_its_label() -> None:
+    picture = Picture(id="avatar_fox", caption="")
+    labelled, _ = render_turn(Turn(messages=(picture,)), picture_labels={"avatar_fox": "Zorro"})
+    unlabelled, _ = render_turn(Turn(messages=(Picture(id="avatar_owl", caption="Tú"),)))
+
+    assert labelled == ["   [imagen: Zorro]"]
+    assert unlabelled == ["   [imagen: avatar_owl]", "Bot: Tú"]
+
+
+def test_typed_start_follows_the_deep_links() -> None:
+    fake_rasa, store = FakeRasa(), FakeSecretStore()
+
+    run_chat(fake_rasa, store, ["/start mini", "/start", "/START entrar", "/start_x"])
+
+    assert fake_rasa.messages == [
+        "/start_mini_registration",
+        "/greet",
+        "/start_mini_sign_in",
+        "/typed_command",
+    ]

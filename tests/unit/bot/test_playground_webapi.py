@@ -321,3 +321,12 @@ async def test_stats_count_calls_errors_and_updates(playground: Playground) -> N
     assert stats["errors"] == {"sendMessage": 1}
     assert stats["updates_queued"] == 1
     assert (stats["uploads"], stats["uploaded_bytes"]) == (0, 0)
+
+
+async def test_the_page_learns_the_bots_username(playground: Playground) -> None:
+    response = await playground.http.get(playground.url + "/playground/api/bot")
+    assert response.status_code == 200
+    bot = response.json()
+    assert bot["username"] == "ProdubancoPlaygroundBot" and bot["is_bot"]
+    me = (await playground.raw("getMe")).json()["result"]
+    assert me["username"] == bot["username"]

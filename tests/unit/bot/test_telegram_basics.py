@@ -10,16 +10,30 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.pictures import render_keyboard
-from bot.rasa_client import ImageOption, QrCode, SecureInputRequest, SensitiveMarker, TextMessage
+from bot.rasa_client import (
+    ActivationCode,
+    Button,
+    DeepLink,
+    ImageOption,
+    QrCode,
+    SecureInputRequest,
+    SensitiveMarker,
+    TextMessage,
+)
 from bot.telegram.ordering import PerChatUpdateProcessor, update_chat_id
-from bot.telegram.render import button_columns, mark_sensitive
+from bot.telegram.render import button_columns, deep_link, link_html, mark_sensitive
 from bot.telegram.settings import (
     OFFICIAL_API_BASE_URL,
     PLAYGROUND_BOT_TOKEN,
     BotSettingsError,
     load_bot_settings,
 )
-from bot.telegram.texts import CHANNEL_RESPONSES, MissingTextError, load_channel_texts
+from bot.telegram.texts import (
+    CHANNEL_RESPONSES,
+    ChannelTexts,
+    MissingTextError,
+    load_channel_texts,
+)
 from bot.telegram.ui import (
     MAX_CALLBACK_DATA_BYTES,
     choice_keyboard,
@@ -191,3 +205,60 @@ async def test_one_chat_in_order_different_chats_in_parallel() -> None:
     release.set()
     await asyncio.wait_for(asyncio.gather(first, second), 1)
     assert log[3:] == ["end a1", "start a2", "end a2"]
+
+
+def test_html_texts_escape_the_template_and_take_html_fragments() -> None:
+    texts = ChannelTexts({"t": "Código de {child} <¡ya!>: {code} & {missing}"})
+    shown = texts.get_html("t", child=html_text("<i>Ana</i>"), code="<b>123456</b>")
+    assert shown == "Código de &lt;i&gt;Ana&lt;/i&gt; &lt;¡ya!&gt;: <b>123456</b> &amp; {missing}"
+
+
+def test_notice_buttons_are_loaded_and_filled_from_the_notice_data() -> None:
+    texts = load_channel_texts()
+    (button,) = texts.get_buttons(
+        "utter_notice_mini_code_requested", child="Andrea", child_ref="mini_7"
+    )
+    assert button.title == "🔑 Generar código"
+    assert button.payload == '/generate_code{"child_ref": "mini_7"}'
+    assert texts.get_buttons("utter_notice_mini_account_approved", child="Andrea") == ()
+    text = texts.get("utter_notice_mini_code_requested", child="Andrea", child_ref="mini_7")
+    assert text.startswith("👋 Andrea te pide") and "{" not in text
+    assert "{" not in texts.get("utter_notice_mini_code_ready")
+
+
+def test_every_placeholder_of_a_notice_button_is_replaced_per_key() -> None:
+    texts = ChannelTexts(
+        {"n": "x"},
+        {"n": (Button("Ver {child}", '/x{"a": "{child_ref}", "b": "{child}", "c": "{other}"}'),)},
+    )
+    (button,) = texts.get_buttons("n", child="Ana", child_ref=7)
+    assert button == Button("Ver Ana", '/x{"a": "7", "b": "Ana", "c": "{other}"}')
+
+
+def test_a_malformed_response_button_stops_the_bot_at_start(tmp_path: Path) -> None:
+    domain = tmp_path / "domain.yml"
+    names = "\n".join(f"  {name}:\n    - text: x" for name in CHANNEL_RESPONSES)
+    domain.write_text(
+        f"responses:\n{names}\n  utter_notice_x:\n    - text: hola\n      buttons:\n"
+        "        - title: Sin payload\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="utter_notice_x"):
+        load_channel_texts(domain)
+
+
+def test_activation_codes_are_protected_like_qr_codes() -> None:
+    code = ActivationCode(ref="sb_x", child="Ana", minutes=10)
+    link = DeepLink(start="mini")
+    assert [(item.message, item.protect) for item in mark_sensitive([code, link])] == [
+        (code, True),
+        (link, False),
+    ]
+
+
+def test_deep_links_are_built_from_the_username_and_shown_escaped() -> None:
+    url = deep_link("ProdubancoBot", "mini")
+    assert url == "https://t.me/ProdubancoBot?start=mini"
+    assert link_html('https://x.test/?a=1&b="2"') == (
+        '<a href="https://x.test/?a=1&amp;b=&quot;2&quot;">https://x.test/?a=1&amp;b="2"</a>'
+    )

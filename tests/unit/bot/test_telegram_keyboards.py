@@ -18,9 +18,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from telegram_harness import reply, running_bot
 
 from actions.common.bank_access import current_bank
+from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
 from actions.registration.prompts import AskSecurityImage
 from bank.channel_state import is_callback_id
 from bank.migrate import upgrade_database
+from bank.mini.pictures import AVATARS, shuffled_password_pictures
 from bot.pictures import render_keyboard
 from bot.playground.client import bot_messages
 from bot.rasa_client import ImageKeyboard, parse_custom
@@ -79,9 +81,16 @@ async def test_every_image_keyboard_the_actions_send_renders_as_a_numbered_pictu
     finally:
         current_bank().dispose()
         current_bank.cache_clear()
+    send_avatar_keyboard(dispatcher, AVATARS)
+    send_picture_password_keyboard(dispatcher, shuffled_password_pictures())
     payloads = [message["custom"] for message in dispatcher.messages if message.get("custom")]
     keyboards = [parse_custom(payload) for payload in payloads]
     assert keyboards and all(isinstance(k, ImageKeyboard) for k in keyboards)
+    assert {k.kind for k in keyboards if isinstance(k, ImageKeyboard)} >= {
+        "security_image",
+        "mini_avatar",
+        "mini_picture_password",
+    }
 
     rasa = FakeRasa()
     async with running_playground() as playground, running_bot(playground, rasa, tmp_path) as bot:
@@ -106,6 +115,10 @@ async def test_every_image_keyboard_the_actions_send_renders_as_a_numbered_pictu
                 left, top, right, bottom = cell.box
                 assert 0 <= left < right <= shown.width and 0 <= top < bottom <= shown.height
             rows = message["buttons"]
+            multi = keyboard.choose > 1 or keyboard.secret is not None
+            if multi:  # then a row with "Borrar" and "Listo"
+                assert [b["text"] for b in rows[-1]] == ["⌫ Borrar", "✅ Listo"]
+                rows = rows[:-1]
             assert [b["text"] for row in rows for b in row] == [
                 str(n) for n in range(1, len(keyboard.options) + 1)
             ]

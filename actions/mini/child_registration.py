@@ -1,0 +1,345 @@
+"""The child's registration ("Responde estas preguntas con tus papás"): `mini_registration_form`.
+
+Cédula, activation code (or "¿No tienes código de activación?"), avatar, username, picture
+password and its repetition; the bank's `mini_registration` journey holds the progress.
+"""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common.bank_access import current_bank, in_thread
+from actions.common.replies import tell, utter
+from actions.mini.journey_form import (
+    Answer,
+    JourneyForm,
+    JourneyFormValidation,
+    JourneyService,
+    cleared,
+    picture_ids,
+    take_secret,
+)
+from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
+
+
+def service() -> JourneyService:
+    """The bank's child-registration journey."""
+    return current_bank().mini_registration
+
+
+CEDULA_REPLIES = {
+    "ok": "utter_mini_cedula_ok",
+    "unknown_child": "utter_mini_unknown_child",
+    "not_approved": "utter_mini_not_approved",
+    "already_has_user": "utter_mini_already_has_user",
+}
+CODE_REPLIES = {
+    "ok": "utter_mini_code_ok",
+    "invalid": "utter_mini_code_invalid",
+    "wrong": "utter_mini_code_wrong",
+    "expired": "utter_mini_code_expired",
+    "used": "utter_mini_code_used",
+    "no_active_code": "utter_mini_code_none",
+    "attempts_exhausted": "utter_mini_code_attempts_exhausted",
+}
+CODE_REQUEST_REPLIES = {
+    "asked": "utter_mini_code_requested",
+    "parent_unreachable": "utter_mini_parent_unreachable",
+    "too_soon": "utter_mini_code_request_too_soon",
+}
+
+
+async def enter_cedula(answer: Answer) -> None:
+    """The child's cédula: the bank finds the approved Cuenta Mini."""
+    outcome = await in_thread(
+        current_bank().mini_registration.submit_cedula,
+        sender_id=answer.sender_id,
+        text=str(answer.value),
+    )
+    tell(answer.dispatcher, outcome, CEDULA_REPLIES, invalid_field="mini_cedula")
+
+
+async def enter_activation_code(answer: Answer) -> None:
+    """The code (a secret-box reference), "no tengo código", or "ask my parent"."""
+    journey = current_bank().mini_registration
+    if answer.value == "missing":
+        utter(answer.dispatcher, "utter_mini_how_to_get_code")
+        if await in_thread(journey.parent_reachable, sender_id=answer.sender_id):
+            utter(answer.dispatcher, "utter_mini_offer_ask_parent")
+        return
+    if answer.value == "ask":
+        outcome = await in_thread(journey.request_code, sender_id=answer.sender_id)
+        tell(answer.dispatcher, outcome, CODE_REQUEST_REPLIES)
+        return
+    code = await take_secret(answer, "otp")
+    if code is None:
+        return
+    outcome = await in_thread(journey.submit_activation_code, sender_id=answer.sender_id, code=code)
+    tell(answer.dispatcher, outcome, CODE_REPLIES)
+
+
+async def choose_avatar(answer: Answer) -> None:
+    """One of the avatars of the keyboard."""
+    outcome = await in_thread(
+        current_bank().mini_registration.submit_avatar,
+        sender_id=answer.sender_id,
+        avatar_id=str(answer.value),
+    )
+    tell(
+        answer.dispatcher,
+        outcome,
+        {"ok": "utter_mini_avatar_ok", "invalid": "utter_invalid_mini_avatar"},
+    )
+
+
+async def enter_username(answer: Answer) -> None:
+    """A username of 8 to 20 letters or digits; suggestions as buttons when it is taken."""
+    outcome = await in_thread(
+        current_bank().mini_registration.submit_username,
+        sender_id=answer.sender_id,
+        text=str(answer.value),
+    )
+    if outcome.code == "taken":
+        suggestions = list(outcome.data.get("suggestions", []))
+        utter(
+            answer.dispatcher,
+            "utter_mini_username_taken",
+            outcome.data,
+            buttons=[{"title": name, "payload": name} for name in suggestions],
+        )
+        return
+    tell(
+        answer.dispatcher,
+        outcome,
+        {"ok": "utter_mini_username_available"},
+        invalid_field="mini_username",
+    )
+
+
+async def enter_picture_password(answer: Answer) -> None:
+    """The 4 pictures, boxed by the channel; the bank keeps only a hash until they are repeated."""
+    secret = await take_secret(answer, "picture_password")
+    if secret is None:
+        return
+    outcome = await in_thread(
+        current_bank().mini_registration.submit_picture_password,
+        sender_id=answer.sender_id,
+        picture_ids=picture_ids(secret),
+    )
+    tell(
+        answer.dispatcher,
+        outcome,
+        {"ok": "utter_picture_password_ok", "invalid": "utter_invalid_picture_password"},
+    )
+
+
+async def repeat_picture_password(answer: Answer) -> None:
+    """The same 4 pictures again; a mismatch starts the picture password over."""
+    secret = await take_secret(answer, "picture_password")
+    if secret is None:
+        return
+    outcome = await in_thread(
+        current_bank().mini_registration.submit_picture_password_confirmation,
+        sender_id=answer.sender_id,
+        picture_ids=picture_ids(secret),
+    )
+    tell(
+        answer.dispatcher,
+        outcome,
+        {
+            "mismatch": "utter_picture_password_mismatch",
+            "invalid": "utter_invalid_picture_password",
+        },
+    )
+
+
+FORM = JourneyForm(
+    name="mini_registration_form",
+    service=service,
+    slot_for_step={
+        "cedula": "mini_cedula",
+        "activation_code": "activation_code_ref",
+        "avatar": "mini_avatar",
+        "username": "mini_username",
+        "picture_password": "picture_password_ref",
+        "picture_password_confirmation": "picture_password_confirmation_ref",
+    },
+    handlers={
+        "mini_cedula": enter_cedula,
+        "activation_code_ref": enter_activation_code,
+        "mini_avatar": choose_avatar,
+        "mini_username": enter_username,
+        "picture_password_ref": enter_picture_password,
+        "picture_password_confirmation_ref": repeat_picture_password,
+    },
+    restarted_response="utter_mini_restarted_inactive",
+)
+
+
+class ValidateMiniRegistrationForm(JourneyFormValidation):
+    """Validation of `mini_registration_form`."""
+
+    form = FORM
+
+
+class StartMiniRegistration(Action):
+    """Open the child's registration in the bank, or resume it."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_start_mini_registration"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Start or resume, and say which."""
+        outcome = await in_thread(
+            current_bank().mini_registration.start, sender_id=tracker.sender_id
+        )
+        resumed = outcome.code == "resumed"
+        utter(
+            dispatcher,
+            "utter_mini_registration_resumed" if resumed else "utter_mini_registration_started",
+        )
+        return cleared(FORM)
+
+
+class AskActivationCode(Action):
+    """Ask for the activation code (a secret) with "¿No tienes código de activación?"."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_ask_activation_code_ref"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The prompt carries the secure-input request for a 6-digit code."""
+        utter(dispatcher, "utter_ask_activation_code_ref")
+        return []
+
+
+class AskMiniAvatar(Action):
+    """Offer the avatars as an image keyboard."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_ask_mini_avatar"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the prompt and the avatar keyboard."""
+        avatars = await in_thread(current_bank().mini_registration.avatars)
+        utter(dispatcher, "utter_ask_mini_avatar")
+        send_avatar_keyboard(dispatcher, avatars)
+        return []
+
+
+class AskPicturePassword(Action):
+    """Offer the picture-password pictures, freshly shuffled."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_ask_picture_password_ref"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the prompt and a 4-pick keyboard whose picks go to the secret box."""
+        pictures = await in_thread(current_bank().mini_registration.password_pictures)
+        utter(dispatcher, "utter_ask_picture_password_ref")
+        send_picture_password_keyboard(dispatcher, pictures)
+        return []
+
+
+class AskPicturePasswordConfirmation(Action):
+    """Ask for the same 4 pictures again, in a new order."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_ask_picture_password_confirmation_ref"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Send the prompt and a reshuffled keyboard."""
+        pictures = await in_thread(current_bank().mini_registration.password_pictures)
+        utter(dispatcher, "utter_ask_picture_password_confirmation_ref")
+        send_picture_password_keyboard(dispatcher, pictures)
+        return []
+
+
+class FinishMiniRegistration(Action):
+    """Create the child's user once every step is done."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_finish_mini_registration"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Complete the journey in the bank and tell the result."""
+        journey = current_bank().mini_registration
+        if await in_thread(journey.current_step, sender_id=tracker.sender_id) != "finish":
+            return cleared(FORM)
+        outcome = await in_thread(journey.complete, sender_id=tracker.sender_id)
+        if outcome.code == "completed":
+            dispatcher.utter_message(
+                json_message={
+                    "type": "picture",
+                    "id": str(outcome.data.get("avatar", "")),
+                    "caption": "",
+                }
+            )
+            utter(dispatcher, "utter_mini_user_created", outcome.data)
+            return cleared(FORM)
+        replies = {
+            "username_taken": "utter_mini_username_taken_meanwhile",
+            "no_valid_code": "utter_mini_code_needed_again",
+        }
+        if outcome.code in replies:
+            utter(dispatcher, replies[outcome.code], outcome.data)
+            return [*cleared(FORM), FollowupAction(FORM.name)]
+        return cleared(FORM)
+
+
+class MiniRegistrationGoBack(Action):
+    """ "Regresar" inside the child's registration."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_mini_registration_go_back"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """One step back where the journey allows it."""
+        outcome = await in_thread(
+            current_bank().mini_registration.go_back, sender_id=tracker.sender_id
+        )
+        utter(
+            dispatcher,
+            "utter_mini_went_back" if outcome.code == "ok" else "utter_mini_cannot_go_back",
+        )
+        return cleared(FORM)
+
+
+class CancelMiniRegistration(Action):
+    """ "Cancelar" inside the child's registration."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_cancel_mini_registration"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """End the journey and leave the form."""
+        await in_thread(current_bank().mini_registration.cancel, sender_id=tracker.sender_id)
+        utter(dispatcher, "utter_mini_registration_cancelled")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared(FORM)]

@@ -1,0 +1,130 @@
+"""A form driven by a bank journey: the bank's current step decides the one slot asked.
+
+The same pattern as `registration_form` (docs/registration.md): each answer is handed to the bank
+by the journey's handler, the outcome told, and the slot cleared again, so the next required slot
+is whatever step the bank moved the journey to. Slots steer; the bank decides.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.common.bank_access import current_bank, in_thread
+from actions.common.replies import utter
+
+
+class JourneyService(Protocol):
+    """What a form needs from a bank journey service."""
+
+    def touch(self, *, sender_id: str) -> Any: ...
+
+    def current_step(self, *, sender_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer being handled and where to reply."""
+
+    sender_id: str
+    value: Any
+    dispatcher: CollectingDispatcher
+
+
+Handler = Callable[[Answer], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class JourneyForm:
+    """A form's name, its bank service, its slot per step and the handler of each slot."""
+
+    name: str
+    service: Callable[[], JourneyService]
+    slot_for_step: Mapping[str, str]
+    handlers: Mapping[str, Handler]
+    restarted_response: str
+
+    @property
+    def slots(self) -> tuple[str, ...]:
+        """Every answer slot of the form."""
+        return tuple(self.slot_for_step.values())
+
+
+def cleared(form: JourneyForm) -> list[EventType]:
+    """Events that empty every answer slot of the form (the bank keeps the progress)."""
+    return [SlotSet(slot, None) for slot in form.slots]
+
+
+async def take_secret(answer: Answer, kind: str) -> str | None:
+    """Read (and destroy) the secret the channel boxed; tell the user when it is gone."""
+    secret = await in_thread(
+        current_bank().secret_box.take, ref=str(answer.value), sender_id=answer.sender_id, kind=kind
+    )
+    if secret is None:
+        utter(answer.dispatcher, "utter_secret_expired")
+    return secret
+
+
+def picture_ids(secret: str) -> list[str]:
+    """The picture ids the channel boxed for a picture password ("pic_a,pic_b,...")."""
+    return [part.strip() for part in secret.split(",") if part.strip()]
+
+
+class JourneyFormValidation(FormValidationAction, ABC):
+    """Dynamic form: one required slot, the one of the journey's current step.
+
+    Abstract (the action server skips it); each form's subclass sets `form`.
+    """
+
+    @property
+    @abstractmethod
+    def form(self) -> JourneyForm:
+        """The form this validation serves."""
+
+    def name(self) -> str:
+        """Name Rasa calls this validation action by."""
+        return f"validate_{self.form.name}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Restart a journey idle for 10 minutes first, then validate and ask."""
+        touched = await in_thread(self.form.service().touch, sender_id=tracker.sender_id)
+        if getattr(touched, "code", None) == "restarted_inactive":
+            utter(dispatcher, self.form.restarted_response)
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Ask only for the slot of the step the bank's journey is at (none when it is over)."""
+        step = await in_thread(self.form.service().current_step, sender_id=tracker.sender_id)
+        slot = self.form.slot_for_step.get(str(step)) if step else None
+        return [slot] if slot else []
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Hand the current step's answer to the bank; clear every answer extracted this turn."""
+        current = await self.required_slots([], dispatcher, tracker, domain)
+        events: list[EventType] = []
+        for slot, value in tracker.slots_to_validate().items():
+            if slot not in self.form.slots:
+                continue
+            if slot in current and value is not None:
+                await self.form.handlers[slot](Answer(tracker.sender_id, value, dispatcher))
+            events.append(SlotSet(slot, None))
+        return events

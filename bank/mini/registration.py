@@ -1,0 +1,157 @@
+"""MiniRegistration: the child's registration journey used by the actions (docs/mini.md).
+
+Cédula, activation code (or a request to the parent), avatar, username, picture password and its
+repetition, then `complete`. The activation code is checked by `ActivationCodes`, the username by
+`ChildUsers`; the picture password is hashed outside any transaction and kept only as a hash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bank.clock import Clock
+from bank.crypto import SecretHasher
+from bank.db import SessionFactory, unit_of_work
+from bank.mini import registration_steps as steps
+from bank.mini.activation import ActivationCodes
+from bank.mini.child_users import ChildUsers
+from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
+from bank.mini.journey_rows import JourneyRows
+from bank.mini.outcome import MiniOutcome
+from bank.mini.pictures import AVATARS, picture_password_text, shuffled_password_pictures
+from bank.mini.registration_completion import complete
+from bank.mini.registration_steps import KIND, Step
+from bank.validators import validate_child_username
+
+ANY_STEP = frozenset(Step)
+
+
+class MiniRegistration(JourneyService):
+    """Drives `mini_registration` journeys keyed by the chat's sender id."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: SessionFactory,
+        clock: Clock,
+        hasher: SecretHasher,
+        activation_codes: ActivationCodes,
+        child_users: ChildUsers,
+    ) -> None:
+        super().__init__(rows=JourneyRows(KIND), session_factory=session_factory, clock=clock)
+        self._hasher = hasher
+        self._codes = activation_codes
+        self._child_users = child_users
+
+    def go_back(self, *, sender_id: str) -> MiniOutcome:
+        """One step back (`ok`), or `cannot_go_back` (at the avatar or before it)."""
+        outcome = self._run(sender_id, ANY_STEP, steps.go_back)
+        if outcome.code == "wrong_step":
+            return MiniOutcome("cannot_go_back", outcome.step)
+        return outcome
+
+    # Cédula and activation code -----------------------------------------------------------
+
+    def submit_cedula(self, *, sender_id: str, text: str) -> MiniOutcome:
+        """The child's cédula."""
+        return self._run(sender_id, {Step.CEDULA}, lambda ctx: steps.submit_cedula(ctx, text=text))
+
+    def submit_activation_code(self, *, sender_id: str, code: str) -> MiniOutcome:
+        """The 6-digit code the parent generated (checked and used up by ActivationCodes)."""
+        seen = self._peek(sender_id, {Step.ACTIVATION_CODE})
+        if isinstance(seen, MiniOutcome):
+            return seen
+        check = self._codes.check(child_cedula=str(seen.data.get("cedula", "")), code=code)
+        if check.code != "ok":
+            data = {"attempts_left": check.attempts_left} if check.code == "wrong" else {}
+            return MiniOutcome(check.code, seen.step, data)
+        return self._apply(sender_id, seen, steps.code_accepted)
+
+    def request_code(self, *, sender_id: str) -> MiniOutcome:
+        """Ask the parent for a code ("Pídele el código a tu papá o mamá")."""
+        return self._run(sender_id, {Step.ACTIVATION_CODE}, steps.request_code)
+
+    def parent_reachable(self, *, sender_id: str) -> bool:
+        """Whether the child's parent has a known chat (so asking them can be offered)."""
+        with unit_of_work(self._sessions) as session:
+            journey = self._rows.load_active(session, sender_id)
+            if journey is None:
+                return False
+            ctx = self._context(session, journey)
+            account = steps.account_of(ctx)
+            return account is not None and steps.parent_chat(ctx, account) is not None
+
+    # Avatar, username, picture password ---------------------------------------------------
+
+    def avatars(self) -> list[tuple[str, str]]:
+        """The avatars to choose from, as (id, Spanish label)."""
+        return list(AVATARS)
+
+    def submit_avatar(self, *, sender_id: str, avatar_id: str) -> MiniOutcome:
+        """The avatar chosen, by id."""
+        return self._run(
+            sender_id, {Step.AVATAR}, lambda ctx: steps.submit_avatar(ctx, avatar_id=avatar_id)
+        )
+
+    def submit_username(self, *, sender_id: str, text: str) -> MiniOutcome:
+        """The username chosen: the rules and availability of ChildUsers.check_username."""
+        check = self._child_users.check_username(text)
+
+        def handle(ctx: JourneyContext) -> MiniOutcome:
+            if check.code == "invalid":
+                return ctx.outcome("invalid", reason=check.reason)
+            if check.code == "taken":
+                return ctx.outcome("taken", suggestions=list(check.suggestions))
+            return steps.accept_username(ctx, username=validate_child_username(text).value)
+
+        return self._run(sender_id, {Step.USERNAME}, handle)
+
+    def password_pictures(self) -> list[tuple[str, str]]:
+        """The picture-password pictures as (id, Spanish label), freshly shuffled."""
+        return shuffled_password_pictures()
+
+    def submit_picture_password(self, *, sender_id: str, picture_ids: Sequence[str]) -> MiniOutcome:
+        """4 pictures in order; only their argon2id hash is kept."""
+        text = picture_password_text(picture_ids)
+        if text is None:
+            return self._invalid_pictures(sender_id, Step.PICTURE_PASSWORD)
+        password_hash = self._hasher.hash(text)  # slow: outside the transaction
+        return self._run(
+            sender_id,
+            {Step.PICTURE_PASSWORD},
+            lambda ctx: steps.keep_picture_password(ctx, password_hash=password_hash),
+        )
+
+    def submit_picture_password_confirmation(
+        self, *, sender_id: str, picture_ids: Sequence[str]
+    ) -> MiniOutcome:
+        """The same 4 pictures again: `ok` to `finish`, or `mismatch` back to choose them."""
+        text = picture_password_text(picture_ids)
+        if text is None:
+            return self._invalid_pictures(sender_id, Step.PICTURE_PASSWORD_CONFIRMATION)
+        seen = self._peek(sender_id, {Step.PICTURE_PASSWORD_CONFIRMATION})
+        if isinstance(seen, MiniOutcome):
+            return seen
+        stored = str(seen.data.get("picture_password_hash", ""))
+        matches = self._hasher.verify(stored or None, text)  # slow: outside the transaction
+        return self._apply(
+            sender_id,
+            seen,
+            lambda ctx: steps.confirm_picture_password(ctx, matches=matches, seen_hash=stored),
+        )
+
+    # Completion ---------------------------------------------------------------------------
+
+    def complete(self, *, sender_id: str) -> MiniOutcome:
+        """Create the child's user (`completed`), or go back to where something must change."""
+        return self._run(sender_id, {Step.FINISH}, complete)
+
+    # Plumbing -----------------------------------------------------------------------------
+
+    def _fresh(self, sender_id: str) -> Fresh:
+        return Fresh(Step.CEDULA.value)
+
+    def _invalid_pictures(self, sender_id: str, step: Step) -> MiniOutcome:
+        return self._run(
+            sender_id, {step}, lambda ctx: ctx.outcome("invalid", reason="bad_picture_password")
+        )
