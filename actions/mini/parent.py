@@ -42,6 +42,7 @@ CHILD_REPLIES = {
     "signed_out": "utter_parent_signed_out",
 }
 GENERATE_REPLIES = {
+    "unknown": "utter_parent_child_unknown",
     "not_approved": "utter_parent_child_pending",
     "too_many_codes": "utter_parent_too_many_codes",
     "signed_out": "utter_parent_signed_out",

@@ -79,9 +79,11 @@ class ChildUsers:
         if not validation.ok:
             return UsernameCheck("invalid", reason=validation.reason or "")
         with unit_of_work(self._sessions) as session:
-            if not _taken(session, validation.value):
+            if not username_taken(session, validation.value):
                 return UsernameCheck("available")
-            return UsernameCheck("taken", suggestions=_suggestions(session, validation.value))
+            return UsernameCheck(
+                "taken", suggestions=username_suggestions(session, validation.value)
+            )
 
     def create(
         self, *, child_cedula: str, username: str, avatar: str, picture_ids: Sequence[str]
@@ -99,12 +101,14 @@ class ChildUsers:
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
             account = lock_account(session, child_cedula)
-            if account is None or not _recently_activated(session, account.id, now):
+            if account is None or not recently_activated(session, account.id, now):
                 return ChildCreation("no_valid_code")
             if session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account.id)):
                 return ChildCreation("already_has_user")
-            if _taken(session, validation.value):
-                return ChildCreation("taken", suggestions=_suggestions(session, validation.value))
+            if username_taken(session, validation.value):
+                return ChildCreation(
+                    "taken", suggestions=username_suggestions(session, validation.value)
+                )
             user = MiniUser(
                 mini_account_id=account.id,
                 username=validation.value,
@@ -165,26 +169,29 @@ class ChildUsers:
             )
 
 
-def _taken(session: Session, username: str) -> bool:
+def username_taken(session: Session, username: str) -> bool:
+    """Whether a Cuenta Mini username is in use (case-insensitive)."""
     return (
         session.scalar(select(MiniUser.id).where(MiniUser.username_key == username.lower()))
         is not None
     )
 
 
-def _suggestions(session: Session, username: str) -> tuple[str, ...]:
+def username_suggestions(session: Session, username: str) -> tuple[str, ...]:
+    """Up to three free usernames built from a taken one."""
     base = username[: CHILD_USERNAME_MAX - 3]
     found: list[str] = []
     for _ in range(50):
         candidate = f"{base}{secrets.randbelow(900) + 100}"
-        if candidate not in found and not _taken(session, candidate):
+        if candidate not in found and not username_taken(session, candidate):
             found.append(candidate)
         if len(found) == SUGGESTION_COUNT:
             break
     return tuple(found)
 
 
-def _recently_activated(session: Session, account_id: int, now: datetime) -> bool:
+def recently_activated(session: Session, account_id: int, now: datetime) -> bool:
+    """Whether the account's activation code was accepted in the last 30 minutes."""
     used = session.scalar(
         select(MiniActivationCode.id).where(
             MiniActivationCode.mini_account_id == account_id,

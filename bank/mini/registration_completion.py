@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bank.audit import record_audit
 from bank.mini.accounts import lock_account
-from bank.mini.child_users import _recently_activated, _suggestions, _taken
+from bank.mini.child_users import recently_activated, username_suggestions, username_taken
 from bank.mini.journey_base import JourneyContext
 from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATAR_IDS
@@ -28,14 +28,14 @@ def complete(ctx: JourneyContext) -> MiniOutcome:
     if not username.ok or avatar not in AVATAR_IDS or not password_hash:
         return ctx.outcome("wrong_step")
     account = lock_account(ctx.session, str(ctx.data.get("cedula", "")))
-    if account is None or not _recently_activated(ctx.session, account.id, ctx.now):
+    if account is None or not recently_activated(ctx.session, account.id, ctx.now):
         ctx.forget([*keys_from(Step.AVATAR), "code_accepted_at"])
         ctx.move(Step.ACTIVATION_CODE)
         ctx.audit("mini_registration.code_needed_again")
         return ctx.outcome("no_valid_code")
     if has_user(ctx, account.id):
         return _already_has_user(ctx)
-    if _taken(ctx.session, username.value):
+    if username_taken(ctx.session, username.value):
         return _username_taken(ctx, username.value)
     user = MiniUser(
         mini_account_id=account.id,
@@ -69,7 +69,7 @@ def complete(ctx: JourneyContext) -> MiniOutcome:
 
 def _username_taken(ctx: JourneyContext, username: str) -> MiniOutcome:
     # Only the username is chosen again; the journey returns to `finish` right after it.
-    suggestions = list(_suggestions(ctx.session, username))
+    suggestions = list(username_suggestions(ctx.session, username))
     ctx.forget(["username"])
     ctx.remember(rejoin_finish=True)
     ctx.move(Step.USERNAME)
