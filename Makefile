@@ -72,7 +72,7 @@ lint: $(VENV)/.installed ## ruff lint and format check
 typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.installed ## Unit tests (bank, actions, bot), PostgreSQL paths included
+unit: $(VENV)/.installed browser ## Unit tests (bank, actions, bot), PostgreSQL paths included
 	scripts/pytest.sh tests/unit
 
 validate: $(RASA_VENV)/.installed ## rasa data validate
