@@ -209,3 +209,84 @@ async def test_maria_jose_reaches_the_security_image_keyboard_in_the_browser(
     except Exception:
         await screenshot(page, tmp_path, "failure.png")
         raise
+
+
+ANDREA: Final = 1004
+ANDREA_CEDULA: Final = "1722334453"
+
+
+def activation_code_for_andrea(system: Servers) -> str:
+    """Set-up: her father's code, generated through the bank (his part is tested elsewhere)."""
+    from sqlalchemy import select
+
+    from bank.bootstrap import build_bank
+    from bank.db import unit_of_work
+    from bank.demo import CARLOS
+    from bank.models import Customer
+    from bank.settings import load_settings
+
+    bank = build_bank(load_settings(system.env()))
+    try:
+        with unit_of_work(bank.sessions) as session:
+            parent_id = session.scalar(
+                select(Customer.id).where(Customer.id_number == CARLOS.id_number)
+            )
+        assert parent_id is not None
+        issue = bank.activation_codes.generate(parent_id=parent_id, child_cedula=ANDREA_CEDULA)
+        assert issue.activation_code is not None, issue
+        return issue.activation_code
+    finally:
+        bank.dispose()
+
+
+async def test_andrea_sees_the_picture_password_keyboard_in_the_browser(
+    system: Servers, page: Page, tmp_path: Path
+) -> None:
+    try:
+        await page.goto(system.playground_url, wait_until="domcontentloaded")
+        andrea = page.locator(f'[data-persona="{ANDREA}"]')
+        await expect(andrea).to_be_visible(timeout=WAIT_MS)
+        await andrea.click()
+        await expect(andrea).to_have_class(re.compile(r"\bactive\b"), timeout=WAIT_MS)
+
+        await type_text(page, "/start mini")
+        await bot_says(page, "Escribe tu número de cédula")
+        await type_text(page, ANDREA_CEDULA)
+        await bot_says(page, "código de activación")
+        await type_secret(page, activation_code_for_andrea(system), "Elige tu avatar")
+        avatars = page.locator(".message.bot", has=page.locator("img.photo")).last
+        await expect(avatars.locator(".inline-button")).to_have_count(8, timeout=WAIT_MS)
+        await avatars.locator(".inline-button", has_text=re.compile(r"^2$")).click()
+        await bot_says(page, "nombre de usuario")
+        await type_text(page, "andreanavegador")
+        await bot_says(page, "crea tu contraseña secreta")
+
+        keyboard = page.locator(".message.bot", has=page.locator("img.photo")).last
+        message_id = await keyboard.get_attribute("data-message-id")
+        keyboard = page.locator(f'.message.bot[data-message-id="{message_id}"]')
+        photo = keyboard.locator("img.photo")
+        await photo.scroll_into_view_if_needed()
+        await page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0",
+            arg=await photo.element_handle(),
+            timeout=WAIT_MS,
+        )
+        numbers = [
+            text
+            for text in await keyboard.locator(".inline-button").all_inner_texts()
+            if text.isdigit()
+        ]
+        assert numbers == [str(n) for n in range(1, 17)], numbers
+        await expect(keyboard.locator(".inline-button", has_text="Listo")).to_be_visible()
+        await keyboard.locator(".inline-button", has_text=re.compile(r"^5$")).click()
+        await expect(keyboard).to_contain_text("●○○○", timeout=WAIT_MS)
+        await keyboard.locator(".inline-button", has_text=re.compile(r"^12$")).click()
+        await expect(keyboard).to_contain_text("●●○○", timeout=WAIT_MS)
+        await keyboard.scroll_into_view_if_needed()
+        await screenshot(page, tmp_path, "mini_picture_password_keyboard.png")
+        (RESULTS / "mini_picture_password_message.png").write_bytes(
+            await keyboard.screenshot(animations="disabled")
+        )
+    except Exception:
+        await screenshot(page, tmp_path, "mini_failure.png")
+        raise
