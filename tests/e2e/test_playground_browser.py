@@ -261,7 +261,11 @@ async def test_andrea_sees_the_picture_password_keyboard_in_the_browser(
         await type_text(page, "andreanavegador")
         await bot_says(page, "crea tu contraseña secreta")
 
-        keyboard = page.locator(".message.bot", has=page.locator("img.photo")).last
+        # The prompt comes first, then the picture with its buttons (the one with "Listo").
+        keyboard = page.locator(
+            ".message.bot", has=page.locator(".inline-button", has_text="Listo")
+        ).last
+        await expect(keyboard).to_be_visible(timeout=WAIT_MS)
         message_id = await keyboard.get_attribute("data-message-id")
         keyboard = page.locator(f'.message.bot[data-message-id="{message_id}"]')
         photo = keyboard.locator("img.photo")
@@ -277,7 +281,6 @@ async def test_andrea_sees_the_picture_password_keyboard_in_the_browser(
             if text.isdigit()
         ]
         assert numbers == [str(n) for n in range(1, 17)], numbers
-        await expect(keyboard.locator(".inline-button", has_text="Listo")).to_be_visible()
         await keyboard.locator(".inline-button", has_text=re.compile(r"^5$")).click()
         await expect(keyboard).to_contain_text("●○○○", timeout=WAIT_MS)
         await keyboard.locator(".inline-button", has_text=re.compile(r"^12$")).click()
