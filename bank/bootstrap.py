@@ -16,6 +16,7 @@ from bank.gateways import (
     outbox_mail_factory,
     outbox_sms_factory,
 )
+from bank.ledger import Ledger
 from bank.mini import ActivationCodes, MiniAccounts
 from bank.mini.child_users import ChildUsers
 from bank.mini.parent_journey import ParentMini
@@ -55,6 +56,7 @@ class Bank:
     parent_sign_in: ParentSignIn
     child_users: ChildUsers
     notifications: Notifications
+    ledger: Ledger
     mini_registration: MiniRegistration
     mini_sign_in: ChildSignInJourney
     parent_mini: ParentMini
@@ -122,6 +124,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         parent_sign_in=parent_sign_in,
         child_users=child_users,
         notifications=Notifications(session_factory=sessions, clock=clock),
+        ledger=Ledger(session_factory=sessions, clock=clock),
         mini_registration=MiniRegistration(
             session_factory=sessions,
             clock=clock,
