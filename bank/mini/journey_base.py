@@ -17,11 +17,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from bank import journey_rows
 from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
-from bank.mini import journey_rows
-from bank.mini.journey_rows import JourneyRows
+from bank.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.models import CANCELLED, Journey
 

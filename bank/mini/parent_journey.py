@@ -12,11 +12,11 @@ from typing import Final
 
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
+from bank.journey_rows import JourneyRows
 from bank.mini import parent_children as kids
 from bank.mini import parent_steps as steps
 from bank.mini.activation import ActivationCodes
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService, Snapshot
-from bank.mini.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.mini.parent_children import CHOICE_KEYS, ChildChoice
 from bank.mini.parent_sign_in import ParentSignIn, ParentStatus, SignInResult

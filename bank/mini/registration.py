@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.db import SessionFactory, unit_of_work
+from bank.journey_rows import JourneyRows
 from bank.mini import registration_steps as steps
 from bank.mini.activation import ActivationCodes
 from bank.mini.child_users import ChildUsers
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
-from bank.mini.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATARS, picture_password_text, shuffled_password_pictures
 from bank.mini.registration_completion import complete

@@ -15,9 +15,9 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bank.mini import journey_rows
+from bank import journey_rows
+from bank.journey_rows import JourneyRows
 from bank.mini.journey_base import JourneyContext
-from bank.mini.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATAR_IDS
 from bank.models import ENDED, MINI_APPROVED, CustomerChat, Journey, MiniAccount, MiniUser

@@ -14,12 +14,12 @@ from typing import Any, Final
 
 from sqlalchemy import select
 
+from bank import journey_rows
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
-from bank.mini import journey_rows
+from bank.journey_rows import JourneyRows
 from bank.mini.child_users import ChildSignIn, ChildUsers
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
-from bank.mini.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.models import COMPLETED, ENDED, MiniUser
 from bank.validators import CHILD_USERNAME_MAX, validate_child_username

@@ -1,6 +1,6 @@
 """Loading, creating, restarting and closing the `journeys` rows of one kind.
 
-The same rules as the registration's rows (bank/registration/journeys.py), for any kind: one
+Shared by every journey (the registration's rows in bank/registration/journeys.py too): one
 active journey per sender and kind (the unique `active_key`), locked while a call works on it,
 restarted after 10 idle minutes.
 """
