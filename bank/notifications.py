@@ -52,11 +52,7 @@ def queue_notice(
     now: datetime,
 ) -> None:
     """Queue a notice for the customer inside the caller's unit of work (never a secret)."""
-    session.add(
-        CustomerNotification(
-            customer_id=customer_id, kind=kind, data=dict(data or {}), created_at=now
-        )
-    )
+    _queue(session, customer_id=customer_id, sender_id=None, kind=kind, data=data, now=now)
 
 
 def queue_chat_notice(
@@ -68,9 +64,21 @@ def queue_chat_notice(
     now: datetime,
 ) -> None:
     """Queue a notice for a chat (not a customer) inside the caller's unit of work."""
+    _queue(session, customer_id=None, sender_id=sender_id, kind=kind, data=data, now=now)
+
+
+def _queue(
+    session: Session,
+    *,
+    customer_id: int | None,
+    sender_id: str | None,
+    kind: str,
+    data: Mapping[str, Any] | None,
+    now: datetime,
+) -> None:
     session.add(
         CustomerNotification(
-            customer_id=None,
+            customer_id=customer_id,
             sender_id=sender_id,
             kind=kind,
             data=dict(data or {}),

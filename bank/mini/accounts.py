@@ -55,7 +55,8 @@ def lock_account(session: Session, child_cedula: str) -> MiniAccount | None:
     ).first()
 
 
-def _child(account: MiniAccount) -> MiniChild:
+def as_child(account: MiniAccount) -> MiniChild:
+    """The account seen as its child (name, cédula, birth date, state)."""
     return MiniChild(
         cedula=account.child_cedula,
         full_name=account.child_full_name,
@@ -79,7 +80,7 @@ class MiniAccounts:
                 .where(MiniAccount.parent_id == parent_id)
                 .order_by(MiniAccount.child_full_name)
             )
-            return [_child(account) for account in accounts]
+            return [as_child(account) for account in accounts]
 
     def approve(self, *, child_cedula: str, actor: str) -> Approval:
         """Back office: approve a pending account (audited)."""
@@ -91,7 +92,9 @@ class MiniAccounts:
             parent = session.get(Customer, account.parent_id)
             parent_name = parent.full_name if parent is not None else ""
             if account.state != MINI_IN_APPROVAL:
-                return Approval("already_approved", account.parent_id, parent_name, _child(account))
+                return Approval(
+                    "already_approved", account.parent_id, parent_name, as_child(account)
+                )
             account.state, account.approved_at = MINI_APPROVED, now
             record_audit(
                 session,
@@ -100,7 +103,7 @@ class MiniAccounts:
                 action="mini_account_approved",
                 subject=f"mini:{account.id}",
             )
-            child = _child(account)
+            child = as_child(account)
             queue_notice(
                 session,
                 customer_id=account.parent_id,

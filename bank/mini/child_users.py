@@ -5,12 +5,13 @@ username and a picture password. Five failed sign-ins lock for 15 minutes and th
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bank.audit import record_audit
@@ -101,32 +102,16 @@ class ChildUsers:
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
             account = lock_account(session, child_cedula)
-            if account is None or not recently_activated(session, account.id, now):
+            if account is None:
                 return ChildCreation("no_valid_code")
-            if session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account.id)):
-                return ChildCreation("already_has_user")
-            if username_taken(session, validation.value):
-                return ChildCreation(
-                    "taken", suggestions=username_suggestions(session, validation.value)
-                )
-            user = MiniUser(
-                mini_account_id=account.id,
-                username=validation.value,
-                username_key=validation.value.lower(),
-                avatar=avatar,
-                picture_password_hash=password_hash,
-                created_at=now,
-            )
-            session.add(user)
-            session.flush()
-            record_audit(
+            return add_user(
                 session,
-                at=now,
-                actor=f"mini:{account.id}",
-                action="mini_user_created",
-                subject=f"mini_user:{user.id}",
+                account=account,
+                username=validation.value,
+                avatar=avatar,
+                password_hash=password_hash,
+                now=now,
             )
-            return ChildCreation("created")
 
     def sign_in(self, *, username: str, picture_ids: Sequence[str]) -> ChildSignIn:
         """Check a username and picture password; 5 failures lock for 15 minutes."""
@@ -200,3 +185,54 @@ def recently_activated(session: Session, account_id: int, now: datetime) -> bool
         )
     )
     return used is not None
+
+
+def add_user(
+    session: Session,
+    *,
+    account: MiniAccount,
+    username: str,
+    avatar: str,
+    password_hash: str,
+    now: datetime,
+    details: Mapping[str, Any] | None = None,
+) -> ChildCreation:
+    """Create the child's user in the caller's unit of work (the account row locked), after the
+    rules: a code accepted in the last 30 minutes, one user per child, a free username. A racing
+    creation that wins the database's unique rules is reported like the check it beat."""
+    if not recently_activated(session, account.id, now):
+        return ChildCreation("no_valid_code")
+    if has_user(session, account.id):
+        return ChildCreation("already_has_user")
+    if username_taken(session, username):
+        return ChildCreation("taken", suggestions=username_suggestions(session, username))
+    user = MiniUser(
+        mini_account_id=account.id,
+        username=username,
+        username_key=username.lower(),
+        avatar=avatar,
+        picture_password_hash=password_hash,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        if has_user(session, account.id):
+            return ChildCreation("already_has_user")
+        return ChildCreation("taken", suggestions=username_suggestions(session, username))
+    record_audit(
+        session,
+        at=now,
+        actor=f"mini:{account.id}",
+        action="mini_user_created",
+        subject=f"mini_user:{user.id}",
+        details=details,
+    )
+    return ChildCreation("created")
+
+
+def has_user(session: Session, account_id: int) -> bool:
+    """Whether the Cuenta Mini already has its user."""
+    found = session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account_id))
+    return found is not None

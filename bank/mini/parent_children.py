@@ -11,7 +11,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bank.mini.accounts import MiniChild
+from bank.mini.accounts import as_child
 from bank.mini.registration_steps import KIND as REGISTRATION_KIND
 from bank.mini.registration_steps import first_name
 from bank.models import Journey, MiniAccount, MiniUser
@@ -36,15 +36,6 @@ def looks_like_ref(text: str | None) -> bool:
     """Whether `text` could be a child_ref (digits only, not absurdly long)."""
     ref = (text or "").strip()
     return ref.isascii() and ref.isdigit() and len(ref) <= MAX_REF_DIGITS
-
-
-def _child(account: MiniAccount) -> MiniChild:
-    return MiniChild(
-        cedula=account.child_cedula,
-        full_name=account.child_full_name,
-        birth_date=account.child_birth_date,
-        state=account.state,
-    )
 
 
 def _fold(text: str) -> str:
@@ -82,8 +73,8 @@ def choices(session: Session, parent_id: int) -> list[ChildChoice]:
     return [
         ChildChoice(
             ref=str(account.id),
-            name=_child(account).first_names,
-            approved=_child(account).approved,
+            name=as_child(account).first_names,
+            approved=as_child(account).approved,
             has_user=account.id in users,
         )
         for account in accounts
@@ -103,7 +94,7 @@ def find_child(session: Session, parent_id: int, text: str) -> MiniAccount | Non
 
 
 def _names(account: MiniAccount) -> set[str]:
-    given = _fold(_child(account).first_names)
+    given = _fold(as_child(account).first_names)
     return {*given.split(), given, _fold(account.child_full_name)}
 
 
@@ -118,7 +109,7 @@ def own_account(session: Session, parent_id: int, ref: object) -> MiniAccount | 
 
 def is_approved(account: MiniAccount) -> bool:
     """Whether a code can be generated for the child."""
-    return _child(account).approved
+    return as_child(account).approved
 
 
 def choice_data(session: Session, account: MiniAccount) -> dict[str, Any]:

@@ -1,22 +1,19 @@
 """Finishing a child's registration: the Cuenta Mini user is created here, atomically.
 
-The journey keeps only the picture password's argon2id hash, so the user is created from it with
-the rules of `bank.mini.child_users` (a code accepted in the last 30 minutes, one user per child,
-a free username with suggestions otherwise).
+The journey keeps only the picture password's argon2id hash; `bank.mini.child_users.add_user`
+creates the user from it with the same rules as `ChildUsers.create` (a code accepted in the last
+30 minutes, one user per child, a free username with suggestions otherwise).
 """
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
-from bank.audit import record_audit
 from bank.mini.accounts import lock_account
-from bank.mini.child_users import recently_activated, username_suggestions, username_taken
+from bank.mini.child_users import add_user
 from bank.mini.journey_base import JourneyContext
 from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATAR_IDS
-from bank.mini.registration_steps import Step, first_name, has_user, keys_from
-from bank.models import COMPLETED, ENDED, MiniUser
+from bank.mini.registration_steps import Step, first_name, keys_from
+from bank.models import COMPLETED, ENDED
 from bank.validators import validate_child_username
 
 
@@ -28,48 +25,35 @@ def complete(ctx: JourneyContext) -> MiniOutcome:
     if not username.ok or avatar not in AVATAR_IDS or not password_hash:
         return ctx.outcome("wrong_step")
     account = lock_account(ctx.session, str(ctx.data.get("cedula", "")))
-    if account is None or not recently_activated(ctx.session, account.id, ctx.now):
+    created = None
+    if account is not None:
+        created = add_user(
+            ctx.session,
+            account=account,
+            username=username.value,
+            avatar=avatar,
+            password_hash=password_hash,
+            now=ctx.now,
+            details={"journey_id": ctx.journey.id},
+        )
+    if created is None or created.code == "no_valid_code":
         ctx.forget([*keys_from(Step.AVATAR), "code_accepted_at"])
         ctx.move(Step.ACTIVATION_CODE)
         ctx.audit("mini_registration.code_needed_again")
         return ctx.outcome("no_valid_code")
-    if has_user(ctx, account.id):
+    if created.code == "already_has_user":
         return _already_has_user(ctx)
-    if username_taken(ctx.session, username.value):
-        return _username_taken(ctx, username.value)
-    user = MiniUser(
-        mini_account_id=account.id,
-        username=username.value,
-        username_key=username.value.lower(),
-        avatar=avatar,
-        picture_password_hash=password_hash,
-        created_at=ctx.now,
-    )
-    try:
-        with ctx.session.begin_nested():
-            ctx.session.add(user)
-    except IntegrityError:
-        # Someone finished at the same moment: tell which unique rule we lost on.
-        if has_user(ctx, account.id):
-            return _already_has_user(ctx)
-        return _username_taken(ctx, username.value)
-    record_audit(
-        ctx.session,
-        at=ctx.now,
-        actor=f"mini:{account.id}",
-        action="mini_user_created",
-        subject=f"mini_user:{user.id}",
-        details={"journey_id": ctx.journey.id},
-    )
+    if created.code == "taken":
+        return _username_taken(ctx, list(created.suggestions))
+    assert account is not None
     ctx.close(COMPLETED)
     return ctx.outcome(
         "completed", username=username.value, first_name=first_name(account), avatar=avatar
     )
 
 
-def _username_taken(ctx: JourneyContext, username: str) -> MiniOutcome:
+def _username_taken(ctx: JourneyContext, suggestions: list[str]) -> MiniOutcome:
     # Only the username is chosen again; the journey returns to `finish` right after it.
-    suggestions = list(username_suggestions(ctx.session, username))
     ctx.forget(["username"])
     ctx.remember(rejoin_finish=True)
     ctx.move(Step.USERNAME)

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from bank import journey_rows
 from bank.journey_rows import JourneyRows
+from bank.mini import child_users
 from bank.mini.journey_base import JourneyContext
 from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATAR_IDS
-from bank.models import ENDED, MINI_APPROVED, CustomerChat, Journey, MiniAccount, MiniUser
+from bank.models import ENDED, MINI_APPROVED, CustomerChat, Journey, MiniAccount
 from bank.notifications import queue_notice
 from bank.validators import validate_cedula
 
@@ -71,8 +72,7 @@ def first_name(account: MiniAccount) -> str:
 
 def has_user(ctx: JourneyContext, account_id: int) -> bool:
     """Whether the child already has a Cuenta Mini user."""
-    found = ctx.session.scalar(select(MiniUser.id).where(MiniUser.mini_account_id == account_id))
-    return found is not None
+    return child_users.has_user(ctx.session, account_id)
 
 
 def account_of(ctx: JourneyContext) -> MiniAccount | None:
