@@ -7,21 +7,21 @@ password and its repetition; the bank's `mini_registration` journey holds the pr
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.replies import tell, utter
-from actions.mini.journey_form import (
-    Answer,
+from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
+    left_form,
     picture_ids,
-    take_secret,
 )
+from actions.common.replies import tell, utter
 from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
 
 
@@ -342,4 +342,4 @@ class CancelMiniRegistration(Action):
         """End the journey and leave the form."""
         await in_thread(current_bank().mini_registration.cancel, sender_id=tracker.sender_id)
         utter(dispatcher, "utter_mini_registration_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared(FORM)]
+        return left_form(FORM)

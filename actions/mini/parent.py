@@ -8,20 +8,20 @@ never reaches Rasa: the action boxes it and the channel shows it.
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.replies import tell, utter
-from actions.mini.journey_form import (
-    Answer,
+from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
-    take_secret,
+    left_form,
 )
+from actions.common.replies import tell, utter
 
 CHILD_REF_PAYLOAD = '/inform{{"child_ref": "{ref}"}}'
 
@@ -268,4 +268,4 @@ class CancelParentMini(Action):
         """End the journey (the parent stays signed in until idle) and leave the form."""
         await in_thread(current_bank().parent_mini.cancel, sender_id=tracker.sender_id)
         utter(dispatcher, "utter_parent_mini_cancelled")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared(FORM)]
+        return left_form(FORM)

@@ -7,12 +7,11 @@ each outcome. The few slots whose answer chooses between two bank calls have a s
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rasa_sdk.executor import CollectingDispatcher
-
+from actions.common.answers import Answer, Handler, take_secret
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 from actions.registration import outcomes
@@ -30,28 +29,6 @@ class Submission:
     subject: str
     replies: Mapping[str, str] = field(default_factory=dict)
     boxed_as: str | None = None  # the answer is a secret-box reference of this kind
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The answer being handled and where to reply."""
-
-    sender_id: str
-    value: Any
-    dispatcher: CollectingDispatcher
-
-
-Handler = Callable[[Answer], Awaitable[None]]
-
-
-async def take_secret(answer: Answer, kind: str) -> str | None:
-    """Read (and destroy) the secret the channel boxed; tell the user when it is gone."""
-    secret = await in_thread(
-        current_bank().secret_box.take, ref=str(answer.value), sender_id=answer.sender_id, kind=kind
-    )
-    if secret is None:
-        utter(answer.dispatcher, "utter_secret_expired")
-    return secret
 
 
 async def submit(submission: Submission, answer: Answer) -> None:

@@ -15,8 +15,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.bank_access import current_bank
+from actions.common.journey_form import JourneyForm, JourneyFormValidation
 from actions.mini import child_registration, child_sign_in, parent
-from actions.mini.journey_form import JourneyForm, JourneyFormValidation
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo

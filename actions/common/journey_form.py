@@ -1,24 +1,25 @@
 """A form driven by a bank journey: the bank's current step decides the one slot asked.
 
-The same pattern as `registration_form` (docs/registration.md): each answer is handed to the bank
-by the journey's handler, the outcome told, and the slot cleared again, so the next required slot
-is whatever step the bank moved the journey to. Slots steer; the bank decides.
+Used by `registration_form` and the Cuenta Mini forms (docs/registration.md): each answer is
+handed to the bank by the journey's handler, the outcome told, and the slot cleared again, so the
+next required slot is whatever step the bank moved the journey to. Slots steer; the bank decides.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.common.bank_access import current_bank, in_thread
+from actions.common.answers import Answer, Handler
+from actions.common.bank_access import in_thread
 from actions.common.replies import utter
 
 
@@ -28,18 +29,6 @@ class JourneyService(Protocol):
     def touch(self, *, sender_id: str) -> Any: ...
 
     def current_step(self, *, sender_id: str) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The answer being handled and where to reply."""
-
-    sender_id: str
-    value: Any
-    dispatcher: CollectingDispatcher
-
-
-Handler = Callable[[Answer], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -63,19 +52,14 @@ def cleared(form: JourneyForm) -> list[EventType]:
     return [SlotSet(slot, None) for slot in form.slots]
 
 
-async def take_secret(answer: Answer, kind: str) -> str | None:
-    """Read (and destroy) the secret the channel boxed; tell the user when it is gone."""
-    secret = await in_thread(
-        current_bank().secret_box.take, ref=str(answer.value), sender_id=answer.sender_id, kind=kind
-    )
-    if secret is None:
-        utter(answer.dispatcher, "utter_secret_expired")
-    return secret
-
-
 def picture_ids(secret: str) -> list[str]:
     """The picture ids the channel boxed for a picture password ("pic_a,pic_b,...")."""
     return [part.strip() for part in secret.split(",") if part.strip()]
+
+
+def left_form(form: JourneyForm) -> list[EventType]:
+    """Events that leave the form at once ("cancelar") and forget its answers."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), *cleared(form)]
 
 
 class JourneyFormValidation(FormValidationAction, ABC):
