@@ -19,9 +19,14 @@ from bank.gateways import (
 from bank.ledger import Ledger
 from bank.mini import ActivationCodes, MiniAccounts
 from bank.mini.child_users import ChildUsers
+from bank.mini.family import FamilyWiring
+from bank.mini.goals import MiniGoals
+from bank.mini.missions import MiniMissions
+from bank.mini.music import MiniMusic
 from bank.mini.parent_journey import ParentMini
 from bank.mini.parent_sign_in import ParentSignIn
 from bank.mini.registration import MiniRegistration
+from bank.mini.requests import Limits, MiniRequests
 from bank.mini.sign_in_journey import ChildSignInJourney
 from bank.notifications import Notifications
 from bank.otp import OtpIssuer
@@ -60,6 +65,10 @@ class Bank:
     mini_registration: MiniRegistration
     mini_sign_in: ChildSignInJourney
     parent_mini: ParentMini
+    mini_goals: MiniGoals
+    mini_requests: MiniRequests
+    mini_missions: MiniMissions
+    mini_music: MiniMusic
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -100,6 +109,13 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
     )
     child_users = ChildUsers(session_factory=sessions, clock=clock, hasher=hasher)
+    mini_sign_in = ChildSignInJourney(
+        session_factory=sessions, clock=clock, child_users=child_users
+    )
+    family = FamilyWiring(
+        session_factory=sessions, clock=clock, children=mini_sign_in, parents=parent_sign_in
+    )
+    limits = Limits(per_request=settings.mini_max_per_request, per_day=settings.mini_max_per_day)
     return Bank(
         settings=settings,
         clock=clock,
@@ -132,13 +148,15 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             activation_codes=activation_codes,
             child_users=child_users,
         ),
-        mini_sign_in=ChildSignInJourney(
-            session_factory=sessions, clock=clock, child_users=child_users
-        ),
+        mini_sign_in=mini_sign_in,
         parent_mini=ParentMini(
             session_factory=sessions,
             clock=clock,
             parent_sign_in=parent_sign_in,
             activation_codes=activation_codes,
         ),
+        mini_goals=MiniGoals(family),
+        mini_requests=MiniRequests(family, limits=limits),
+        mini_missions=MiniMissions(family, limits=limits),
+        mini_music=MiniMusic(family),
     )

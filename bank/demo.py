@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,14 @@ from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.guards import LOCK_DURATION
 from bank.identity import person_key
+from bank.ledger import post_transfer
+from bank.mini.wallets import (
+    CLEARING,
+    mini_account_code,
+    open_clearing,
+    open_family_accounts,
+    parent_account_code,
+)
 from bank.models import (
     COMPANY,
     MINI_APPROVED,
@@ -94,10 +103,15 @@ class DemoChild:
     cedula: str
     birth_date: date
     state: str
+    opening_balance: Decimal = Decimal("0.00")
 
 
-ANDREA = DemoChild("Andrea Estefanía Mora León", "1722334453", date(2015, 3, 14), MINI_APPROVED)
-MATEO = DemoChild("Mateo Mora León", "1711223345", date(2017, 8, 2), MINI_APPROVED)
+# Opening balances of the demo money (US dollars): Carlos's savings account and the Cuentas Mini.
+CARLOS_OPENING_BALANCE = Decimal("500.00")
+ANDREA = DemoChild(
+    "Andrea Estefanía Mora León", "1722334453", date(2015, 3, 14), MINI_APPROVED, Decimal("10.00")
+)
+MATEO = DemoChild("Mateo Mora León", "1711223345", date(2017, 8, 2), MINI_APPROVED, Decimal("3.00"))
 SOFIA = DemoChild("Sofía Mora León", "1803456787", date(2019, 11, 20), MINI_IN_APPROVAL)
 CARLOS_CHILDREN = (ANDREA, MATEO, SOFIA)
 
@@ -111,6 +125,7 @@ class SeedReport:
     online_users: int = 0
     locks: int = 0
     mini_accounts: int = 0
+    opening_balances: int = 0
 
 
 def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedReport:
@@ -123,6 +138,7 @@ def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedRe
     _ensure_carlos_online_user(session, by_number[CARLOS.id_number], hasher, clock, report)
     _ensure_jorge_held(session, clock, report)
     _ensure_carlos_children(session, by_number[CARLOS.id_number], clock, report)
+    _ensure_family_money(session, by_number[CARLOS.id_number], clock.now(), report)
     return report
 
 
@@ -241,3 +257,31 @@ def _ensure_carlos_children(
             )
         )
         report.mini_accounts += 1
+
+
+def _ensure_family_money(
+    session: Session, carlos: Customer, now: datetime, report: SeedReport
+) -> None:
+    """Opening balances from the bank's clearing account, once (the transfer keys say so)."""
+    open_clearing(session, now)
+    accounts = session.scalars(select(MiniAccount).where(MiniAccount.parent_id == carlos.id))
+    openings: list[tuple[str, Decimal]] = []
+    for account in accounts:
+        open_family_accounts(session, account, now)
+        child = next(c for c in CARLOS_CHILDREN if c.cedula == account.child_cedula)
+        if child.opening_balance > 0:
+            openings.append((mini_account_code(account.id), child.opening_balance))
+    openings.append((parent_account_code(carlos.id), CARLOS_OPENING_BALANCE))
+    for code, amount in openings:
+        result = post_transfer(
+            session,
+            now=now,
+            key=f"demo-opening:{code}",
+            debit_code=CLEARING,
+            credit_code=code,
+            amount=amount,
+            kind="opening",
+            memo="Saldo inicial",
+            actor="seed",
+        )
+        report.opening_balances += result.code == "done"

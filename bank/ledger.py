@@ -9,6 +9,7 @@ with the same key moves money once and reports `duplicate`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -26,6 +27,7 @@ from bank.models import LedgerAccount, LedgerEntry, LedgerTransfer
 CENT: Final = Decimal("0.01")
 MAX_AMOUNT: Final = Decimal("1000000.00")
 ZERO: Final = Decimal("0.00")
+_PLAIN_AMOUNT: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def parse_amount(value: object) -> Decimal | None:
     text = str(value).strip().replace("$", "").replace(" ", "")
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")
+    if not isinstance(value, Decimal) and not _PLAIN_AMOUNT.fullmatch(text):
+        return None  # no exponents, signs or thousands separators in typed amounts
     try:
         amount = Decimal(text)
     except InvalidOperation:
@@ -120,7 +124,17 @@ class Ledger:
             return TransferResult("same_account")
         try:
             with unit_of_work(self._sessions) as session:
-                return self._post(session, key, debit, credit, exact, kind, memo, actor)
+                return post_transfer(
+                    session,
+                    now=self._clock.now(),
+                    key=key,
+                    debit_code=debit,
+                    credit_code=credit,
+                    amount=exact,
+                    kind=kind,
+                    memo=memo,
+                    actor=actor,
+                )
         except IntegrityError:
             # Another request with the same key committed first: it moved the money.
             return TransferResult("duplicate")
@@ -153,70 +167,78 @@ class Ledger:
                 for entry, transfer in rows
             ]
 
-    def _post(
-        self,
-        session: Session,
-        key: str,
-        debit_code: str,
-        credit_code: str,
-        amount: Decimal,
-        kind: str,
-        memo: str,
-        actor: str,
-    ) -> TransferResult:
-        if session.scalar(select(LedgerTransfer.id).where(LedgerTransfer.idempotency_key == key)):
-            return TransferResult("duplicate")
-        accounts = {
-            account.code: account
-            for account in session.scalars(
-                select(LedgerAccount)
-                .where(LedgerAccount.code.in_([debit_code, credit_code]))
-                .order_by(LedgerAccount.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
-            )
-        }
-        debit, credit = accounts.get(debit_code), accounts.get(credit_code)
-        if debit is None or credit is None:
-            return TransferResult("unknown_account")
-        debit_after = Decimal(debit.balance) - amount
-        if debit_after < 0 and not debit.allow_negative:
-            return TransferResult("insufficient_funds")
-        credit_after = Decimal(credit.balance) + amount
-        now = self._clock.now()
-        transfer = LedgerTransfer(idempotency_key=key, kind=kind, memo=memo[:200], created_at=now)
-        session.add(transfer)
-        session.flush()  # a duplicate key fails here, before any balance moves
-        debit.balance, credit.balance = debit_after, credit_after
-        session.add_all(
-            [
-                LedgerEntry(
-                    transfer_id=transfer.id,
-                    account_id=debit.id,
-                    amount=-amount,
-                    balance_after=debit_after,
-                    created_at=now,
-                ),
-                LedgerEntry(
-                    transfer_id=transfer.id,
-                    account_id=credit.id,
-                    amount=amount,
-                    balance_after=credit_after,
-                    created_at=now,
-                ),
-            ]
+
+def post_transfer(
+    session: Session,
+    *,
+    now: datetime,
+    key: str,
+    debit_code: str,
+    credit_code: str,
+    amount: Decimal,
+    kind: str,
+    memo: str = "",
+    actor: str = "bank",
+) -> TransferResult:
+    """Post a transfer inside the caller's unit of work (which must be the one to commit).
+
+    `amount` must come from `parse_amount`. A duplicate key found here returns `duplicate`; one
+    committed by a racing request meanwhile raises IntegrityError at the flush.
+    """
+    if debit_code == credit_code:
+        return TransferResult("same_account")
+    if session.scalar(select(LedgerTransfer.id).where(LedgerTransfer.idempotency_key == key)):
+        return TransferResult("duplicate")
+    accounts = {
+        account.code: account
+        for account in session.scalars(
+            select(LedgerAccount)
+            .where(LedgerAccount.code.in_([debit_code, credit_code]))
+            .order_by(LedgerAccount.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
-        record_audit(
-            session,
-            at=now,
-            actor=actor,
-            action=f"ledger_{kind}",
-            subject=f"transfer:{transfer.id}",
-            details={"debit": debit_code, "credit": credit_code, "amount": str(amount)},
-        )
-        return TransferResult(
-            "done",
-            transfer_id=transfer.id,
-            debit_balance=debit_after.quantize(CENT),
-            credit_balance=credit_after.quantize(CENT),
-        )
+    }
+    debit, credit = accounts.get(debit_code), accounts.get(credit_code)
+    if debit is None or credit is None:
+        return TransferResult("unknown_account")
+    debit_after = Decimal(debit.balance) - amount
+    if debit_after < 0 and not debit.allow_negative:
+        return TransferResult("insufficient_funds")
+    credit_after = Decimal(credit.balance) + amount
+    transfer = LedgerTransfer(idempotency_key=key, kind=kind, memo=memo[:200], created_at=now)
+    session.add(transfer)
+    session.flush()  # a duplicate key fails here, before any balance moves
+    debit.balance, credit.balance = debit_after, credit_after
+    session.add_all(
+        [
+            LedgerEntry(
+                transfer_id=transfer.id,
+                account_id=debit.id,
+                amount=-amount,
+                balance_after=debit_after,
+                created_at=now,
+            ),
+            LedgerEntry(
+                transfer_id=transfer.id,
+                account_id=credit.id,
+                amount=amount,
+                balance_after=credit_after,
+                created_at=now,
+            ),
+        ]
+    )
+    record_audit(
+        session,
+        at=now,
+        actor=actor,
+        action=f"ledger_{kind}",
+        subject=f"transfer:{transfer.id}",
+        details={"debit": debit_code, "credit": credit_code, "amount": str(amount)},
+    )
+    return TransferResult(
+        "done",
+        transfer_id=transfer.id,
+        debit_balance=debit_after.quantize(CENT),
+        credit_balance=credit_after.quantize(CENT),
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -353,6 +354,8 @@ class MiniUser(Base):
     avatar: Mapped[str] = mapped_column(String(40))
     picture_password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Background music and sounds; off means the bot's messages to the child arrive silently.
+    music_on: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class CustomerChat(Base):
@@ -439,3 +442,80 @@ class LedgerEntry(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     balance_after: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# Cuenta Mini money: goals, missions and requests (issue 5)
+GOAL_ACTIVE = "active"
+GOAL_WITHDRAWN = "withdrawn"
+GOAL_REMOVED = "removed"
+MISSION_OPEN = "open"
+MISSION_CLAIMED = "claimed"
+MISSION_REWARDED = "rewarded"
+MISSION_REMOVED = "removed"
+REQUEST_MONEY = "money"
+REQUEST_WITHDRAWAL = "withdrawal"
+REQUEST_MISSION = "mission"
+REQUEST_PENDING = "pending"
+REQUEST_APPROVED = "approved"
+REQUEST_REJECTED = "rejected"
+
+
+class MiniGoal(Base):
+    """A child's savings goal: a name, an amount to reach and a picture."""
+
+    __tablename__ = "mini_goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(40))
+    target: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    picture: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class MiniMission(Base):
+    """A mission a parent set for a child, with the reward paid from the parent's account."""
+
+    __tablename__ = "mini_missions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(80))
+    reward: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class MiniLesson(Base):
+    """A bank learning mission (a lesson about saving) a child has completed."""
+
+    __tablename__ = "mini_lessons"
+    __table_args__ = (UniqueConstraint("mini_account_id", "lesson"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), index=True)
+    lesson: Mapped[str] = mapped_column(String(40))
+    completed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MiniRequest(Base):
+    """Something a child asks and the parent decides once: money, a withdrawal or a reward."""
+
+    __tablename__ = "mini_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mini_account_id: Mapped[int] = mapped_column(ForeignKey("mini_accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    reason: Mapped[str] = mapped_column(String(120), default="")
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("mini_goals.id"), default=None)
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("mini_missions.id"), default=None)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    child_sender_id: Mapped[str] = mapped_column(String(200))  # the chat to tell the decision
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    decided_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    transfer_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transfers.id"), default=None)

@@ -8,6 +8,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +16,9 @@ DEFAULT_VAR_DIR = REPO_ROOT / "var"
 SECRET_KEY_FILE_NAME = "bank_secret.key"  # noqa: S105 (a file name)
 MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_DISTINCT_CHARS = 8
+# Cuenta Mini limits (US dollars). The seeds give none; these are the assistant's own defaults.
+DEFAULT_MINI_MAX_PER_REQUEST = Decimal("50.00")
+DEFAULT_MINI_MAX_PER_DAY = Decimal("100.00")
 
 
 class SettingsError(ValueError):
@@ -31,9 +35,14 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     argon2_parallelism: int = 4
+    # What a child may ask in one request, and in all of one day's requests (money, withdrawals).
+    mini_max_per_request: Decimal = DEFAULT_MINI_MAX_PER_REQUEST
+    mini_max_per_day: Decimal = DEFAULT_MINI_MAX_PER_DAY
 
     def __post_init__(self) -> None:
         check_secret_key(self.secret_key)
+        if self.mini_max_per_request > self.mini_max_per_day:
+            raise SettingsError("MINI_MAX_PER_REQUEST cannot exceed MINI_MAX_PER_DAY")
 
     def subkey(self, purpose: str) -> bytes:
         """Derive an independent 32-byte key for `purpose` (HMAC-SHA256 of the master key)."""
@@ -64,7 +73,26 @@ def load_settings(
     secret_key = env.get("BANK_SECRET_KEY", "").strip() or read_or_create_key_file(
         var / SECRET_KEY_FILE_NAME
     )
-    return Settings(database_url=database_url, secret_key=secret_key)
+    return Settings(
+        database_url=database_url,
+        secret_key=secret_key,
+        mini_max_per_request=read_limit(env, "MINI_MAX_PER_REQUEST", DEFAULT_MINI_MAX_PER_REQUEST),
+        mini_max_per_day=read_limit(env, "MINI_MAX_PER_DAY", DEFAULT_MINI_MAX_PER_DAY),
+    )
+
+
+def read_limit(env: Mapping[str, str], name: str, default: Decimal) -> Decimal:
+    """A positive dollar amount with at most 2 decimals from `env[name]`, or the default."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise SettingsError(f"{name} must be an amount in dollars, like 50.00") from None
+    if not value.is_finite() or value <= 0 or value != value.quantize(Decimal("0.01")):
+        raise SettingsError(f"{name} must be a positive amount with at most 2 decimals")
+    return value.quantize(Decimal("0.01"))
 
 
 def read_or_create_key_file(path: Path) -> str:

@@ -1,17 +1,22 @@
 """Async access to the bank's channel state (database I/O runs in worker threads).
 
 `DatabasePendingInputStore` is the Conversation's PendingInputStore for channels whose state must
-survive a restart or be shared by several bot processes.
+survive a restart or be shared by several bot processes. `AsyncQuietChats` asks the bank which
+chats want no sound (a child who turned the Cuenta Mini music off).
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Protocol
 
 from bank.channel_state import ButtonSpec, ChannelState, DueDeletion, PickResult, Tap
 from bot.secure_input import SecretKind, is_secret_kind
+
+logger = logging.getLogger(__name__)
 
 
 class AsyncChannelState:
@@ -108,3 +113,27 @@ class DatabasePendingInputStore:
     async def clear(self, sender_id: str) -> None:
         """Forget the pending secret kind."""
         await asyncio.to_thread(self._state.clear_pending_input, sender_id)
+
+
+class QuietChats(Protocol):
+    """Which chats want no sound; `bank.mini.music.MiniMusic` is the real one (synchronous)."""
+
+    def quiet(self, sender_id: str) -> bool:
+        """True when the chat's messages must arrive silently and celebrations be left out."""
+        ...
+
+
+class AsyncQuietChats:
+    """QuietChats off the event loop; a failed look-up counts as "not quiet" and is logged."""
+
+    def __init__(self, chats: QuietChats) -> None:
+        self._chats = chats
+
+    async def quiet(self, sender_id: str) -> bool:
+        """Whether the chat is quiet; asked once per turn or notice, not per message."""
+        try:
+            return await asyncio.to_thread(self._chats.quiet, sender_id)
+        except Exception as exc:
+            # Sound is the default everywhere else, and a voice note never plays by itself.
+            logger.warning("could not tell whether a chat is quiet (%s)", type(exc).__name__)
+            return False

@@ -6,10 +6,12 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final, NamedTuple, TypeAlias, TypeGuard
+from decimal import Decimal
+from typing import Final, Literal, NamedTuple, TypeAlias, TypeGuard, get_args
 
 import httpx
 
+from bot.money import parse_amount, percent_of
 from bot.secure_input import (
     ChannelSecretKind,
     SecretKind,
@@ -123,6 +125,53 @@ class Picture:
     caption: str
 
 
+# The pictures a child can give a savings goal (bank.mini.pictures.GOAL_PICTURES); the channel
+# draws each (bot/pictures/goal_icons.py). A goal_progress payload with another id is skipped.
+GOAL_PICTURE_IDS: Final = frozenset(
+    {
+        "goal_bike",
+        "goal_ball",
+        "goal_game",
+        "goal_books",
+        "goal_teddy",
+        "goal_tablet",
+        "goal_trip",
+        "goal_pet",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GoalProgress:
+    """A child's savings goal: its picture, its name and the exact amounts saved and targeted."""
+
+    picture: str
+    name: str
+    saved: Decimal
+    target: Decimal
+
+    @property
+    def percent(self) -> int:
+        """Whole percent saved, rounded down, within 0..100."""
+        return percent_of(self.saved, self.target)
+
+    @property
+    def reached(self) -> bool:
+        """Whether the target is saved (or more)."""
+        return self.saved >= self.target
+
+
+CelebrationReason: TypeAlias = Literal["goal", "mission"]
+CELEBRATION_REASONS: Final[tuple[CelebrationReason, ...]] = get_args(CelebrationReason)
+
+
+@dataclass(frozen=True, slots=True)
+class Celebration:
+    """Something to celebrate (a goal reached, a mission done): confetti and a jingle."""
+
+    reason: CelebrationReason
+
+
 @dataclass(frozen=True, slots=True)
 class SensitiveMarker:
     """The text just before this marker is sensitive: a channel protects it from forwarding."""
@@ -144,6 +193,8 @@ BotMessage: TypeAlias = (
     | ActivationCode
     | DeepLink
     | Picture
+    | GoalProgress
+    | Celebration
     | SensitiveMarker
     | UnknownCustom
 )
@@ -235,6 +286,35 @@ def _parse_picture(data: Mapping[str, object]) -> Picture | None:
     return None
 
 
+def _parse_goal_progress(data: Mapping[str, object]) -> GoalProgress | None:
+    """Parse a goal_progress payload: a known goal picture, a name and exact amounts."""
+    picture, raw_name = data.get("picture"), data.get("name")
+    saved, target = parse_amount(data.get("saved")), parse_amount(data.get("target"))
+    # The name is drawn, not sent as text: one line, whitespace runs made single spaces.
+    name = " ".join(raw_name.split()) if isinstance(raw_name, str) else ""
+    if (
+        isinstance(picture, str)
+        and picture in GOAL_PICTURE_IDS
+        and name
+        and saved is not None
+        and target is not None
+        and target > 0
+    ):
+        return GoalProgress(picture=picture, name=name, saved=saved, target=target)
+    return None
+
+
+def is_celebration_reason(value: object) -> TypeGuard[CelebrationReason]:
+    """Whether value is a reason to celebrate the channel knows ("goal", "mission")."""
+    return isinstance(value, str) and value in CELEBRATION_REASONS
+
+
+def _parse_celebration(data: Mapping[str, object]) -> Celebration | None:
+    """Parse a celebration payload (reason "goal" or "mission")."""
+    reason = data.get("reason")
+    return Celebration(reason=reason) if is_celebration_reason(reason) else None
+
+
 def parse_custom(data: object) -> BotMessage:
     """Turn one custom payload into its typed message (UnknownCustom when not understood)."""
     if not isinstance(data, dict):
@@ -258,6 +338,10 @@ def parse_custom(data: object) -> BotMessage:
         parsed = _parse_deep_link(data)
     elif payload_type == "picture":
         parsed = _parse_picture(data)
+    elif payload_type == "goal_progress":
+        parsed = _parse_goal_progress(data)
+    elif payload_type == "celebration":
+        parsed = _parse_celebration(data)
     if parsed is None:
         # Only the type is logged: payloads may carry user data.
         logger.warning("unsupported or malformed custom payload of type %r", payload_type)

@@ -26,11 +26,14 @@ import segno
 
 from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
 from bot.deep_links import start_payload
+from bot.money import format_dollars
 from bot.rasa_client import (
     DEFAULT_RASA_URL,
     ActivationCode,
     BotMessage,
+    Celebration,
     DeepLink,
+    GoalProgress,
     ImageKeyboard,
     ImageMessage,
     Picture,
@@ -74,6 +77,10 @@ DEEP_LINK_NOTE: Final = (
     "«/start {start}».)"
 )
 PICTURE_LINE: Final = "   [imagen: {label}]"
+GOAL_LINE: Final = "   [meta: {name} · {saved} de {target} · {bar} {percent} %]"
+GOAL_REACHED_LINE: Final = "   ⭐ ¡Meta cumplida!"
+GOAL_BAR_CELLS: Final = 10
+CELEBRATION_LINE: Final = "   🎉 🎉 🎉"
 START_COMMAND: Final = "/start"
 UNAVAILABLE: Final = (
     "No pude comunicarme con el asistente en este momento. Intenta de nuevo en unos segundos."
@@ -162,6 +169,11 @@ def render_message(
         label = (picture_labels or {}).get(message.id, message.id)
         lines = [PICTURE_LINE.format(label=label)]
         return [*lines, BOT_PREFIX + message.caption] if message.caption else lines
+    if isinstance(message, GoalProgress):
+        return _goal_lines(message)
+    if isinstance(message, Celebration):
+        caption = (texts or domain_texts()).get(f"utter_channel_celebration_{message.reason}")
+        return [CELEBRATION_LINE, BOT_PREFIX + caption]
     if isinstance(message, ImageMessage):
         return [PICTURE_LINE.format(label=message.url)]
     if isinstance(message, SecureInputRequest):
@@ -169,6 +181,19 @@ def render_message(
     if isinstance(message, UnknownCustom):
         return [UNSUPPORTED]
     return []
+
+
+def _goal_lines(goal: GoalProgress) -> list[str]:
+    """A savings goal as one line with a bar of ten cells, plus a star line when reached."""
+    filled = goal.percent * GOAL_BAR_CELLS // 100
+    line = GOAL_LINE.format(
+        name=goal.name,
+        saved=format_dollars(goal.saved),
+        target=format_dollars(goal.target),
+        bar="▰" * filled + "▱" * (GOAL_BAR_CELLS - filled),
+        percent=goal.percent,
+    )
+    return [line, GOAL_REACHED_LINE] if goal.reached else [line]
 
 
 def _channel_reply_lines(message: ActivationCode | DeepLink, texts: ChannelTexts) -> list[str]:
@@ -375,14 +400,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_redaction()
     # Imported here so importing this module never touches the bank's settings or database.
     from bank.bootstrap import build_bank
-    from bank.mini.pictures import AVATARS, PASSWORD_PICTURES
+    from bank.mini.pictures import AVATARS, GOAL_PICTURES, PASSWORD_PICTURES
 
     bank = build_bank()
     http = httpx.AsyncClient()
     conversation = Conversation(
         RasaClient(http, args.rasa_url), bank.secret_box, InMemoryPendingInputStore()
     )
-    chat = TerminalChat(conversation, args.sender, picture_labels=dict(AVATARS + PASSWORD_PICTURES))
+    labels = dict(AVATARS + PASSWORD_PICTURES + GOAL_PICTURES)
+    chat = TerminalChat(conversation, args.sender, picture_labels=labels)
     print(WELCOME.format(url=args.rasa_url, sender=args.sender))
     with asyncio.Runner() as runner:
         try:

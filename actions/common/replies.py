@@ -56,3 +56,22 @@ def tell(
     response = replies.get(outcome.code)
     if response:
         utter(dispatcher, response, outcome.data)
+
+
+def phrase(domain: Mapping[str, Any], response: str, data: Mapping[str, Any] | None = None) -> str:
+    """The first text of the domain response `response`, filled from `data`: for lines that an
+    action joins into one message (a history), so every word still lives in domain.yml."""
+    variations = domain.get("responses", {}).get(response) or [{}]
+    text = str(variations[0].get("text") or "")
+    values = template_values(data or {})
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def button(
+    domain: Mapping[str, Any], name: str, payload: str, data: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """A button built by an action, titled by the domain response `utter_button_<name>`."""
+    return {"title": phrase(domain, f"utter_button_{name}", data), "payload": payload}

@@ -1,4 +1,4 @@
-"""Image keyboards of the Cuenta Mini journeys: avatars and picture passwords."""
+"""Image keyboards of Cuenta Mini: avatars, goal pictures and picture passwords."""
 
 from __future__ import annotations
 
@@ -11,20 +11,27 @@ SECRET_REF_PAYLOAD = '/inform{"secret_ref": "%s"}'  # noqa: S105 (a payload temp
 PICTURE_PASSWORD_LENGTH = 4
 
 
-def send_avatar_keyboard(
-    dispatcher: CollectingDispatcher, avatars: Sequence[tuple[str, str]]
+def send_image_choice(
+    dispatcher: CollectingDispatcher, kind: str, pictures: Sequence[tuple[str, str]]
 ) -> None:
-    """One avatar to pick; its id comes back as `image_id`."""
+    """One picture to pick (an avatar, a goal's picture); its id comes back as `image_id`."""
     dispatcher.utter_message(
         json_message={
             "type": "image_keyboard",
-            "kind": "mini_avatar",
+            "kind": kind,
             "choose": 1,
             "ordered": False,
-            "options": [{"id": avatar_id, "label": label} for avatar_id, label in avatars],
+            "options": [{"id": picture_id, "label": label} for picture_id, label in pictures],
             "payload_template": IMAGE_CHOICE_PAYLOAD,
         }
     )
+
+
+def send_avatar_keyboard(
+    dispatcher: CollectingDispatcher, avatars: Sequence[tuple[str, str]]
+) -> None:
+    """One avatar to pick."""
+    send_image_choice(dispatcher, "mini_avatar", avatars)
 
 
 def send_picture_password_keyboard(

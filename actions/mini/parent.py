@@ -2,10 +2,14 @@
 
 Sign in with the online-banking username and password (and the Token digital code when it is
 active), pick a child, "Genera código", and say where the child registers. The activation code
-never reaches Rasa: the action boxes it and the channel shows it.
+never reaches Rasa: the action boxes it and the channel shows it. The children's money requests
+waiting for a decision are listed at the child step and right after a sign-in; a child with a user
+also offers its balance and missions (`actions/mini/parent_money.py`).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -22,6 +26,10 @@ from actions.common.journey_form import (
     left_form,
 )
 from actions.common.replies import tell, utter
+from actions.mini.parent_money import list_pending
+
+if TYPE_CHECKING:
+    from bank.mini.outcome import MiniOutcome
 
 CHILD_REF_PAYLOAD = '/inform{{"child_ref": "{ref}"}}'
 
@@ -64,6 +72,13 @@ async def enter_username(answer: Answer) -> None:
     tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_parent_username"})
 
 
+async def after_sign_in(answer: Answer, outcome: MiniOutcome) -> None:
+    """Signed in straight to a child (one chosen before the session ended): the requests waiting
+    for a decision are listed here, since the child step that lists them is skipped."""
+    if outcome.code == "signed_in" and outcome.step == "child_action":
+        await list_pending(answer.dispatcher, answer.sender_id)
+
+
 async def enter_password(answer: Answer) -> None:
     """The online-banking password, boxed by the channel."""
     password = await take_secret(answer, "password")
@@ -73,6 +88,7 @@ async def enter_password(answer: Answer) -> None:
         current_bank().parent_mini.submit_password, sender_id=answer.sender_id, password=password
     )
     tell(answer.dispatcher, outcome, SIGN_IN_REPLIES)
+    await after_sign_in(answer, outcome)
 
 
 async def enter_token(answer: Answer) -> None:
@@ -84,6 +100,7 @@ async def enter_token(answer: Answer) -> None:
         current_bank().parent_mini.submit_token, sender_id=answer.sender_id, code=code
     )
     tell(answer.dispatcher, outcome, TOKEN_REPLIES)
+    await after_sign_in(answer, outcome)
 
 
 async def choose_child(answer: Answer) -> None:
@@ -197,7 +214,8 @@ class StartParentMini(Action):
 
 
 class AskParentChild(Action):
-    """One button per child; a child whose account is in approval says so."""
+    """The requests waiting for a decision first; then one button per child (a child whose
+    account is in approval says so)."""
 
     def name(self) -> str:
         """Name Rasa calls this action by."""
@@ -206,7 +224,8 @@ class AskParentChild(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """List the parent's children from the bank."""
+        """List the pending requests and the parent's children from the bank."""
+        await list_pending(dispatcher, tracker.sender_id)
         children = await in_thread(current_bank().parent_mini.children, sender_id=tracker.sender_id)
         if not children:
             utter(dispatcher, "utter_parent_no_children")

@@ -1,4 +1,4 @@
-"""The avatars and the picture-password pictures of Cuenta Mini (ids opaque, labels in Spanish).
+"""The avatars, password pictures and goal pictures of Cuenta Mini (opaque ids, Spanish labels).
 
 The channel draws each id (bot/pictures); a picture password is 4 ids in order, hashed as a
 whole with argon2id. The grid order is shuffled at every sign-in, so positions tell nothing.
@@ -38,8 +38,20 @@ PASSWORD_PICTURES: Final[tuple[tuple[str, str], ...]] = (
     ("pic_kite", "Cometa"),
     ("pic_balloon", "Globo"),
 )
+# Pictures a child can give a savings goal (issue 5).
+GOAL_PICTURES: Final[tuple[tuple[str, str], ...]] = (
+    ("goal_bike", "Bicicleta"),
+    ("goal_ball", "Pelota"),
+    ("goal_game", "Videojuego"),
+    ("goal_books", "Libros"),
+    ("goal_teddy", "Peluche"),
+    ("goal_tablet", "Tablet"),
+    ("goal_trip", "Paseo"),
+    ("goal_pet", "Mascota"),
+)
 AVATAR_IDS: Final = frozenset(avatar_id for avatar_id, _ in AVATARS)
 PASSWORD_PICTURE_IDS: Final = frozenset(picture_id for picture_id, _ in PASSWORD_PICTURES)
+GOAL_PICTURE_IDS: Final = frozenset(picture_id for picture_id, _ in GOAL_PICTURES)
 PICTURE_PASSWORD_LENGTH: Final = 4
 _RANDOM: Final = secrets.SystemRandom()
 

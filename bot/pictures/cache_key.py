@@ -29,3 +29,10 @@ def keyboard_cache_key(
         separators=(",", ":"),
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:CACHE_KEY_LENGTH]
+
+
+def content_cache_key(kind: str, data: bytes) -> str:
+    """Hex digest of a file's bytes and how it is sent (an animation, a voice note): a changed
+    file never reuses the upload of the old one."""
+    digest = hashlib.sha256(kind.encode("utf-8") + b"\x00" + data).hexdigest()
+    return digest[:CACHE_KEY_LENGTH]

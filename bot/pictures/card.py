@@ -17,11 +17,11 @@ _MARGIN: Final = 24
 _PAD: Final = 28
 _RADIUS: Final = 36
 # Cuenta Mini pictures get the children's theme.
-KIDS_PREFIXES: Final = ("avatar_", "pic_")
+KIDS_PREFIXES: Final = ("avatar_", "pic_", "goal_")
 
 
 def picture_kind(picture_id: str) -> str:
-    """The theme kind of a picture: "mini" (children's colours) for avatars and pic_*."""
+    """The theme kind of a picture: "mini" (children's colours) for avatars, pic_* and goal_*."""
     return "mini" if picture_id.startswith(KIDS_PREFIXES) else "picture"
 
 

@@ -12,13 +12,19 @@ from PIL import Image, ImageDraw
 from bot.pictures.avatar_icons import AVATAR_ICONS
 from bot.pictures.canvas import TILE_RADIUS, UNITS, Canvas, IconSpec
 from bot.pictures.fonts import draw_text, load_font, text_width
+from bot.pictures.goal_icons import GOAL_ICONS
 from bot.pictures.picture_icons import PICTURE_ICONS
 from bot.pictures.security_icons import SECURITY_ICONS
 
 MIN_ICON_SIZE: Final = 16
 MAX_ICON_SIZE: Final = 1024
 
-_ICONS: Final[dict[str, IconSpec]] = {**SECURITY_ICONS, **AVATAR_ICONS, **PICTURE_ICONS}
+_ICONS: Final[dict[str, IconSpec]] = {
+    **SECURITY_ICONS,
+    **AVATAR_ICONS,
+    **PICTURE_ICONS,
+    **GOAL_ICONS,
+}
 KNOWN_ICON_IDS: Final[frozenset[str]] = frozenset(_ICONS)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -23,14 +24,17 @@ from bot.playground.personas import get_me_json
 from bot.playground.state import (
     JSON,
     MAX_CAPTION_LENGTH,
+    MAX_MEDIA_BYTES,
     MAX_PHOTO_BYTES,
     MAX_TEXT_LENGTH,
+    MEDIA_KINDS,
     BotApiError,
     Content,
     PlaygroundState,
     StoredFile,
     bad_request,
 )
+from bot.sounds.mp3 import NotMp3Error, mp3_duration
 
 logger = logging.getLogger(__name__)
 
@@ -199,10 +203,10 @@ def is_local_url(url: str) -> bool:
         return False
 
 
-async def fetch_local_url(url: str) -> bytes:
-    """Download a photo given by URL; only loopback URLs, since the playground is offline."""
+async def fetch_local_url(url: str, limit: int = MAX_PHOTO_BYTES) -> bytes:
+    """Download a file given by URL; only loopback URLs, since the playground is offline."""
     if not is_local_url(url):
-        logger.warning("sendPhoto by URL: the playground fetches only loopback URLs")
+        logger.warning("a file by URL: the playground fetches only loopback URLs")
         raise bad_request("failed to get HTTP URL content")
     timeout = aiohttp.ClientTimeout(total=URL_FETCH_TIMEOUT_SECONDS)
     try:
@@ -212,7 +216,7 @@ async def fetch_local_url(url: str) -> bytes:
         ):
             if response.status != 200:
                 raise bad_request("failed to get HTTP URL content")
-            data = await response.content.read(MAX_PHOTO_BYTES + 1)
+            data = await response.content.read(limit + 1)
     except (aiohttp.ClientError, TimeoutError) as error:
         raise bad_request("failed to get HTTP URL content") from error
     return data
@@ -232,10 +236,51 @@ async def photo_input(state: PlaygroundState, params: Params) -> StoredFile:
         raise bad_request("there is no photo in the request")
     if value.startswith(("http://", "https://")):
         return state.store_photo(await fetch_local_url(value), uploaded=False)
-    stored = state.file(value)
+    return known_file(state, value, "photo")
+
+
+def known_file(state: PlaygroundState, file_id: str, kind: str) -> StoredFile:
+    """A file_id the stand-in issued, for a method that sends this kind of file."""
+    stored = state.file(file_id)
     if stored is None:
         raise bad_request("wrong file identifier/HTTP URL specified")
+    if stored.kind != kind:
+        raise bad_request(
+            f"can't use file of type {MEDIA_KINDS[stored.kind][0]} as {MEDIA_KINDS[kind][0]}"
+        )
     return stored
+
+
+def sound_duration(data: bytes) -> int:
+    """Whole seconds an MP3 plays (rounded up), or 0 for another format."""
+    try:
+        return math.ceil(mp3_duration(data))
+    except NotMp3Error:
+        return 0
+
+
+async def media_input(state: PlaygroundState, params: Params, kind: str) -> StoredFile:
+    """The `animation`, `voice` or `audio` of its send method, taken like sendPhoto's `photo`."""
+    upload = params.files.get(kind)
+    value = None if upload else (params.text(kind) or "").strip()
+    if value and value.startswith("attach://"):
+        upload = params.files.get(value.removeprefix("attach://"))
+        if upload is None:
+            raise bad_request(f"there is no {kind} in the request")
+    if upload is not None:
+        data, uploaded, file_name = upload.data, True, upload.filename
+    elif not value:
+        raise bad_request(f"there is no {kind} in the request")
+    elif value.startswith(("http://", "https://")):
+        data, uploaded, file_name = await fetch_local_url(value, MAX_MEDIA_BYTES), False, None
+    else:
+        return known_file(state, value, kind)
+    duration = params.integer("duration")
+    if duration is None:
+        duration = sound_duration(data) if kind in ("voice", "audio") else 0
+    return state.store_media(
+        data, kind=kind, uploaded=uploaded, duration=duration, file_name=file_name
+    )
 
 
 # -- methods -----------------------------------------------------------------------------------
@@ -311,6 +356,40 @@ async def send_photo(state: PlaygroundState, params: Params) -> JSON:
         remove_keyboard=remove,
     )
     return message.to_telegram()
+
+
+async def send_media(state: PlaygroundState, params: Params, kind: str) -> JSON:
+    """sendAnimation, sendVoice and sendAudio: a file with an optional caption."""
+    chat_id = params.chat_id()
+    state.chat(chat_id)
+    caption, entities, html = message_caption(params)
+    inline, keyboard, remove = any_markup(params)
+    media = await media_input(state, params, kind)
+    message = state.bot_send(
+        chat_id,
+        Content(caption=caption, caption_entities=entities, html=html, reply_markup=inline),
+        media=media,
+        protect_content=params.flag("protect_content"),
+        disable_notification=params.flag("disable_notification"),
+        reply_keyboard=keyboard,
+        remove_keyboard=remove,
+    )
+    return message.to_telegram()
+
+
+async def send_animation(state: PlaygroundState, params: Params) -> JSON:
+    """sendAnimation (a GIF is kept as it came; Telegram would convert it to MP4)."""
+    return await send_media(state, params, "animation")
+
+
+async def send_voice(state: PlaygroundState, params: Params) -> JSON:
+    """sendVoice (OGG/Opus, MP3 or M4A on Telegram; the duration is read from an MP3)."""
+    return await send_media(state, params, "voice")
+
+
+async def send_audio(state: PlaygroundState, params: Params) -> JSON:
+    """sendAudio."""
+    return await send_media(state, params, "audio")
 
 
 async def edit_message_text(state: PlaygroundState, params: Params) -> JSON:
@@ -446,6 +525,9 @@ METHODS: Final[dict[str, MethodHandler]] = {
     "getWebhookInfo": get_webhook_info,
     "sendMessage": send_message,
     "sendPhoto": send_photo,
+    "sendAnimation": send_animation,
+    "sendVoice": send_voice,
+    "sendAudio": send_audio,
     "editMessageText": edit_message_text,
     "editMessageCaption": edit_message_caption,
     "editMessageReplyMarkup": edit_message_reply_markup,

@@ -24,6 +24,15 @@ TYPING_SECONDS: Final = 5.0
 MAX_TEXT_LENGTH: Final = 4096
 MAX_CAPTION_LENGTH: Final = 1024
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+MAX_MEDIA_BYTES: Final = 50 * 1024 * 1024  # what bots may upload as animation, voice or audio
+# Media kinds besides photos: Telegram's type name (as in "can't use file of type X as Y"), the
+# start of its file_ids, its getFile folder and the file name extension used when none is given.
+MEDIA_KINDS: Final[dict[str, tuple[str, str, str]]] = {
+    "photo": ("Photo", "AgACAgEAAxkBAA", "photos"),
+    "animation": ("Animation", "CgACAgEAAxkBAA", "animations"),
+    "voice": ("VoiceNote", "AwACAgEAAxkBAA", "voice"),
+    "audio": ("Audio", "CQACAgEAAxkBAA", "music"),
+}
 MAX_LONG_POLL_SECONDS: Final = 60.0
 MAX_UPDATE_HISTORY: Final = 10_000  # updates kept for redelivery
 FIRST_GUEST_ID: Final = 2001
@@ -112,7 +121,7 @@ class Signal:
 
 @dataclass
 class StoredFile:
-    """A file the stand-in holds (a photo the bot uploaded or fetched)."""
+    """A file the stand-in holds (a photo, animation, voice note or audio the bot sent)."""
 
     file_id: str
     file_unique_id: str
@@ -121,6 +130,9 @@ class StoredFile:
     width: int
     height: int
     file_path: str
+    kind: str = "photo"
+    duration: int = 0
+    file_name: str | None = None
 
     def photo_size_json(self) -> JSON:
         """The Telegram `PhotoSize` object."""
@@ -131,6 +143,21 @@ class StoredFile:
             "height": self.height,
             "file_size": len(self.data),
         }
+
+    def media_json(self) -> JSON:
+        """The Telegram `Animation`, `Voice` or `Audio` object of a media file."""
+        media: JSON = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "duration": self.duration,
+            "mime_type": self.mime_type,
+            "file_size": len(self.data),
+        }
+        if self.kind == "animation":
+            media.update(width=self.width, height=self.height)
+        if self.file_name is not None and self.kind != "voice":
+            media["file_name"] = self.file_name
+        return media
 
     def file_json(self) -> JSON:
         """The Telegram `File` object (what `getFile` answers)."""
@@ -175,6 +202,7 @@ class ChatMessage:
     date: int
     content: Content
     photo: StoredFile | None = None
+    media: StoredFile | None = None  # an animation, a voice note or an audio file
     protect_content: bool = False
     disable_notification: bool = False
     edit_date: int | None = None
@@ -197,10 +225,19 @@ class ChatMessage:
                 message["entities"] = list(content.entities)
         if self.photo is not None:
             message["photo"] = [self.photo.photo_size_json()]
-            if content.caption:
-                message["caption"] = content.caption
-                if content.caption_entities:
-                    message["caption_entities"] = list(content.caption_entities)
+        if self.media is not None:
+            message[self.media.kind] = self.media.media_json()
+            if self.media.kind == "animation":
+                # Telegram repeats an animation as a document, for older clients.
+                message["document"] = {
+                    key: value
+                    for key, value in self.media.media_json().items()
+                    if key in ("file_id", "file_unique_id", "file_name", "mime_type", "file_size")
+                }
+        if (self.photo is not None or self.media is not None) and content.caption:
+            message["caption"] = content.caption
+            if content.caption_entities:
+                message["caption_entities"] = list(content.caption_entities)
         if content.reply_markup is not None:
             message["reply_markup"] = content.reply_markup
         if self.protect_content:
@@ -211,6 +248,7 @@ class ChatMessage:
         """The page API's view of the message (a deleted message keeps only its id and date)."""
         content = Content() if self.deleted else self.content
         photo = None if self.deleted else self.photo
+        media = None if self.deleted else self.media
         buttons = [
             [
                 {key: button[key] for key in ("text", "callback_data", "url") if key in button}
@@ -227,8 +265,18 @@ class ChatMessage:
             "photo": f"/playground/files/{photo.file_id}" if photo is not None else None,
             "photo_width": photo.width if photo is not None else None,
             "photo_height": photo.height if photo is not None else None,
+            **{
+                kind: (
+                    f"/playground/files/{media.file_id}"
+                    if media is not None and media.kind == kind
+                    else None
+                )
+                for kind in ("animation", "voice", "audio")
+            },
+            "media_duration": media.duration if media is not None else None,
             "buttons": buttons,
             "protect_content": self.protect_content,
+            "disable_notification": self.disable_notification,
             "deleted": self.deleted,
             "edited": self.edit_date is not None,
             "date": self.date,
@@ -419,6 +467,7 @@ class PlaygroundState:
         content: Content,
         *,
         photo: StoredFile | None = None,
+        media: StoredFile | None = None,
         protect_content: bool = False,
         disable_notification: bool = False,
         reply_keyboard: JSON | None = None,
@@ -431,6 +480,7 @@ class PlaygroundState:
             from_bot=True,
             content=content,
             photo=photo,
+            media=media,
             protect_content=protect_content,
             disable_notification=disable_notification,
         )
@@ -458,9 +508,9 @@ class PlaygroundState:
         return self._apply_edit(message, content)
 
     def bot_edit_caption(self, chat_id: int, message_id: int, content: Content) -> ChatMessage:
-        """editMessageCaption: new caption (and markup) of a photo."""
+        """editMessageCaption: new caption (and markup) of a photo, animation, voice or audio."""
         message = self._message_to_edit(chat_id, message_id)
-        if message.photo is None:
+        if message.photo is None and message.media is None:
             raise bad_request("there is no caption in the message to edit")
         return self._apply_edit(message, content)
 
@@ -615,6 +665,7 @@ class PlaygroundState:
                             "from": "bot" if last.from_bot else "user",
                             "text": last.content.text or last.content.caption or "",
                             "photo": last.photo is not None,
+                            "media": last.media.kind if last.media is not None else None,
                             "date": last.date,
                         }
                     ),
@@ -742,6 +793,60 @@ class PlaygroundState:
             width=width,
             height=height,
             file_path=f"photos/file_{number}.{extension}",
+        )
+        self._files[stored.file_id] = stored
+        self._files_by_path[stored.file_path] = stored
+        if uploaded:
+            self.stats.uploads += 1
+            self.stats.uploaded_bytes += len(data)
+        return stored
+
+    def store_media(
+        self,
+        data: bytes,
+        *,
+        kind: str,
+        uploaded: bool,
+        duration: int = 0,
+        file_name: str | None = None,
+    ) -> StoredFile:
+        """Keep an animation, voice note or audio file and give it a file_id of its kind.
+
+        The size of a GIF animation is read; other animations are taken to be MP4 videos.
+        """
+        if kind not in MEDIA_KINDS or kind == "photo":
+            raise ValueError(f"not a media kind: {kind}")
+        if not data:
+            raise bad_request(f"there is no {kind} in the request")
+        if len(data) > MAX_MEDIA_BYTES:
+            raise bad_request("file is too big")
+        width = height = 0
+        mime_type = {"voice": "audio/mpeg", "audio": "audio/mpeg"}.get(kind, "video/mp4")
+        if kind == "animation":
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    width, height = image.size
+                    mime_type = Image.MIME.get(image.format or "", mime_type)
+            except (UnidentifiedImageError, OSError):
+                pass  # not a GIF: an MP4 animation, kept as it came
+        elif data[:4] == b"OggS":
+            mime_type = "audio/ogg"
+        _, prefix, folder = MEDIA_KINDS[kind]
+        number = len(self._files) + 1
+        extension = {"audio/ogg": "oga", "audio/mpeg": "mp3"}.get(
+            mime_type, mime_type.rsplit("/", 1)[-1]
+        )
+        stored = StoredFile(
+            file_id=prefix + secrets.token_urlsafe(36),
+            file_unique_id="AgAD" + secrets.token_urlsafe(9),
+            data=data,
+            mime_type=mime_type,
+            width=width,
+            height=height,
+            file_path=f"{folder}/file_{number}.{extension}",
+            kind=kind,
+            duration=duration,
+            file_name=file_name,
         )
         self._files[stored.file_id] = stored
         self._files_by_path[stored.file_path] = stored

@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bank.bootstrap import Bank
-from bot.channel_stores import AsyncChannelState, DatabasePendingInputStore
+from bot.channel_stores import AsyncChannelState, AsyncQuietChats, DatabasePendingInputStore
 from bot.conversation import Conversation
 from bot.rasa_client import RasaClient
 from bot.telegram import handlers
@@ -62,6 +62,8 @@ def build_application(
     rasa_transport replaces the HTTP transport to Rasa (tests use a scripted one).
     """
     channel_texts = texts or load_channel_texts()
+    # A child who turned the Cuenta Mini music off gets silent messages and no celebrations.
+    quiet = AsyncQuietChats(bank.mini_music)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         http = httpx.AsyncClient(transport=rasa_transport)
@@ -75,6 +77,7 @@ def build_application(
             ),
             state=state,
             texts=channel_texts,
+            quiet=quiet,
         )
         try:
             await application.bot.set_my_commands(
@@ -84,7 +87,14 @@ def build_application(
             # Commands still work when typed; the menu is a convenience.
             logger.warning("could not register the command menu (%s)", type(exc).__name__)
         application.bot_data[NOTICE_TASK_KEY] = asyncio.create_task(
-            notice_loop(application.bot, bank.notifications, channel_texts, state)
+            notice_loop(
+                application.bot,
+                bank.notifications,
+                channel_texts,
+                state,
+                quiet,
+                bot_id=settings.bot_id,
+            )
         )
         application.bot_data[DELETION_TASK_KEY] = asyncio.create_task(
             deletion_loop(application.bot, state)

@@ -80,6 +80,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 chat.id,
                 html_text(services.texts.get("utter_channel_secret_deleted")),
                 parse_mode=ParseMode.HTML,
+                disable_notification=await services.quiet.quiet(key),
             )
 
     async with typing(context.bot, chat.id):
@@ -101,8 +102,14 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Photos, stickers, voice notes...: say that only text is read."""
     chat = update.effective_chat
     if chat is not None:
-        text = get_services(context).texts.get("utter_channel_text_only")
-        await context.bot.send_message(chat.id, html_text(text), parse_mode=ParseMode.HTML)
+        services = get_services(context)
+        text = services.texts.get("utter_channel_text_only")
+        await context.bot.send_message(
+            chat.id,
+            html_text(text),
+            parse_mode=ParseMode.HTML,
+            disable_notification=await services.quiet.quiet(chat_key(chat.id)),
+        )
 
 
 async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

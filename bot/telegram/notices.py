@@ -2,7 +2,10 @@
 
 Any number of bot instances may run this: each notice is claimed in the database first. A notice
 whose response has buttons gets them as an inline keyboard: a tap sends the button's payload,
-with `{name}` replaced by the notice's data, to Rasa like any other button.
+with `{name}` replaced by the notice's data, to Rasa like any other button. A notice whose data
+has `celebrate` ("goal" or "mission", e.g. a reward approved) is followed by the celebration. A
+notice to a quiet chat (a child who turned the music off) arrives without a notification sound,
+and without the celebration.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from telegram.error import TelegramError
 
 from bank.channel_state import ACTION_SEND, ButtonSpec
 from bank.notifications import Notice, Notifications
-from bot.channel_stores import AsyncChannelState
+from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.rasa_client import Celebration, is_celebration_reason
+from bot.telegram.render import TurnRenderer
 from bot.telegram.texts import NOTICE_PREFIX, ChannelTexts, MissingTextError
 from bot.telegram.ui import choice_keyboard, html_text
 
@@ -39,12 +44,19 @@ def telegram_chat_id(sender_id: str) -> int | None:
 
 
 async def deliver_notices(
-    bot: Bot, notifications: Notifications, texts: ChannelTexts, state: AsyncChannelState
+    bot: Bot,
+    notifications: Notifications,
+    texts: ChannelTexts,
+    state: AsyncChannelState,
+    quiet: AsyncQuietChats,
+    *,
+    bot_id: str,
 ) -> int:
     """Claim and send pending notices once; return how many were delivered."""
+    renderer = TurnRenderer(bot=bot, state=state, texts=texts, bot_id=bot_id, quiet=quiet)
     delivered = 0
     for notice in await asyncio.to_thread(notifications.claim):
-        if await _send(bot, notice, texts, state):
+        if await _send(bot, notice, texts, state, quiet, renderer):
             await asyncio.to_thread(notifications.delivered, notice.id)
             delivered += 1
         else:
@@ -52,7 +64,14 @@ async def deliver_notices(
     return delivered
 
 
-async def _send(bot: Bot, notice: Notice, texts: ChannelTexts, state: AsyncChannelState) -> bool:
+async def _send(
+    bot: Bot,
+    notice: Notice,
+    texts: ChannelTexts,
+    state: AsyncChannelState,
+    quiet: AsyncQuietChats,
+    renderer: TurnRenderer,
+) -> bool:
     chat_id = telegram_chat_id(notice.sender_id)
     if chat_id is None:
         logger.info("notice %d is for a chat outside Telegram; left for that channel", notice.id)
@@ -72,15 +91,23 @@ async def _send(bot: Bot, notice: Notice, texts: ChannelTexts, state: AsyncChann
             [ButtonSpec(ACTION_SEND, button.payload, button.title) for button in buttons],
         )
         markup = choice_keyboard([button.title for button in buttons], callback_ids)
+    silent = await quiet.quiet(notice.sender_id)
     try:
         sent = await bot.send_message(
-            chat_id, html_text(text), parse_mode=ParseMode.HTML, reply_markup=markup
+            chat_id,
+            html_text(text),
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            disable_notification=silent,
         )
     except TelegramError as exc:
         logger.warning("notice %d not delivered (%s)", notice.id, type(exc).__name__)
         return False
     if keyboard_id is not None:
         await state.attach_message(keyboard_id, sent.message_id)
+    reason = notice.data.get("celebrate")
+    if not silent and is_celebration_reason(reason):
+        await renderer.send_celebration(chat_id, Celebration(reason=reason))
     return True
 
 
@@ -89,12 +116,15 @@ async def notice_loop(
     notifications: Notifications,
     texts: ChannelTexts,
     state: AsyncChannelState,
+    quiet: AsyncQuietChats,
+    *,
+    bot_id: str,
     every: float = POLL_SECONDS,
 ) -> None:
     """Deliver notices until cancelled; a failure is logged and the loop goes on."""
     while True:
         try:
-            await deliver_notices(bot, notifications, texts, state)
+            await deliver_notices(bot, notifications, texts, state, quiet, bot_id=bot_id)
         except Exception as exc:
             logger.error("notice delivery failed (%s)", type(exc).__name__)
         await asyncio.sleep(every)

@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from telegram.ext import ContextTypes
 
-from bot.channel_stores import AsyncChannelState
+from bot.channel_stores import AsyncChannelState, AsyncQuietChats
 from bot.conversation import Conversation
 from bot.telegram.render import TurnRenderer
 from bot.telegram.settings import BotSettings
@@ -18,12 +18,14 @@ SERVICES_KEY: Final = "services"
 
 @dataclass(frozen=True)
 class BotServices:
-    """The bot's collaborators: settings, the conversation engine, channel state and texts."""
+    """The bot's collaborators: settings, the conversation engine, channel state, texts, and
+    which chats are quiet (no notification sound, no celebrations)."""
 
     settings: BotSettings
     conversation: Conversation
     state: AsyncChannelState
     texts: ChannelTexts
+    quiet: AsyncQuietChats
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
@@ -42,4 +44,5 @@ def get_renderer(context: ContextTypes.DEFAULT_TYPE) -> TurnRenderer:
         state=services.state,
         texts=services.texts,
         bot_id=services.settings.bot_id,
+        quiet=services.quiet,
     )

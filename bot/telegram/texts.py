@@ -35,6 +35,8 @@ CHANNEL_RESPONSES: Final = (
     "utter_channel_activation_code",
     "utter_channel_activation_code_unavailable",
     "utter_channel_deep_link",
+    "utter_channel_celebration_goal",
+    "utter_channel_celebration_mission",
     "utter_channel_command_start",
     "utter_channel_command_help",
     "utter_channel_command_cancel",

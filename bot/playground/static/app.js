@@ -60,6 +60,9 @@ const ICONS = {
   lock: "M7 10V7a5 5 0 0 1 10 0v3h1a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1zm2 0h6V7a3 3 0 0 0-6 0z",
   sms: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
   mail: "M3 5h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1zm1 2.2V17h16V7.2l-8 5.3z",
+  // A bell crossed out (drawn with fill-rule evenodd: the stroke cuts through the bell).
+  bellOff:
+    "M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1zM3.3 2.3l18.4 18.4-1.4 1.4L1.9 3.7z",
 };
 
 function icon(name, className) {
@@ -317,7 +320,8 @@ async function renderSummary(summary) {
       preview.textContent = "escribiendo…";
     } else if (chat.last_message) {
       const last = chat.last_message;
-      const text = last.photo && !last.text ? "Foto" : last.text;
+      const media = { animation: "GIF", voice: "Mensaje de voz", audio: "Audio" }[last.media];
+      const text = last.text || (last.photo ? "Foto" : media || "");
       preview.textContent = (last.from === "user" ? "Tú: " : "") + text.replace(/\s+/g, " ");
     } else {
       preview.textContent = ROLE_NAMES[persona.role] || persona.role;
@@ -380,8 +384,8 @@ async function chatLoop(userId, signal, first) {
 
 function messageKey(message) {
   return JSON.stringify([
-    message.text, message.caption, message.html, message.photo, message.buttons, message.edited,
-    message.protect_content,
+    message.text, message.caption, message.html, message.photo, message.animation, message.voice,
+    message.audio, message.buttons, message.edited, message.protect_content,
   ]);
 }
 
@@ -399,6 +403,25 @@ function buildBubble(message) {
     bubble.appendChild(img);
     bubble.classList.add("has-photo");
   }
+  if (message.animation) {
+    // Telegram plays animations by themselves, looping and without sound: a GIF does the same.
+    const img = el("img", "photo animation");
+    img.src = message.animation;
+    img.alt = "GIF";
+    img.addEventListener("click", () => openLightbox(message.animation));
+    bubble.appendChild(img);
+    bubble.classList.add("has-photo");
+  }
+  for (const kind of ["voice", "audio"]) {
+    if (!message[kind]) continue;
+    const sound = el("audio", kind === "voice" ? "voice" : "audio-file");
+    sound.controls = true;
+    sound.preload = "metadata";
+    sound.src = message[kind];
+    sound.title = kind === "voice" ? "Mensaje de voz" : "Audio";
+    bubble.appendChild(sound);
+    bubble.classList.add("has-sound");
+  }
   const body = message.text !== null ? message.text : message.caption;
   if (body) {
     const text = el("div", "text");
@@ -406,6 +429,14 @@ function buildBubble(message) {
     bubble.appendChild(text);
   }
   const meta = el("span", "meta");
+  if (message.disable_notification) {
+    const muted = el("span", "silent");
+    muted.title = "Enviado sin sonido de notificación";
+    const bell = icon("bellOff");
+    bell.querySelector("path").setAttribute("fill-rule", "evenodd");
+    muted.appendChild(bell);
+    meta.appendChild(muted);
+  }
   if (message.protect_content) {
     const lock = el("span", "lock");
     lock.title = "Contenido protegido: no se puede reenviar ni copiar";

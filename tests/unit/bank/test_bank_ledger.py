@@ -15,7 +15,8 @@ from bank.db import unit_of_work
 from bank.ledger import open_account, parse_amount
 from bank.models import AuditEntry, LedgerEntry
 
-PARENT, CHILD, BANK = "customer:1:savings", "mini:1", "bank:clearing"
+# Accounts of their own: the demo data opens the family accounts and the clearing account.
+PARENT, CHILD, BANK = "test:parent:savings", "test:mini", "test:clearing"
 
 
 def open_accounts(bank: Bank) -> None:

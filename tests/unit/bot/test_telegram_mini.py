@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,17 @@ async def bot(tmp_path: Path, clock: FixedClock) -> RunningBot:  # type: ignore[
 
 def message_by_id(state: ChatState, message_id: int) -> dict[str, Any]:
     return next(m for m in state["messages"] if m["message_id"] == message_id)
+
+
+async def scheduled_deletions(bot: RunningBot, user_id: int) -> list[tuple[int, datetime]]:
+    """The chat's scheduled deletions, once there is one (the bot schedules it right after the
+    message is sent, so the test may see the message a moment before)."""
+    for _ in range(100):
+        pending = bot.bank.channel_state.pending_deletions(f"tg:{user_id}")
+        if pending:
+            return list(pending)
+        await asyncio.sleep(0.05)
+    raise AssertionError("no deletion was scheduled")
 
 
 async def wait_until_no_deletion_pending(bot: RunningBot, user_id: int) -> None:
@@ -148,7 +159,7 @@ async def test_an_activation_code_is_protected_and_deleted_when_it_expires(
     assert "10 minutos" in shown["text"]
     assert shown["protect_content"]
     assert "482913" not in bot.rasa.everything_received()
-    pending = bot.bank.channel_state.pending_deletions(f"tg:{PARENT}")
+    pending = await scheduled_deletions(bot, PARENT)
     assert [message_id for message_id, _ in pending] == [shown["message_id"]]
     assert pending[0][1] == clock.now() + timedelta(minutes=10)
 
