@@ -10,7 +10,7 @@ import re
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
-from bank.mini.amounts import dollars
+from formats.money import dollars
 
 # Two decimals exactly, no sign, no exponent, at most a billion dollars (a child's goal).
 _AMOUNT: Final = re.compile(r"(?:0|[1-9][0-9]{0,8})\.[0-9]{2}")

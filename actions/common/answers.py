@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,6 +19,7 @@ class Answer:
     sender_id: str
     value: Any
     dispatcher: CollectingDispatcher
+    domain: Mapping[str, Any] = field(default_factory=dict)
 
 
 Handler = Callable[[Answer], Awaitable[None]]

@@ -109,6 +109,6 @@ class JourneyFormValidation(FormValidationAction, ABC):
             if slot not in self.form.slots:
                 continue
             if slot in current and value is not None:
-                await self.form.handlers[slot](Answer(tracker.sender_id, value, dispatcher))
+                await self.form.handlers[slot](Answer(tracker.sender_id, value, dispatcher, domain))
             events.append(SlotSet(slot, None))
         return events

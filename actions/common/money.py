@@ -1,5 +1,5 @@
 """Dollar amounts as Ecuador writes them ("$1.234,50"): the bank's one formatter."""
 
-from bank.mini.amounts import dollars
+from formats.money import dollars
 
 __all__ = ["dollars"]

@@ -183,7 +183,7 @@ class ShowMissions(Action):
         """List them (a signed-in parent sees their children's missions instead)."""
         outcome = await in_thread(current_bank().mini_missions.list, sender_id=tracker.sender_id)
         if outcome.code != "ok":
-            if await parent_money.show_parent_missions(dispatcher, tracker.sender_id):
+            if await parent_money.show_parent_missions(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
         missions = outcome.data["missions"]
@@ -297,7 +297,7 @@ class ShowMovements(Action):
         """Tell the history (a signed-in parent sees their children's)."""
         outcome = await in_thread(current_bank().mini_requests.history, sender_id=tracker.sender_id)
         if outcome.code != "ok":
-            if await parent_money.show_parent_overview(dispatcher, tracker.sender_id):
+            if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
         tell_history(dispatcher, domain, outcome.data)
@@ -370,7 +370,7 @@ class ShowBalance(Action):
         """Say the balance."""
         outcome = await in_thread(current_bank().mini_goals.list, sender_id=tracker.sender_id)
         if outcome.code != "ok":
-            if await parent_money.show_parent_overview(dispatcher, tracker.sender_id):
+            if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
         buttons = [

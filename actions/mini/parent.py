@@ -76,7 +76,7 @@ async def after_sign_in(answer: Answer, outcome: MiniOutcome) -> None:
     """Signed in straight to a child (one chosen before the session ended): the requests waiting
     for a decision are listed here, since the child step that lists them is skipped."""
     if outcome.code == "signed_in" and outcome.step == "child_action":
-        await list_pending(answer.dispatcher, answer.sender_id)
+        await list_pending(answer.dispatcher, answer.domain, answer.sender_id)
 
 
 async def enter_password(answer: Answer) -> None:
@@ -225,7 +225,7 @@ class AskParentChild(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """List the pending requests and the parent's children from the bank."""
-        await list_pending(dispatcher, tracker.sender_id)
+        await list_pending(dispatcher, domain, tracker.sender_id)
         children = await in_thread(current_bank().parent_mini.children, sender_id=tracker.sender_id)
         if not children:
             utter(dispatcher, "utter_parent_no_children")

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
-from actions.common.replies import phrase, utter
+from actions.common.replies import button, phrase, utter
 
 PARENT_FORM: Final = "parent_mini_form"
 MISSION_FORM: Final = "parent_mission_form"
@@ -34,7 +34,7 @@ REJECT_PAYLOAD: Final = '/reject_request{{"request_ref": "{ref}"}}'
 REMOVE_MISSION_PAYLOAD: Final = '/remove_mission{{"mission_ref": "{ref}"}}'
 NEW_MISSION_PAYLOAD: Final = '/create_mission{{"child_ref": "{ref}"}}'
 OPEN_CHILD_PAYLOAD: Final = '/start_parent_mini{{"child_ref": "{ref}"}}'
-APPROVALS_BUTTON: Final = {"title": "📬 Ver solicitudes", "payload": "/parent_approvals"}
+APPROVALS_PAYLOAD: Final = "/parent_approvals"
 AMOUNT_KEYS: Final = frozenset(
     {"amount", "balance", "parent_balance", "child_balance", "available", "reward", "max"}
 )
@@ -64,38 +64,41 @@ def with_dollars(data: Mapping[str, Any]) -> dict[str, Any]:
     return {key: dollars(value) if key in AMOUNT_KEYS else value for key, value in data.items()}
 
 
-def decision_buttons(request_ref: str) -> list[Button]:
+def decision_buttons(domain: DomainDict, request_ref: str) -> list[Button]:
     """Aprobar / Rechazar for one request."""
     return [
-        {"title": "✅ Aprobar", "payload": APPROVE_PAYLOAD.format(ref=request_ref)},
-        {"title": "❌ Rechazar", "payload": REJECT_PAYLOAD.format(ref=request_ref)},
+        button(domain, "approve", APPROVE_PAYLOAD.format(ref=request_ref)),
+        button(domain, "reject", REJECT_PAYLOAD.format(ref=request_ref)),
     ]
 
 
-def new_mission_button(child_ref: str) -> Button:
-    """ "➕ Nueva misión" for one child."""
-    return {"title": "➕ Nueva misión", "payload": NEW_MISSION_PAYLOAD.format(ref=child_ref)}
+def new_mission_button(domain: DomainDict, child_ref: str) -> Button:
+    """ "Nueva misión" for one child."""
+    return button(domain, "new_mission", NEW_MISSION_PAYLOAD.format(ref=child_ref))
 
 
 # Pending requests --------------------------------------------------------------------------
 
 
-def tell_request(dispatcher: CollectingDispatcher, request: Mapping[str, Any]) -> None:
+def tell_request(
+    dispatcher: CollectingDispatcher, domain: DomainDict, request: Mapping[str, Any]
+) -> None:
     """One pending request in words (child, kind, amount, reason) with Aprobar / Rechazar."""
     kind = str(request["kind"])
     response = f"utter_parent_pending_{kind if kind in REQUEST_KINDS else 'money'}"
     if kind == "withdrawal" and request.get("reason"):
         response = "utter_parent_pending_withdrawal_goal"
-    utter(
-        dispatcher, response, with_dollars(request), buttons=decision_buttons(str(request["ref"]))
-    )
+    buttons = decision_buttons(domain, str(request["ref"]))
+    utter(dispatcher, response, with_dollars(request), buttons=buttons)
 
 
-def tell_requests(dispatcher: CollectingDispatcher, requests: list[Mapping[str, Any]]) -> None:
+def tell_requests(
+    dispatcher: CollectingDispatcher, domain: DomainDict, requests: list[Mapping[str, Any]]
+) -> None:
     """The pending requests, oldest first, each with its buttons."""
     utter(dispatcher, "utter_parent_pending_intro")
     for request in requests:
-        tell_request(dispatcher, request)
+        tell_request(dispatcher, domain, request)
 
 
 async def pending_requests(sender_id: str) -> list[Mapping[str, Any]] | None:
@@ -106,11 +109,13 @@ async def pending_requests(sender_id: str) -> list[Mapping[str, Any]] | None:
     return list(outcome.data["requests"])
 
 
-async def list_pending(dispatcher: CollectingDispatcher, sender_id: str) -> None:
+async def list_pending(
+    dispatcher: CollectingDispatcher, domain: DomainDict, sender_id: str
+) -> None:
     """List the pending requests if there are any (the child step and a fresh sign-in)."""
     requests = await pending_requests(sender_id)
     if requests:
-        tell_requests(dispatcher, requests)
+        tell_requests(dispatcher, domain, requests)
 
 
 async def needs_sign_in(
@@ -144,13 +149,8 @@ async def chosen_child(sender_id: str) -> ChosenChild | None:
     if summary.code != "ok" or summary.step != "child_action":
         return None
     name = str(summary.data.get("child_first_name") or "")
-    ref = summary.data.get("child_ref")
-    if ref:
-        return ChosenChild(str(ref), name)
-    # `summary` does not carry the child_ref yet: the one approved child of that first name.
-    children = await in_thread(journey.children, sender_id=sender_id)
-    refs = [c.ref for c in children if c.approved and c.name.split()[:1] == [name]]
-    return ChosenChild(refs[0], name) if len(refs) == 1 else None
+    ref = str(summary.data.get("child_ref") or "")
+    return ChosenChild(ref, name) if ref else None
 
 
 # Balances and movements ---------------------------------------------------------------------
@@ -207,7 +207,9 @@ def tell_child_overview(
         utter(dispatcher, "utter_parent_child_requests", {"lines": lines})
 
 
-async def show_parent_overview(dispatcher: CollectingDispatcher, sender_id: str) -> bool:
+async def show_parent_overview(
+    dispatcher: CollectingDispatcher, domain: DomainDict, sender_id: str
+) -> bool:
     """Every approved child's balance (a button opens the child), then what waits for a decision.
 
     False, saying nothing, when no parent is signed in from this chat.
@@ -228,18 +230,15 @@ async def show_parent_overview(dispatcher: CollectingDispatcher, sender_id: str)
         )
         if overview.code != "ok":
             continue
-        button = {
-            "title": "📜 Movimientos y misiones",
-            "payload": OPEN_CHILD_PAYLOAD.format(ref=child.ref),
-        }
+        history = button(domain, "child_history", OPEN_CHILD_PAYLOAD.format(ref=child.ref))
         utter(
             dispatcher,
             "utter_parent_child_balance_line",
             with_dollars(overview.data),
-            buttons=[button],
+            buttons=[history],
         )
     if pending.data["requests"]:
-        tell_requests(dispatcher, pending.data["requests"])
+        tell_requests(dispatcher, domain, pending.data["requests"])
     return True
 
 
@@ -247,7 +246,12 @@ async def show_parent_overview(dispatcher: CollectingDispatcher, sender_id: str)
 
 
 async def tell_child_missions(
-    dispatcher: CollectingDispatcher, sender_id: str, child_ref: str, *, offer_new: bool
+    dispatcher: CollectingDispatcher,
+    domain: DomainDict,
+    sender_id: str,
+    child_ref: str,
+    *,
+    offer_new: bool,
 ) -> bool:
     """A child's open and claimed missions, "🗑️ Quitar" on each open one; False if signed out."""
     outcome = await in_thread(
@@ -260,7 +264,7 @@ async def tell_child_missions(
         return True
     child = str(outcome.data["child"])
     missions = outcome.data["missions"]
-    new = [new_mission_button(child_ref)] if offer_new else None
+    new = [new_mission_button(domain, child_ref)] if offer_new else None
     if not missions:
         utter(dispatcher, "utter_parent_no_missions", {"child": child}, buttons=new)
         return True
@@ -268,19 +272,21 @@ async def tell_child_missions(
     for mission in missions:
         data = {**with_dollars(mission), "child": child}
         if mission["state"] == "claimed":
-            utter(dispatcher, "utter_parent_mission_line_claimed", data, buttons=[APPROVALS_BUTTON])
+            approvals = button(domain, "see_requests", APPROVALS_PAYLOAD)
+            utter(dispatcher, "utter_parent_mission_line_claimed", data, buttons=[approvals])
         else:
-            remove = {
-                "title": "🗑️ Quitar",
-                "payload": REMOVE_MISSION_PAYLOAD.format(ref=mission["ref"]),
-            }
+            remove = button(
+                domain, "remove_mission", REMOVE_MISSION_PAYLOAD.format(ref=mission["ref"])
+            )
             utter(dispatcher, "utter_parent_mission_line", data, buttons=[remove])
     if new:
         utter(dispatcher, "utter_parent_missions_more", {"child": child}, buttons=new)
     return True
 
 
-async def show_parent_missions(dispatcher: CollectingDispatcher, sender_id: str) -> bool:
+async def show_parent_missions(
+    dispatcher: CollectingDispatcher, domain: DomainDict, sender_id: str
+) -> bool:
     """Every approved child's missions, each with "➕ Nueva misión".
 
     False, saying nothing, when no parent is signed in from this chat.
@@ -294,7 +300,7 @@ async def show_parent_missions(dispatcher: CollectingDispatcher, sender_id: str)
     if not approved:
         utter(dispatcher, "utter_parent_money_no_children")
     for child in approved:
-        if not await tell_child_missions(dispatcher, sender_id, child.ref, offer_new=True):
+        if not await tell_child_missions(dispatcher, domain, sender_id, child.ref, offer_new=True):
             return False
     return True
 
@@ -366,9 +372,11 @@ class ShowParentApprovals(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """List them, or say there are none; a chat signed out goes to the sign-in."""
-        return settled(await self.show(dispatcher, tracker))
+        return settled(await self.show(dispatcher, tracker, domain))
 
-    async def show(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    async def show(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         """The list and its reply."""
         sender_id = tracker.sender_id
         requests = await pending_requests(sender_id)
@@ -383,7 +391,7 @@ class ShowParentApprovals(Action):
             == "child"
         )
         if not at_child_step:  # the child step, asked next, lists them itself
-            tell_requests(dispatcher, requests)
+            tell_requests(dispatcher, domain, requests)
         return []
 
 
@@ -409,7 +417,7 @@ class ShowParentBalance(Action):
             if outcome.code == "ok":
                 tell_child_overview(dispatcher, domain, outcome.data)
                 return []
-        if not await show_parent_overview(dispatcher, sender_id):
+        if not await show_parent_overview(dispatcher, domain, sender_id):
             utter(dispatcher, "utter_parent_money_signed_out")
         return []
 
@@ -428,9 +436,11 @@ class ShowParentMissions(Action):
         sender_id = tracker.sender_id
         child = await chosen_child(sender_id)
         if child is not None:
-            shown = await tell_child_missions(dispatcher, sender_id, child.ref, offer_new=False)
+            shown = await tell_child_missions(
+                dispatcher, domain, sender_id, child.ref, offer_new=False
+            )
         else:
-            shown = await show_parent_missions(dispatcher, sender_id)
+            shown = await show_parent_missions(dispatcher, domain, sender_id)
         if not shown:
             utter(dispatcher, "utter_parent_money_signed_out")
         return []
@@ -458,7 +468,7 @@ class RemoveMission(Action):
         if mission_ref is None:  # typed: show the missions to tap
             if tracker.active_loop_name is not None:
                 return await ShowParentMissions().run(dispatcher, tracker, domain)
-            if await show_parent_missions(dispatcher, sender_id):
+            if await show_parent_missions(dispatcher, domain, sender_id):
                 return []
             return await needs_sign_in(dispatcher, tracker, "utter_parent_money_signed_out")
         outcome = await in_thread(
@@ -470,14 +480,14 @@ class RemoveMission(Action):
         if outcome.code == "removed":
             utter(dispatcher, "utter_parent_mission_removed", mission)
         elif outcome.code == "claimed":
-            await tell_claimed(dispatcher, sender_id, mission)
+            await tell_claimed(dispatcher, domain, sender_id, mission)
         else:
             utter(dispatcher, "utter_parent_mission_unknown")
         return []
 
 
 async def tell_claimed(
-    dispatcher: CollectingDispatcher, sender_id: str, mission: Mapping[str, Any]
+    dispatcher: CollectingDispatcher, domain: DomainDict, sender_id: str, mission: Mapping[str, Any]
 ) -> None:
     """A claimed mission cannot go: its reward request, with Aprobar / Rechazar, comes first."""
     requests = await pending_requests(sender_id) or []
@@ -492,7 +502,7 @@ async def tell_claimed(
         dispatcher,
         "utter_parent_mission_claimed",
         {"child": reward["child"]},
-        buttons=decision_buttons(str(reward["ref"])),
+        buttons=decision_buttons(domain, str(reward["ref"])),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 from bank.ledger import CENT, parse_amount
@@ -65,16 +65,3 @@ def clean_text(text: object, *, maximum: int, minimum: int = 1) -> Validation:
 def money_text(amount: Decimal) -> str:
     """The exact amount as the bank's data carries it ("12.50")."""
     return str(amount.quantize(CENT))
-
-
-def dollars(amount: object) -> str:
-    """ "12.50" -> "$12,50"; "-3.00" -> "-$3,00"; "1234.5" -> "$1.234,50" (Ecuador writes a
-    decimal comma; exact, no floats). Text that is not an amount comes back unchanged."""
-    try:
-        value = Decimal(str(amount)).quantize(CENT)
-    except InvalidOperation:
-        return str(amount)
-    sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):.2f}".split(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}${grouped},{cents}"

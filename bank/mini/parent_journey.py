@@ -156,7 +156,7 @@ class ParentMini(JourneyService):
 
     def summary(self, *, sender_id: str) -> MiniOutcome:
         """Where the journey is, for the prompts: `ok` (step; data.first_name, child_first_name,
-        has_user, code_issued) or `none`. Changes nothing."""
+        child_ref, has_user, code_issued) or `none`. Changes nothing."""
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
@@ -168,6 +168,7 @@ class ParentMini(JourneyService):
                 {
                     "first_name": str(data.get("first_name", "")),
                     "child_first_name": str(data.get("child_first_name", "")),
+                    "child_ref": str(data.get("child_ref", "")),
                     "has_user": bool(data.get("has_user")),
                     "code_issued": bool(data.get("code_issued")),
                 },

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bank.audit import record_audit
 from bank.ledger import ZERO, TransferResult, post_transfer
-from bank.mini.amounts import REASON_MAX, clean_text, dollars, money_text, read_amount
+from bank.mini.amounts import REASON_MAX, clean_text, money_text, read_amount
 from bank.mini.family import Child, FamilyService, FamilyWiring, Parent, first_name, own_child
 from bank.mini.goals import active_goal, goal_view
 from bank.mini.outcome import MiniOutcome
@@ -53,6 +53,7 @@ from bank.models import (
     MiniRequest,
 )
 from bank.notifications import queue_chat_notice, queue_notice
+from formats.money import dollars
 
 MAX_PENDING: Final = 5
 ECUADOR_OFFSET: Final = timedelta(hours=-5)  # America/Guayaquil, no daylight saving time

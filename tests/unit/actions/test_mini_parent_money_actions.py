@@ -503,12 +503,12 @@ async def test_show_balance_tells_movements_and_requests(bank: Bank, domain: dic
 
 async def test_parent_overview_outside_the_form(bank: Bank, domain: dict) -> None:
     dispatcher = CollectingDispatcher()
-    assert await parent_money.show_parent_overview(dispatcher, PARENT) is False
+    assert await parent_money.show_parent_overview(dispatcher, domain, PARENT) is False
     assert dispatcher.messages == []
     sign_in_andrea(bank)
     sign_in_carlos(bank)
     ref = andrea_asks(bank)
-    assert await parent_money.show_parent_overview(dispatcher, PARENT) is True
+    assert await parent_money.show_parent_overview(dispatcher, domain, PARENT) is True
     assert said(dispatcher) == [
         "utter_parent_balances_intro",
         "utter_parent_child_balance_line",
@@ -662,9 +662,9 @@ async def test_missions_outside_the_form_offer_a_new_one_per_child(
     bank: Bank, domain: dict
 ) -> None:
     dispatcher = CollectingDispatcher()
-    assert await parent_money.show_parent_missions(dispatcher, PARENT) is False
+    assert await parent_money.show_parent_missions(dispatcher, domain, PARENT) is False
     sign_in_carlos(bank)
-    assert await parent_money.show_parent_missions(dispatcher, PARENT) is True
+    assert await parent_money.show_parent_missions(dispatcher, domain, PARENT) is True
     assert said(dispatcher) == ["utter_parent_no_missions", "utter_parent_no_missions"]
     first = dispatcher.messages[0]
     assert values(first) == {"child": "Andrea"}

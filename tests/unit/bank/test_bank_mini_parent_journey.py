@@ -221,9 +221,11 @@ def test_register_here_hands_the_chat_to_the_child(bank: Bank) -> None:
     at_child_action(bank)
     expect(parent.register_here(sender_id=CHAT), "no_code", "child_action")
     before = expect(parent.summary(sender_id=CHAT), "ok", "child_action")
+    andrea = next(c for c in parent.children(sender_id=CHAT) if c.name.startswith("Andrea"))
     assert before.data == {
         "first_name": "Carlos",
         "child_first_name": "Andrea",
+        "child_ref": andrea.ref,
         "has_user": False,
         "code_issued": False,
     }
