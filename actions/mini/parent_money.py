@@ -207,6 +207,15 @@ def tell_child_overview(
         utter(dispatcher, "utter_parent_child_requests", {"lines": lines})
 
 
+async def approved_children(dispatcher: CollectingDispatcher, sender_id: str) -> list[Any]:
+    """The signed-in parent's children whose Cuenta Mini is approved (saying so when none is)."""
+    children = await in_thread(current_bank().parent_mini.children, sender_id=sender_id)
+    approved = [child for child in children if child.approved]
+    if not approved:
+        utter(dispatcher, "utter_parent_money_no_children")
+    return approved
+
+
 async def show_parent_overview(
     dispatcher: CollectingDispatcher, domain: DomainDict, sender_id: str
 ) -> bool:
@@ -218,10 +227,8 @@ async def show_parent_overview(
     pending = await in_thread(bank.mini_requests.pending, sender_id=sender_id)
     if pending.code != "ok":
         return False
-    children = await in_thread(bank.parent_mini.children, sender_id=sender_id)
-    approved = [child for child in children if child.approved]
+    approved = await approved_children(dispatcher, sender_id)
     if not approved:
-        utter(dispatcher, "utter_parent_money_no_children")
         return True
     utter(dispatcher, "utter_parent_balances_intro", with_dollars(pending.data))
     for child in approved:
@@ -295,11 +302,7 @@ async def show_parent_missions(
     status = await in_thread(bank.parent_sign_in.current_parent, sender_id=sender_id)
     if status.code != "active":
         return False
-    children = await in_thread(bank.parent_mini.children, sender_id=sender_id)
-    approved = [child for child in children if child.approved]
-    if not approved:
-        utter(dispatcher, "utter_parent_money_no_children")
-    for child in approved:
+    for child in await approved_children(dispatcher, sender_id):
         if not await tell_child_missions(dispatcher, domain, sender_id, child.ref, offer_new=True):
             return False
     return True

@@ -3,48 +3,22 @@
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.bank_access import current_bank
 from actions.common.journey_form import JourneyForm, JourneyFormValidation
 from actions.mini import child_registration, child_sign_in, parent
 from bank.bootstrap import Bank
-from bank.db import unit_of_work
-from bank.demo import ANDREA, CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
-from bank.migrate import upgrade_database
+from bank.demo import ANDREA, CARLOS_PASSWORD, CARLOS_USERNAME
 
 REPO = Path(__file__).resolve().parents[3]
 PARENT = "test:carlos"
 CHILD = "test:andrea"
 PICTURES = "pic_star,pic_fish,pic_star,pic_kite"
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text())
-
-
-@pytest.fixture
-def bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bank]:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bank.db'}")
-    monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
-    upgrade_database()
-    current_bank.cache_clear()
-    wired = current_bank()
-    with unit_of_work(wired.sessions) as session:
-        seed_demo(session, hasher=wired.hasher, clock=wired.clock)
-    yield wired
-    wired.dispose()
-    current_bank.cache_clear()
 
 
 def tracker(

@@ -2,74 +2,31 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.bank_access import current_bank
 from actions.common.misses import NotUnderstood
 from actions.mini import money_child, money_forms
 from bank.bootstrap import Bank
-from bank.db import unit_of_work
-from bank.demo import ANDREA, CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
-from bank.migrate import upgrade_database
+from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
+from tests.support import mini_family as family
 
 REPO = Path(__file__).resolve().parents[3]
 CHILD = "test:andrea"
 PARENT = "test:carlos"
-PICTURES = ["pic_star", "pic_fish", "pic_star", "pic_kite"]
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text())
-
-
-@pytest.fixture
-def bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bank]:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bank.db'}")
-    monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
-    upgrade_database()
-    current_bank.cache_clear()
-    wired = current_bank()
-    with unit_of_work(wired.sessions) as session:
-        seed_demo(session, hasher=wired.hasher, clock=wired.clock)
-    yield wired
-    wired.dispose()
-    current_bank.cache_clear()
 
 
 def sign_in_andrea(bank: Bank) -> None:
-    """Andrea's user, created through her registration journey, then her sign-in."""
-    reg = bank.mini_registration
-    reg.start(sender_id=CHILD)
-    assert reg.submit_cedula(sender_id=CHILD, text=ANDREA.cedula).code == "ok"
+    """Andrea signs in from her chat; Carlos stays signed in from his, to decide."""
+    family.sign_in_andrea(bank, chat=CHILD)
     carlos = bank.parent_sign_in.sign_in(
         sender_id=PARENT, username=CARLOS_USERNAME, password=CARLOS_PASSWORD
     )
     assert carlos.code == "signed_in"
-    status = bank.parent_sign_in.current_parent(sender_id=PARENT)
-    issue = bank.activation_codes.generate(parent_id=status.customer_id, child_cedula=ANDREA.cedula)
-    assert issue.activation_code is not None
-    assert reg.submit_activation_code(sender_id=CHILD, code=issue.activation_code).code == "ok"
-    assert reg.submit_avatar(sender_id=CHILD, avatar_id="avatar_fox").code == "ok"
-    assert reg.submit_username(sender_id=CHILD, text="andreita2015").code == "ok"
-    assert reg.submit_picture_password(sender_id=CHILD, picture_ids=PICTURES).code == "ok"
-    assert (
-        reg.submit_picture_password_confirmation(sender_id=CHILD, picture_ids=PICTURES).code == "ok"
-    )
-    assert reg.complete(sender_id=CHILD).code == "completed"
-    bank.mini_sign_in.start(sender_id=CHILD)
-    assert bank.mini_sign_in.submit_username(sender_id=CHILD, text="andreita2015").code == "ok"
-    signed = bank.mini_sign_in.submit_picture_password(sender_id=CHILD, picture_ids=PICTURES)
-    assert signed.code == "signed_in"
 
 
 def tracker(

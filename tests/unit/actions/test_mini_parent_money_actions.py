@@ -4,14 +4,11 @@ missions, on a real bank (SQLite file) with the real domain and trackers built i
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,37 +19,15 @@ from actions.mini import parent, parent_money
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
-from bank.migrate import upgrade_database
 from bank.mini.wallets import mini_account_code, parent_account_code
 from bank.models import Customer, CustomerNotification, MiniAccount
+from tests.support import mini_family as family
 
 REPO = Path(__file__).resolve().parents[3]
 PARENT = "test:carlos"
 CHILD = "test:andrea"
-PICTURES = ["pic_star", "pic_fish", "pic_star", "pic_kite"]
 PARENT_FORM = parent.ValidateParentMiniForm()
 MISSION_FORM = parent_money.ValidateParentMissionForm()
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text())
-
-
-@pytest.fixture
-def bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bank]:
-    from bank.demo import seed_demo
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bank.db'}")
-    monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
-    upgrade_database()
-    current_bank.cache_clear()
-    wired = current_bank()
-    with unit_of_work(wired.sessions) as session:
-        seed_demo(session, hasher=wired.hasher, clock=wired.clock)
-    yield wired
-    wired.dispose()
-    current_bank.cache_clear()
 
 
 # Trackers and runs ---------------------------------------------------------------------------
@@ -159,22 +134,7 @@ def carlos_id(bank: Bank) -> int:
 
 def sign_in_andrea(bank: Bank) -> None:
     """Andrea gets her user (with a code Carlos generated) and signs in from her chat."""
-    reg = bank.mini_registration
-    reg.start(sender_id=CHILD)
-    assert reg.submit_cedula(sender_id=CHILD, text=ANDREA.cedula).code == "ok"
-    issue = bank.activation_codes.generate(parent_id=carlos_id(bank), child_cedula=ANDREA.cedula)
-    assert issue.activation_code is not None
-    assert reg.submit_activation_code(sender_id=CHILD, code=issue.activation_code).code == "ok"
-    assert reg.submit_avatar(sender_id=CHILD, avatar_id="avatar_fox").code == "ok"
-    assert reg.submit_username(sender_id=CHILD, text="andreita2015").code == "ok"
-    assert reg.submit_picture_password(sender_id=CHILD, picture_ids=PICTURES).code == "ok"
-    confirmed = reg.submit_picture_password_confirmation(sender_id=CHILD, picture_ids=PICTURES)
-    assert confirmed.code == "ok"
-    assert reg.complete(sender_id=CHILD).code == "completed"
-    bank.mini_sign_in.start(sender_id=CHILD)
-    assert bank.mini_sign_in.submit_username(sender_id=CHILD, text="andreita2015").code == "ok"
-    signed = bank.mini_sign_in.submit_picture_password(sender_id=CHILD, picture_ids=PICTURES)
-    assert signed.code == "signed_in"
+    family.sign_in_andrea(bank, chat=CHILD)
 
 
 def andrea_asks(bank: Bank, amount: str = "5", reason: str = "un libro") -> str:
@@ -700,6 +660,9 @@ def test_every_parent_money_response_exists(domain: dict) -> None:
     dynamic |= {f"utter_parent_request_state_{s}" for s in ("pending", "approved", "rejected")}
     dynamic |= {f"utter_parent_movement_{k}" for k in parent_money.MOVEMENT_KINDS | {"other"}}
     dynamic |= {f"utter_invalid_mission_title_{r}" for r in ("empty", "too_short", "too_long")}
+    buttons = set(re.findall(r'button\(\s*domain,\s*"([a-z_]+)"', source))
+    assert {"approve", "reject", "new_mission", "remove_mission"} <= buttons
+    dynamic |= {f"utter_button_{name}" for name in buttons}
     missing = sorted(name for name in fixed | dynamic if name not in domain["responses"])
     assert missing == []
     form = domain["forms"]["parent_mission_form"]["required_slots"]

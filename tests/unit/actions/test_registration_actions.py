@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.bank_access import current_bank
 from actions.registration import outcomes
 from actions.registration.form import ValidateRegistrationForm
 from actions.registration.lifecycle import (
@@ -26,33 +21,11 @@ from actions.registration.lifecycle import (
 from actions.registration.prompts import AskContactDecision, AskSecurityImage, AskTokenCode
 from actions.registration.steps import FORM_SLOTS, SLOT_FOR_STEP
 from bank.bootstrap import Bank
-from bank.db import unit_of_work
-from bank.demo import seed_demo
-from bank.migrate import upgrade_database
 from bank.outbox import read_outbox
 from bank.registration import Step
 
 REPO = Path(__file__).resolve().parents[3]
 SENDER = "test:maria"
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text())
-
-
-@pytest.fixture
-def bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bank]:
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bank.db'}")
-    monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
-    upgrade_database()
-    current_bank.cache_clear()
-    wired = current_bank()
-    with unit_of_work(wired.sessions) as session:
-        seed_demo(session, hasher=wired.hasher, clock=wired.clock)
-    yield wired
-    wired.dispose()
-    current_bank.cache_clear()
 
 
 def tracker_with(slot: str | None, value: Any, *, requested: str | None = None) -> Tracker:
