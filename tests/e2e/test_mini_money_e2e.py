@@ -29,40 +29,15 @@ from tests.e2e.test_mini_e2e import (  # noqa: F401 (fixtures: servers of this m
     type_secret,
     wait_for_text,
 )
+from tests.support.mini_family import ANDREA_PICTURES as PICTURES
+from tests.support.mini_family import ANDREA_USERNAME as USERNAME
+from tests.support.mini_family import create_andreas_user
 from tests.support.servers import Servers
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
 
 CARLOS, ANDREA = 1003, 1004
-USERNAME = "andreita2015"
-PICTURES = ("pic_star", "pic_fish", "pic_star", "pic_kite")
-
-
-def create_andreas_user(wired: Bank) -> None:
-    """Andrea's user as issue 4's journey makes it (that journey has its own e2e test)."""
-    chat, parent_chat = "setup:andrea", "setup:carlos"
-    reg = wired.mini_registration
-    reg.start(sender_id=chat)
-    assert reg.submit_cedula(sender_id=chat, text=ANDREA_CHILD.cedula).code == "ok"
-    assert (
-        wired.parent_sign_in.sign_in(
-            sender_id=parent_chat, username=CARLOS_USERNAME, password=CARLOS_PASSWORD
-        ).code
-        == "signed_in"
-    )
-    parent_id = wired.parent_sign_in.current_parent(sender_id=parent_chat).customer_id
-    wired.parent_sign_in.sign_out(sender_id=parent_chat)
-    issued = wired.activation_codes.generate(parent_id=parent_id, child_cedula=ANDREA_CHILD.cedula)
-    assert issued.activation_code is not None
-    assert reg.submit_activation_code(sender_id=chat, code=issued.activation_code).code == "ok"
-    assert reg.submit_avatar(sender_id=chat, avatar_id="avatar_fox").code == "ok"
-    assert reg.submit_username(sender_id=chat, text=USERNAME).code == "ok"
-    assert reg.submit_picture_password(sender_id=chat, picture_ids=PICTURES).code == "ok"
-    assert (
-        reg.submit_picture_password_confirmation(sender_id=chat, picture_ids=PICTURES).code == "ok"
-    )
-    assert reg.complete(sender_id=chat).code == "completed"
 
 
 def balances(wired: Bank) -> tuple[Decimal | None, Decimal | None]:
