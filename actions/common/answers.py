@@ -33,3 +33,9 @@ async def take_secret(answer: Answer, kind: str) -> str | None:
     if secret is None:
         utter(answer.dispatcher, "utter_secret_expired")
     return secret
+
+
+def is_button_payload(value: object) -> bool:
+    """A button's payload ("/intent…") that reached a free-text step: a tap elsewhere in the chat,
+    never the answer (typed text starting with "/" is refused by the channel)."""
+    return str(value or "").lstrip().startswith("/")

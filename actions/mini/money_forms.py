@@ -16,6 +16,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
 from actions.common.replies import button, utter
@@ -70,6 +71,8 @@ class ValidateGoalForm(FormValidationAction):
         """A name of 1 to 30 characters."""
         from bank.mini.goals import check_goal_name
 
+        if is_button_payload(value):
+            return reject(dispatcher, "goal_name", "utter_finish_current_first", {})
         outcome = check_goal_name(str(value or ""))
         if outcome.code != "ok":
             reason = outcome.data.get("reason", "empty")
@@ -193,6 +196,8 @@ class ValidateMoneyRequestForm(FormValidationAction):
         """A short reason (2 to 80 characters)."""
         from bank.mini.amounts import REASON_MAX, clean_text
 
+        if is_button_payload(value):
+            return reject(dispatcher, "money_reason", "utter_finish_current_first", {})
         reason = clean_text(value, maximum=REASON_MAX, minimum=2)
         if not reason.ok:
             response = f"utter_invalid_money_reason_{reason.reason}"

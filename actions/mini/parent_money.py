@@ -19,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
 from actions.common.replies import button, phrase, utter
@@ -562,6 +563,9 @@ class ValidateParentMissionForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """A short title (3 to 60 characters), cleaned by the bank."""
+        if is_button_payload(slot_value):
+            utter(dispatcher, "utter_finish_current_first")
+            return {"mission_title": None}
         outcome = current_bank().mini_missions.check_title(str(slot_value or ""))
         if outcome.code == "ok":
             return {"mission_title": outcome.data["title"]}

@@ -121,6 +121,9 @@ async def test_a_goal_through_the_form_then_its_progress_card(
     assert too_much == {"goal_amount": None}
     assert message(said, "utter_invalid_goal_amount_too_large")["max"] == "$5.000,00"
     assert (await validate(form, "goal_name", "  Bici  ", domain, loop))[0] == {"goal_name": "Bici"}
+    tapped, said = await validate(form, "goal_name", "/show_goals", domain, loop)
+    assert tapped == {"goal_name": None}, "a tap elsewhere is not a goal's name"
+    assert responses(said) == ["utter_finish_current_first"]
     assert (await validate(form, "goal_amount", "25,50", domain, loop))[0] == {
         "goal_amount": "25.50"
     }
