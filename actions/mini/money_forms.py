@@ -149,6 +149,8 @@ class SubmitGoal(Action):
             if goal["reached"]:
                 music = await in_thread(bank.mini_music.is_on, sender_id=tracker.sender_id)
                 celebrate(dispatcher, "goal", bool(music.data.get("music_on", True)))
+            else:
+                utter(dispatcher, "utter_mini_goal_next")
         elif outcome.code == "too_many":
             utter(
                 dispatcher, "utter_mini_goal_too_many", outcome.data, buttons=[menu_button(domain)]

@@ -136,7 +136,11 @@ async def test_a_goal_through_the_form_then_its_progress_card(
     slots = {"goal_name": "Bici", "goal_amount": "25.50", "goal_picture": "goal_bike"}
     events, done = await run(money_forms.SubmitGoal(), tracker(slots=slots), domain)
     assert {e["name"]: e["value"] for e in events} == dict.fromkeys(money_forms.GOAL_SLOTS)
-    assert responses(done) == ["utter_mini_goal_created", "utter_mini_goal_line"]
+    assert responses(done) == [
+        "utter_mini_goal_created",
+        "utter_mini_goal_line",
+        "utter_mini_goal_next",
+    ]
     assert customs(done) == [
         {
             "type": "goal_progress",
