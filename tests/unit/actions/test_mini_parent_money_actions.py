@@ -668,3 +668,11 @@ def test_every_parent_money_response_exists(domain: dict) -> None:
     form = domain["forms"]["parent_mission_form"]["required_slots"]
     assert form == ["mission_title", "mission_reward"]
     assert set(parent_money.MISSION_SLOTS) <= set(domain["slots"])
+
+
+def test_the_childs_decision_notices_lead_back_to_her_goals_and_menu(domain: dict) -> None:
+    for kind in ("money", "withdrawal", "mission"):
+        for decision in ("approved", "rejected"):
+            (variation,) = domain["responses"][f"utter_notice_mini_{kind}_{decision}"]
+            payloads = [b["payload"] for b in variation["buttons"]]
+            assert payloads == ["/show_goals", "/open_mini"]
