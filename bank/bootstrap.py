@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bank.assist import (
+    Agents,
+    AssistDesk,
+    AuditLog,
+    CustomerRefs,
+    PhoneAssist,
+    Tickets,
+    Transcripts,
+)
 from bank.channel_state import ChannelState
 from bank.clock import Clock, SystemClock
 from bank.crypto import SecretCipher, SecretHasher
@@ -40,6 +50,7 @@ SUBKEY_SECRET_BOX = "secret-box"  # noqa: S105 (a key name, not a key)
 SUBKEY_TOTP = "totp-secret"
 SUBKEY_CHANNEL_STATE = "channel-state"
 SUBKEY_MINI_ACTIVATION = "mini-activation"
+SUBKEY_ASSIST_CUSTOMER_REF = "assist-customer-ref"
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,12 @@ class Bank:
     mini_requests: MiniRequests
     mini_missions: MiniMissions
     mini_music: MiniMusic
+    agents: Agents
+    tickets: Tickets
+    transcripts: Transcripts
+    assist_desk: AssistDesk
+    assist_phone: PhoneAssist
+    audit_log: AuditLog
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -116,6 +133,8 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         session_factory=sessions, clock=clock, children=mini_sign_in, parents=parent_sign_in
     )
     limits = Limits(per_request=settings.mini_max_per_request, per_day=settings.mini_max_per_day)
+    registration = RegistrationService(session_factory=sessions, clock=clock, services=services)
+    refs = CustomerRefs(key=settings.subkey(SUBKEY_ASSIST_CUSTOMER_REF))
     return Bank(
         settings=settings,
         clock=clock,
@@ -124,7 +143,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         hasher=hasher,
         sms=sms,
         mail=mail,
-        registration=RegistrationService(session_factory=sessions, clock=clock, services=services),
+        registration=registration,
         secret_box=SecretBox(
             session_factory=sessions,
             clock=clock,
@@ -159,4 +178,22 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         mini_requests=MiniRequests(family, limits=limits),
         mini_missions=MiniMissions(family, limits=limits),
         mini_music=MiniMusic(family),
+        agents=Agents(session_factory=sessions, clock=clock),
+        tickets=Tickets(
+            session_factory=sessions,
+            clock=clock,
+            refs=refs,
+            wait_limit=timedelta(minutes=settings.assist_wait_minutes),
+        ),
+        transcripts=Transcripts(session_factory=sessions, clock=clock),
+        assist_desk=AssistDesk(session_factory=sessions, clock=clock, services=services),
+        assist_phone=PhoneAssist(
+            session_factory=sessions,
+            clock=clock,
+            refs=refs,
+            registration=registration,
+            sms=sms,
+            bot_username=settings.telegram_bot_username,
+        ),
+        audit_log=AuditLog(session_factory=sessions, refs=refs),
     )

@@ -1,4 +1,4 @@
-"""`python -m bank`: migrate, seed, outbox, unlock, mini approve."""
+"""`python -m bank`: migrate, seed, outbox, unlock, mini approve, agents, audit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bank.assist import AuditRow
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
@@ -35,6 +36,18 @@ def build_parser() -> argparse.ArgumentParser:
     approve = mini_commands.add_parser("approve", help="approve a pending Cuenta Mini")
     approve.add_argument("cedula", help="the child's cédula")
     approve.add_argument("--by", default="backoffice", help="who approves (audited)")
+    agents = commands.add_parser("agents", help="call-center agents (assisted mode)")
+    agent_commands = agents.add_subparsers(dest="agents_command", required=True)
+    add = agent_commands.add_parser("add", help="make a Telegram user an agent")
+    add.add_argument("telegram_id", help="the agent's Telegram user id")
+    add.add_argument("name", help="the name customers see")
+    remove = agent_commands.add_parser("remove", help="an agent stops being one")
+    remove.add_argument("telegram_id", help="the agent's Telegram user id")
+    agent_commands.add_parser("list", help="every agent, active first")
+    audit = commands.add_parser("audit", help="print the audit log, oldest first")
+    audit.add_argument("--agent", help="only what this agent (Telegram user id) did")
+    audit.add_argument("--customer", help="only rows about this cédula, RUC or RUC+cédula")
+    audit.add_argument("--limit", type=int, help="only the last N rows")
     return parser
 
 
@@ -60,9 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"demo data: {report.customers} customers, {report.additional_users} additional "
                 f"users, {report.online_users} online users, {report.locks} locks, "
-                f"{report.mini_accounts} Cuenta Mini accounts added"
+                f"{report.mini_accounts} Cuenta Mini accounts, {report.agents} agents added"
             )
             return 0
+        if args.command == "agents":
+            return _agents(bank, args)
+        if args.command == "audit":
+            return _audit(bank, agent=args.agent, customer=args.customer, limit=args.limit)
         if args.command == "mini":
             return _approve_mini(bank, args.cedula, actor=f"backoffice:{args.by}")
         if args.command == "outbox":
@@ -92,6 +109,55 @@ def _approve_mini(bank: Bank, cedula: str, *, actor: str) -> int:
     else:
         print(f"{child}: approved (parent: {approval.parent_name})")
     return 0
+
+
+def _agents(bank: Bank, args: argparse.Namespace) -> int:
+    if args.agents_command == "list":
+        agents = bank.agents.all_agents()
+        if not agents:
+            print("(no agents)")
+        for agent in agents:
+            status = "active" if agent.active else "removed"
+            print(
+                f"{agent.telegram_user_id}\t{agent.display_name}\t{status}\t"
+                f"added {agent.added_at:%Y-%m-%d %H:%M:%S}"
+            )
+        return 0
+    if args.agents_command == "add":
+        outcome = bank.agents.add(telegram_user_id=args.telegram_id, display_name=args.name)
+        if outcome.code == "invalid":
+            print(f"error: invalid {outcome.data['reason']}", file=sys.stderr)
+            return 2
+        print(f"{outcome.data['telegram_user_id']} {outcome.data['display_name']}: {outcome.code}")
+        return 0
+    outcome = bank.agents.remove(telegram_user_id=args.telegram_id)
+    if outcome.code == "unknown":
+        print(f"error: {args.telegram_id} is not an active agent", file=sys.stderr)
+        return 1
+    requeued = outcome.data["requeued"]
+    suffix = f" ({len(requeued)} tickets back in the queue)" if requeued else ""
+    print(f"{outcome.data['telegram_user_id']}: removed{suffix}")
+    return 0
+
+
+def _audit(bank: Bank, *, agent: str | None, customer: str | None, limit: int | None) -> int:
+    try:
+        rows = bank.audit_log.read(agent=agent, customer=customer, limit=limit)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not rows:
+        print("(no audit rows)")
+    for row in rows:
+        print(_audit_line(row))
+    return 0
+
+
+def _audit_line(row: AuditRow) -> str:
+    # The customer ref is for filtering; the masked identity in the subject is for reading.
+    details = {k: v for k, v in row.details.items() if k != "customer_ref"}
+    shown = json.dumps(details, ensure_ascii=False, sort_keys=True) if details else ""
+    return f"{row.at:%Y-%m-%d %H:%M:%S}\t{row.actor}\t{row.action}\t{row.subject}\t{shown}"
 
 
 def _print_outbox(messages: list[SentMessage], *, as_json: bool) -> None:

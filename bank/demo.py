@@ -29,6 +29,7 @@ from bank.models import (
     PERSON,
     SECOND_FACTOR_PENDING,
     AdditionalUser,
+    AssistAgent,
     Customer,
     IdentityGuard,
     IdentityLockEvent,
@@ -116,6 +117,19 @@ SOFIA = DemoChild("Sofía Mora León", "1803456787", date(2019, 11, 20), MINI_IN
 CARLOS_CHILDREN = (ANDREA, MATEO, SOFIA)
 
 
+@dataclass(frozen=True)
+class DemoAgent:
+    """A call-center agent of the playground (a Telegram user id and a display name)."""
+
+    telegram_user_id: str
+    display_name: str
+
+
+# The playground's agent persona (bot/playground/personas.py).
+PAULA = DemoAgent("1005", "Paula")
+DEMO_AGENTS = (PAULA,)
+
+
 @dataclass
 class SeedReport:
     """What a seeding run added (zero everywhere on a second run)."""
@@ -126,6 +140,7 @@ class SeedReport:
     locks: int = 0
     mini_accounts: int = 0
     opening_balances: int = 0
+    agents: int = 0
 
 
 def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedReport:
@@ -139,6 +154,7 @@ def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedRe
     _ensure_jorge_held(session, clock, report)
     _ensure_carlos_children(session, by_number[CARLOS.id_number], clock, report)
     _ensure_family_money(session, by_number[CARLOS.id_number], clock.now(), report)
+    _ensure_agents(session, clock.now(), report)
     return report
 
 
@@ -285,3 +301,27 @@ def _ensure_family_money(
             actor="seed",
         )
         report.opening_balances += result.code == "done"
+
+
+def _ensure_agents(session: Session, now: datetime, report: SeedReport) -> None:
+    """The demo agents, added once (an agent an admin removed stays removed)."""
+    for agent in DEMO_AGENTS:
+        if session.get(AssistAgent, agent.telegram_user_id) is not None:
+            continue
+        session.add(
+            AssistAgent(
+                telegram_user_id=agent.telegram_user_id,
+                display_name=agent.display_name,
+                active=True,
+                added_at=now,
+            )
+        )
+        record_audit(
+            session,
+            at=now,
+            actor="seed",
+            action="assist.agent_added",
+            subject=f"agent:{agent.telegram_user_id}",
+            details={"agent_id": agent.telegram_user_id, "display_name": agent.display_name},
+        )
+        report.agents += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,12 @@ MIN_SECRET_KEY_DISTINCT_CHARS = 8
 # Cuenta Mini limits (US dollars). The seeds give none; these are the assistant's own defaults.
 DEFAULT_MINI_MAX_PER_REQUEST = Decimal("50.00")
 DEFAULT_MINI_MAX_PER_DAY = Decimal("100.00")
+# Assisted mode: minutes a ticket waits for an agent before the customer is given the call
+# center instead, and the bot's @username for the t.me links an agent sends by SMS.
+DEFAULT_ASSIST_WAIT_MINUTES = 10
+MAX_ASSIST_WAIT_MINUTES = 24 * 60
+DEFAULT_TELEGRAM_BOT_USERNAME = "ProdubancoAsistenteBot"
+TELEGRAM_USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 
 
 class SettingsError(ValueError):
@@ -38,11 +45,19 @@ class Settings:
     # What a child may ask in one request, and in all of one day's requests (money, withdrawals).
     mini_max_per_request: Decimal = DEFAULT_MINI_MAX_PER_REQUEST
     mini_max_per_day: Decimal = DEFAULT_MINI_MAX_PER_DAY
+    assist_wait_minutes: int = DEFAULT_ASSIST_WAIT_MINUTES
+    telegram_bot_username: str = DEFAULT_TELEGRAM_BOT_USERNAME
 
     def __post_init__(self) -> None:
         check_secret_key(self.secret_key)
         if self.mini_max_per_request > self.mini_max_per_day:
             raise SettingsError("MINI_MAX_PER_REQUEST cannot exceed MINI_MAX_PER_DAY")
+        if not 1 <= self.assist_wait_minutes <= MAX_ASSIST_WAIT_MINUTES:
+            raise SettingsError(
+                f"ASSIST_WAIT_MINUTES must be between 1 and {MAX_ASSIST_WAIT_MINUTES}"
+            )
+        if not TELEGRAM_USERNAME_PATTERN.fullmatch(self.telegram_bot_username):
+            raise SettingsError("TELEGRAM_BOT_USERNAME must be a Telegram username, without @")
 
     def subkey(self, purpose: str) -> bytes:
         """Derive an independent 32-byte key for `purpose` (HMAC-SHA256 of the master key)."""
@@ -78,7 +93,20 @@ def load_settings(
         secret_key=secret_key,
         mini_max_per_request=read_limit(env, "MINI_MAX_PER_REQUEST", DEFAULT_MINI_MAX_PER_REQUEST),
         mini_max_per_day=read_limit(env, "MINI_MAX_PER_DAY", DEFAULT_MINI_MAX_PER_DAY),
+        assist_wait_minutes=read_minutes(env, "ASSIST_WAIT_MINUTES", DEFAULT_ASSIST_WAIT_MINUTES),
+        telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
+        or DEFAULT_TELEGRAM_BOT_USERNAME,
     )
+
+
+def read_minutes(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of minutes from `env[name]`, or the default (the range is checked later)."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit():
+        raise SettingsError(f"{name} must be a whole number of minutes, like 10")
+    return int(text)
 
 
 def read_limit(env: Mapping[str, str], name: str, default: Decimal) -> Decimal:

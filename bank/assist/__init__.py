@@ -1,0 +1,30 @@
+"""Assisted mode (issue 6): agents, the ticket queue, redacted transcripts, the agents' desk and
+help by phone. The contract is docs/assist.md."""
+
+from bank.assist.agents import Agents, AgentView
+from bank.assist.audit_log import AuditLog, AuditRow
+from bank.assist.desk import AssistDesk
+from bank.assist.identity import CustomerRefs
+from bank.assist.outcome import AssistOutcome
+from bank.assist.phone import PhoneAssist
+from bank.assist.redactor import looks_like_secret, redact_chat_text, redact_line
+from bank.assist.tickets import Holder, Tickets
+from bank.assist.transcript import Line, Transcripts
+
+__all__ = [
+    "AgentView",
+    "Agents",
+    "AssistDesk",
+    "AssistOutcome",
+    "AuditLog",
+    "AuditRow",
+    "CustomerRefs",
+    "Holder",
+    "Line",
+    "PhoneAssist",
+    "Tickets",
+    "Transcripts",
+    "looks_like_secret",
+    "redact_chat_text",
+    "redact_line",
+]
