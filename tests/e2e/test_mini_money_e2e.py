@@ -101,6 +101,13 @@ async def test_goal_money_request_approval_and_withdrawal_with_exact_balances(
     await carlos.wait_step("password")
     await type_secret(carlos, CARLOS_PASSWORD, "child")
     await wait_for_text(carlos, "esperan tu respuesta")
+    await playground.wait_for(  # the pending request, listed with its buttons after that line
+        CARLOS,
+        lambda s: any(
+            "Aprobar" in b["text"] for m in bot_messages(s) for row in m["buttons"] for b in row
+        ),
+        timeout=60,
+    )
     assert balances(bank) == (Decimal("10.00"), Decimal("500.00")), "no decision without a tap"
     # A double tap (two taps before the buttons go) and Telegram redelivering it: decided once.
     message, approve = carlos.button(await carlos.state(), "Aprobar")
