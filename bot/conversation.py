@@ -13,10 +13,16 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from bot.assist.transcript import (
+    TranscriptLine,
+    assistant_lines,
+    customer_line,
+    secret_line,
+)
 from bot.rasa_client import (
     ActivationCode,
     BotMessage,
@@ -105,6 +111,14 @@ class InMemoryPendingInputStore:
         self._pending.pop(sender_id, None)
 
 
+class TurnRecorder(Protocol):
+    """Keeps each chat's transcript for agents (bot.assist.transcript.TranscriptRecorder)."""
+
+    async def record(self, sender_id: str, lines: Sequence[TranscriptLine]) -> None:
+        """Keep the lines of one turn, in order; never raises."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """What a channel renders after one user message or button tap.
@@ -126,17 +140,32 @@ def secret_ref_payload(ref: str) -> str:
 
 
 class Conversation:
-    """Routes user input to Rasa following the secure-input contract; holds no per-user state."""
+    """Routes user input to Rasa following the secure-input contract; holds no per-user state.
+
+    With a recorder, every turn goes to the chat's transcript for agents: what the customer typed
+    or tapped (a secret only as "a secret was typed") and the bot's text messages.
+    """
 
     def __init__(
         self,
         rasa: RasaClient,
         secret_store: SecretStore,
         pending_inputs: PendingInputStore,
+        *,
+        recorder: TurnRecorder | None = None,
     ) -> None:
         self._rasa = rasa
         self._secrets = secret_store
         self._pending = pending_inputs
+        self._recorder = recorder
+
+    async def pending_secret(self, sender_id: str) -> SecretKind | None:
+        """The secret the sender's next typed message will be read as, if any."""
+        return await self._pending.get(sender_id)
+
+    async def forget_pending_secret(self, sender_id: str) -> None:
+        """Stop reading the sender's next message as a secret (an agent took the chat)."""
+        await self._pending.clear(sender_id)
 
     async def handle_text(
         self,
@@ -171,12 +200,20 @@ class Conversation:
                 )
             logger.debug("collected a %s secret", pending)
             return await self._exchange(
-                sender_id, secret_ref_payload(ref), metadata, pending, secret_consumed=True
+                sender_id,
+                secret_ref_payload(ref),
+                metadata,
+                pending,
+                secret_consumed=True,
+                said=secret_line(),
             )
+        said = customer_line(text)
         if is_injection(text):
             logger.info("refused typed text that looks like an intent injection")
-            return await self._exchange(sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending)
-        return await self._exchange(sender_id, text, metadata, pending)
+            return await self._exchange(
+                sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending, said=said
+            )
+        return await self._exchange(sender_id, text, metadata, pending, said=said)
 
     async def handle_channel_secret(
         self,
@@ -199,14 +236,24 @@ class Conversation:
             logger.error("secret store failed to keep a %s (%s)", kind, type(exc).__name__)
             return Turn(messages=(), awaiting_secret=pending, delivered=False)
         logger.debug("collected a %s secret", kind)
-        return await self._exchange(sender_id, secret_ref_payload(ref), metadata, pending)
+        return await self._exchange(
+            sender_id, secret_ref_payload(ref), metadata, pending, said=secret_line()
+        )
 
     async def handle_button(
-        self, sender_id: str, payload: str, metadata: Mapping[str, object] | None = None
+        self,
+        sender_id: str,
+        payload: str,
+        metadata: Mapping[str, object] | None = None,
+        *,
+        said: str | None = None,
     ) -> Turn:
-        """Handle a tap on a button the bot created: its payload goes to Rasa as it is."""
+        """Handle a payload the bot itself created (a tapped button, a command, the resume after
+        an agent): it goes to Rasa as it is. `said` is what the customer saw themselves send (the
+        button's title, the typed command) for the transcript; None records no customer line."""
         pending = await self._pending.get(sender_id)
-        return await self._exchange(sender_id, payload, metadata, pending)
+        line = customer_line(said) if said is not None else None
+        return await self._exchange(sender_id, payload, metadata, pending, said=line)
 
     async def _exchange(
         self,
@@ -216,8 +263,27 @@ class Conversation:
         pending: SecretKind | None,
         *,
         secret_consumed: bool = False,
+        said: TranscriptLine | None = None,
     ) -> Turn:
         """Send one message to Rasa, update secret mode from the reply and resolve QR codes."""
+        turn = await self._send_to_rasa(
+            sender_id, message, metadata, pending, secret_consumed=secret_consumed
+        )
+        if self._recorder is not None:
+            lines = [said] if said is not None else []
+            lines += assistant_lines(turn.messages)
+            await self._recorder.record(sender_id, lines)
+        return turn
+
+    async def _send_to_rasa(
+        self,
+        sender_id: str,
+        message: str,
+        metadata: Mapping[str, object] | None,
+        pending: SecretKind | None,
+        *,
+        secret_consumed: bool,
+    ) -> Turn:
         try:
             replies = await self._rasa.send(sender_id, message, metadata)
         except RasaUnavailable as exc:

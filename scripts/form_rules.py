@@ -32,7 +32,11 @@ FORMS = [
 ]
 ANSWERED = [
     ("A frequent question", "faq", "utter_faq"),
-    ("Asking for an agent", "request_human", "utter_how_to_reach_agent"),
+    ("Asking for an agent", "request_human", "action_offer_agent"),
+    ("Consent to an agent", "agent_consent", "action_open_ticket"),
+    ("No agent, thanks", "agent_decline", "utter_agent_declined"),
+    ("Cancelling the wait for an agent", "cancel_agent_wait", "action_cancel_agent_wait"),
+    ("Back from an agent", "resume_after_agent", "utter_resume_after_agent"),
     ("Greeting", "greet", "utter_greet"),
     ("Thanks", "thank", "utter_thank"),
     ("Goodbye (the form waits)", "goodbye", "utter_goodbye"),

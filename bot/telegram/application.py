@@ -7,7 +7,7 @@ import logging
 from typing import Final
 
 import httpx
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -21,10 +21,15 @@ from telegram.ext import (
 )
 
 from bank.bootstrap import Bank
+from bot.assist.bank_calls import AssistBank
+from bot.assist.transcript import TranscriptRecorder
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats, DatabasePendingInputStore
 from bot.conversation import Conversation
 from bot.rasa_client import RasaClient
 from bot.telegram import handlers
+from bot.telegram.assist_expiry import expiry_loop
+from bot.telegram.assist_gate import assist_gate
+from bot.telegram.commands_menu import customer_commands, refresh_agent_menus
 from bot.telegram.deletions import deletion_loop
 from bot.telegram.errors import on_error
 from bot.telegram.notices import notice_loop, stop_task
@@ -39,13 +44,8 @@ ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RASA_HTTP_KEY: Final = "rasa_http"
 NOTICE_TASK_KEY: Final = "notice_task"
 DELETION_TASK_KEY: Final = "deletion_task"
-BACKGROUND_TASK_KEYS: Final = (NOTICE_TASK_KEY, DELETION_TASK_KEY)
-# Commands in Spanish; the English aliases also work but are not advertised.
-COMMANDS: Final = (
-    ("start", "utter_channel_command_start"),
-    ("ayuda", "utter_channel_command_help"),
-    ("cancelar", "utter_channel_command_cancel"),
-)
+EXPIRY_TASK_KEY: Final = "assist_expiry_task"
+BACKGROUND_TASK_KEYS: Final = (NOTICE_TASK_KEY, DELETION_TASK_KEY, EXPIRY_TASK_KEY)
 # Retries on 429 "Too Many Requests" (waiting retry_after each time), besides the limiter's pacing.
 MAX_RATE_LIMIT_RETRIES: Final = 3
 
@@ -64,6 +64,9 @@ def build_application(
     channel_texts = texts or load_channel_texts()
     # A child who turned the Cuenta Mini music off gets silent messages and no celebrations.
     quiet = AsyncQuietChats(bank.mini_music)
+    # Assisted mode: agents, tickets, the desk, help by phone; every chat's transcript.
+    assist = AssistBank(bank.agents, bank.tickets, bank.assist_desk, bank.assist_phone)
+    recorder = TranscriptRecorder(bank.transcripts)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         http = httpx.AsyncClient(transport=rasa_transport)
@@ -73,19 +76,26 @@ def build_application(
         application.bot_data[SERVICES_KEY] = BotServices(
             settings=settings,
             conversation=Conversation(
-                rasa, bank.secret_box, DatabasePendingInputStore(bank.channel_state)
+                rasa,
+                bank.secret_box,
+                DatabasePendingInputStore(bank.channel_state),
+                recorder=recorder,
             ),
             state=state,
             texts=channel_texts,
             quiet=quiet,
+            assist=assist,
+            recorder=recorder,
         )
         try:
-            await application.bot.set_my_commands(
-                [BotCommand(name, channel_texts.get(text)) for name, text in COMMANDS]
-            )
+            await application.bot.set_my_commands(customer_commands(channel_texts))
         except TelegramError as exc:
             # Commands still work when typed; the menu is a convenience.
             logger.warning("could not register the command menu (%s)", type(exc).__name__)
+        try:
+            await refresh_agent_menus(application.bot, channel_texts, assist)
+        except Exception as exc:
+            logger.warning("could not refresh the agents' menus (%s)", type(exc).__name__)
         application.bot_data[NOTICE_TASK_KEY] = asyncio.create_task(
             notice_loop(
                 application.bot,
@@ -94,10 +104,14 @@ def build_application(
                 state,
                 quiet,
                 bot_id=settings.bot_id,
+                recorder=recorder,
             )
         )
         application.bot_data[DELETION_TASK_KEY] = asyncio.create_task(
             deletion_loop(application.bot, state)
+        )
+        application.bot_data[EXPIRY_TASK_KEY] = asyncio.create_task(
+            expiry_loop(assist, settings.assist_expiry_seconds)
         )
 
     async def stop_background_tasks(application: Application) -> None:  # type: ignore[type-arg]
@@ -130,9 +144,11 @@ def build_application(
 
 
 def add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    """Register every handler; the repeated-update check runs first, in its own group."""
+    """Register every handler. The repeated-update check runs first, then the assisted-mode gate
+    (agent commands and replies, held chats), each in its own group."""
     private = filters.ChatType.PRIVATE
-    application.add_handler(TypeHandler(Update, handlers.drop_repeated_update), group=-1)
+    application.add_handler(TypeHandler(Update, handlers.drop_repeated_update), group=-2)
+    application.add_handler(TypeHandler(Update, assist_gate), group=-1)
     application.add_handler(CommandHandler("start", handlers.on_start, filters=private))
     application.add_handler(CommandHandler(["ayuda", "help"], handlers.on_help, filters=private))
     application.add_handler(

@@ -11,10 +11,12 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
+from bot.assist.commands import parse_agent_command
 from bot.deep_links import DEEP_LINKS, START_PAYLOAD
 from bot.secure_input import ChannelSecretKind, is_channel_secret_kind
+from bot.telegram.assist_commands import run_agent_command
 from bot.telegram.render import chat_key
-from bot.telegram.services import get_renderer, get_services
+from bot.telegram.services import BotServices, get_renderer, get_services
 from bot.telegram.typing_indicator import typing
 from bot.telegram.ui import html_text, progress, with_choice
 
@@ -36,33 +38,45 @@ def rasa_metadata(update: Update) -> dict[str, object]:
     }
 
 
-async def _send_payload(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str) -> None:
-    """Send a payload the bot itself chose (a command, a tapped button) and render the answer."""
+async def _send_payload(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str, *, said: str | None = None
+) -> None:
+    """Send a payload the bot itself chose (a command, a tapped button) and render the answer.
+
+    `said`: what the user saw themselves send (the typed command, the button's title), for the
+    chat's transcript.
+    """
     chat = update.effective_chat
     if chat is None:
         return
     services = get_services(context)
     async with typing(context.bot, chat.id):
         turn = await services.conversation.handle_button(
-            chat_key(chat.id), payload, rasa_metadata(update)
+            chat_key(chat.id), payload, rasa_metadata(update), said=said
         )
     await get_renderer(context).render(chat.id, turn)
+
+
+def _typed(update: Update) -> str | None:
+    message = update.effective_message
+    return message.text if message is not None else None
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, optionally with a deep-link payload that jumps into a journey."""
     argument = (context.args[0] if context.args else "").strip().lower()
-    await _send_payload(update, context, DEEP_LINKS.get(argument, START_PAYLOAD))
+    payload = DEEP_LINKS.get(argument, START_PAYLOAD)
+    await _send_payload(update, context, payload, said=_typed(update))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ayuda: how the assistant works and how it protects secrets."""
-    await _send_payload(update, context, HELP_PAYLOAD)
+    await _send_payload(update, context, HELP_PAYLOAD, said=_typed(update))
 
 
 async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/cancelar: stop the current journey."""
-    await _send_payload(update, context, CANCEL_PAYLOAD)
+    await _send_payload(update, context, CANCEL_PAYLOAD, said=_typed(update))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -124,6 +138,11 @@ async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(stale)
         return
     if tap.action == ACTION_SEND:
+        # A button the bot made for an agent ("Tomar #12") runs the agent command, never Rasa.
+        agent_command = parse_agent_command(tap.payload)
+        if agent_command is not None and not await services.assist.is_agent(query.from_user.id):
+            await query.answer(stale)
+            return
         if not await services.state.use_keyboard(tap.keyboard_id):
             await query.answer(stale)
             return
@@ -131,13 +150,26 @@ async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _show_choice(
             query.message, services.texts.get("utter_channel_choice_made", choice=tap.title)
         )
-        await _send_payload(update, context, tap.payload)
+        if agent_command is not None:
+            await run_agent_command(context.bot, services, query.from_user.id, agent_command)
+        else:
+            await _send_payload(
+                update, context, tap.payload, said=_tap_said(services, query.message, tap)
+            )
     elif tap.action in (ACTION_PICK, ACTION_UNDO):
         await _change_picks(update, context, tap)
     elif tap.action == ACTION_DONE:
         await _submit_picks(update, context, tap)
     else:
         await query.answer(stale)
+
+
+def _tap_said(services: BotServices, message: object, tap: Tap) -> str:
+    """What a tap says in the transcript: the button's title, or "chose a picture" for a
+    picture keyboard (the picture's name is not written down)."""
+    if isinstance(message, Message) and message.photo:
+        return services.texts.get("utter_channel_assist_picture_chosen")
+    return tap.title
 
 
 async def _change_picks(update: Update, context: ContextTypes.DEFAULT_TYPE, tap: Tap) -> None:
@@ -189,7 +221,9 @@ async def _submit_picks(update: Update, context: ContextTypes.DEFAULT_TYPE, tap:
     )
     secret = tap.secret_kind
     if secret is None:
-        await _send_payload(update, context, tap.payload_template.replace("%s", ",".join(picks)))
+        payload = tap.payload_template.replace("%s", ",".join(picks))
+        chosen = services.texts.get("utter_channel_assist_picture_chosen")
+        await _send_payload(update, context, payload, said=chosen)
     elif is_channel_secret_kind(secret):
         await _send_secret(update, context, secret, ",".join(picks))
     else:

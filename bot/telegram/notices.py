@@ -21,6 +21,8 @@ from telegram.error import TelegramError
 
 from bank.channel_state import ACTION_SEND, ButtonSpec
 from bank.notifications import Notice, Notifications
+from bot.assist.transcript import TranscriptRecorder, assistant_line
+from bot.assist.views import notice_values
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
 from bot.rasa_client import Celebration, is_celebration_reason
 from bot.telegram.render import TurnRenderer
@@ -51,14 +53,21 @@ async def deliver_notices(
     quiet: AsyncQuietChats,
     *,
     bot_id: str,
+    recorder: TranscriptRecorder | None = None,
 ) -> int:
-    """Claim and send pending notices once; return how many were delivered."""
+    """Claim and send pending notices once; return how many were delivered.
+
+    With a recorder, each delivered notice's text goes to the chat's transcript for agents.
+    """
     renderer = TurnRenderer(bot=bot, state=state, texts=texts, bot_id=bot_id, quiet=quiet)
     delivered = 0
     for notice in await asyncio.to_thread(notifications.claim):
-        if await _send(bot, notice, texts, state, quiet, renderer):
+        text = await _send(bot, notice, texts, state, quiet, renderer)
+        if text is not None:
             await asyncio.to_thread(notifications.delivered, notice.id)
             delivered += 1
+            if recorder is not None:
+                await recorder.record(notice.sender_id, [assistant_line(text)])
         else:
             await asyncio.to_thread(notifications.failed, notice.id)
     return delivered
@@ -71,18 +80,20 @@ async def _send(
     state: AsyncChannelState,
     quiet: AsyncQuietChats,
     renderer: TurnRenderer,
-) -> bool:
+) -> str | None:
+    """Send one notice; its text once sent, else None."""
     chat_id = telegram_chat_id(notice.sender_id)
     if chat_id is None:
         logger.info("notice %d is for a chat outside Telegram; left for that channel", notice.id)
-        return False
+        return None
     name = NOTICE_PREFIX + notice.kind
+    values = notice_values(texts, notice.kind, notice.data)
     try:
-        text = texts.get(name, **notice.data)
+        text = texts.get(name, **values)
     except MissingTextError:
         logger.error("no text for notice kind %r (notice %d)", notice.kind, notice.id)
-        return False
-    buttons = texts.get_buttons(name, **notice.data)
+        return None
+    buttons = texts.get_buttons(name, **values)
     keyboard_id: str | None = None
     markup = None
     if buttons:
@@ -102,13 +113,13 @@ async def _send(
         )
     except TelegramError as exc:
         logger.warning("notice %d not delivered (%s)", notice.id, type(exc).__name__)
-        return False
+        return None
     if keyboard_id is not None:
         await state.attach_message(keyboard_id, sent.message_id)
     reason = notice.data.get("celebrate")
     if not silent and is_celebration_reason(reason):
         await renderer.send_celebration(chat_id, Celebration(reason=reason))
-    return True
+    return text
 
 
 async def notice_loop(
@@ -120,11 +131,14 @@ async def notice_loop(
     *,
     bot_id: str,
     every: float = POLL_SECONDS,
+    recorder: TranscriptRecorder | None = None,
 ) -> None:
     """Deliver notices until cancelled; a failure is logged and the loop goes on."""
     while True:
         try:
-            await deliver_notices(bot, notifications, texts, state, quiet, bot_id=bot_id)
+            await deliver_notices(
+                bot, notifications, texts, state, quiet, bot_id=bot_id, recorder=recorder
+            )
         except Exception as exc:
             logger.error("notice delivery failed (%s)", type(exc).__name__)
         await asyncio.sleep(every)

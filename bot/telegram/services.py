@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
+from telegram import Bot
 from telegram.ext import ContextTypes
 
+from bot.assist.bank_calls import AssistBank
+from bot.assist.transcript import TranscriptRecorder
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
 from bot.conversation import Conversation
 from bot.telegram.render import TurnRenderer
@@ -18,14 +21,17 @@ SERVICES_KEY: Final = "services"
 
 @dataclass(frozen=True)
 class BotServices:
-    """The bot's collaborators: settings, the conversation engine, channel state, texts, and
-    which chats are quiet (no notification sound, no celebrations)."""
+    """The bot's collaborators: settings, the conversation engine, channel state, texts, which
+    chats are quiet (no notification sound, no celebrations), the bank's assisted mode, and the
+    chats' transcript for agents."""
 
     settings: BotSettings
     conversation: Conversation
     state: AsyncChannelState
     texts: ChannelTexts
     quiet: AsyncQuietChats
+    assist: AssistBank
+    recorder: TranscriptRecorder
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
@@ -36,13 +42,17 @@ def get_services(context: ContextTypes.DEFAULT_TYPE) -> BotServices:
     return services
 
 
-def get_renderer(context: ContextTypes.DEFAULT_TYPE) -> TurnRenderer:
-    """A renderer bound to this application's bot."""
-    services = get_services(context)
+def make_renderer(bot: Bot, services: BotServices) -> TurnRenderer:
+    """A renderer of Rasa's answers bound to `bot`."""
     return TurnRenderer(
-        bot=context.bot,
+        bot=bot,
         state=services.state,
         texts=services.texts,
         bot_id=services.settings.bot_id,
         quiet=services.quiet,
     )
+
+
+def get_renderer(context: ContextTypes.DEFAULT_TYPE) -> TurnRenderer:
+    """A renderer bound to this application's bot."""
+    return make_renderer(context.bot, get_services(context))

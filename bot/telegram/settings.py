@@ -19,6 +19,11 @@ DEFAULT_PLAYGROUND_PORT: Final = 8080
 _TOKEN_SHAPE: Final = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{5,100}$")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
 _SECRET_TOKEN_SHAPE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# Assisted mode: how often tickets nobody took are moved to follow-up, and how long the customer
+# sees "typing..." before an agent's message.
+DEFAULT_ASSIST_EXPIRY_SECONDS: Final = 5.0
+DEFAULT_ASSIST_TYPING_SECONDS: Final = 1.0
+MAX_ASSIST_TYPING_SECONDS: Final = 5.0
 
 BotMode = Literal["polling", "webhook"]
 
@@ -42,6 +47,8 @@ class BotSettings:
     webhook_port: int = 8443
     webhook_secret_token: str = field(default="", repr=False)
     playground: bool = False
+    assist_expiry_seconds: float = DEFAULT_ASSIST_EXPIRY_SECONDS
+    assist_typing_seconds: float = DEFAULT_ASSIST_TYPING_SECONDS
 
     @property
     def bot_id(self) -> str:
@@ -64,6 +71,19 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
         raise BotSettingsError(f"{name} must be a number") from None
     if value <= 0:
         raise BotSettingsError(f"{name} must be positive")
+    return value
+
+
+def _typing_seconds(env: Mapping[str, str]) -> float:
+    raw = env.get("ASSIST_TYPING_SECONDS", "").strip()
+    if not raw:
+        return DEFAULT_ASSIST_TYPING_SECONDS
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BotSettingsError("ASSIST_TYPING_SECONDS must be a number") from None
+    if not 0 <= value <= MAX_ASSIST_TYPING_SECONDS:
+        raise BotSettingsError(f"ASSIST_TYPING_SECONDS must be 0 to {MAX_ASSIST_TYPING_SECONDS:g}")
     return value
 
 
@@ -107,4 +127,6 @@ def load_bot_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         webhook_port=webhook_port,
         webhook_secret_token=secret_token,
         playground=playground,
+        assist_expiry_seconds=_number(env, "ASSIST_EXPIRY_SECONDS", DEFAULT_ASSIST_EXPIRY_SECONDS),
+        assist_typing_seconds=_typing_seconds(env),
     )

@@ -14,6 +14,7 @@ from typing import Final
 
 import yaml
 
+from bot.assist.texts import ASSIST_PREFIX, ASSIST_RESPONSES
 from bot.rasa_client import Button
 
 DOMAIN_PATH: Final = Path(__file__).resolve().parents[2] / "domain.yml"
@@ -40,6 +41,7 @@ CHANNEL_RESPONSES: Final = (
     "utter_channel_command_start",
     "utter_channel_command_help",
     "utter_channel_command_cancel",
+    *ASSIST_RESPONSES,
 )
 NOTICE_PREFIX: Final = "utter_notice_"
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
@@ -97,8 +99,13 @@ def load_channel_texts(domain_path: Path = DOMAIN_PATH) -> ChannelTexts:
     responses = domain.get("responses", {}) if isinstance(domain, dict) else {}
     texts: dict[str, str] = {}
     buttons: dict[str, tuple[Button, ...]] = {}
-    notices = [name for name in responses if str(name).startswith(NOTICE_PREFIX)]
-    for name in (*CHANNEL_RESPONSES, *notices):
+    # Notices and the assisted-mode labels are read by prefix (a label may be missing).
+    by_prefix = [
+        name
+        for name in responses
+        if str(name).startswith((NOTICE_PREFIX, ASSIST_PREFIX)) and name not in ASSIST_RESPONSES
+    ]
+    for name in (*CHANNEL_RESPONSES, *by_prefix):
         variations = responses.get(name)
         first = variations[0] if isinstance(variations, list) and variations else {}
         text = first.get("text") if isinstance(first, dict) else None
