@@ -155,4 +155,3 @@ async def test_a_customer_leaves_a_held_chat_with_cancelar(bot: RunningBot) -> N
     assert bot.bank.tickets.holder(sender_id=CUSTOMER_KEY) is None
     assert bot.rasa.messages[-1] == "/resume_after_agent"
     await bot.wait(AGENT, has_text("canceló la atención"))
-
