@@ -184,6 +184,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             clock=clock,
             refs=refs,
             wait_limit=timedelta(minutes=settings.assist_wait_minutes),
+            call_center_hours=settings.call_center_hours,
         ),
         transcripts=Transcripts(session_factory=sessions, clock=clock),
         assist_desk=AssistDesk(session_factory=sessions, clock=clock, services=services),

@@ -24,6 +24,7 @@ DEFAULT_MINI_MAX_PER_DAY = Decimal("100.00")
 # center instead, and the bot's @username for the t.me links an agent sends by SMS.
 DEFAULT_ASSIST_WAIT_MINUTES = 10
 MAX_ASSIST_WAIT_MINUTES = 24 * 60
+MAX_CALL_CENTER_HOURS = 120
 DEFAULT_TELEGRAM_BOT_USERNAME = "ProdubancoAsistenteBot"
 TELEGRAM_USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 
@@ -47,6 +48,9 @@ class Settings:
     mini_max_per_day: Decimal = DEFAULT_MINI_MAX_PER_DAY
     assist_wait_minutes: int = DEFAULT_ASSIST_WAIT_MINUTES
     telegram_bot_username: str = DEFAULT_TELEGRAM_BOT_USERNAME
+    # The call center's opening hours as the bank words them ("de lunes a viernes, 8:00 a 18:00"):
+    # the seeds give none, so a customer nobody could help is told the number without hours.
+    call_center_hours: str = ""
 
     def __post_init__(self) -> None:
         check_secret_key(self.secret_key)
@@ -55,6 +59,13 @@ class Settings:
         if not 1 <= self.assist_wait_minutes <= MAX_ASSIST_WAIT_MINUTES:
             raise SettingsError(
                 f"ASSIST_WAIT_MINUTES must be between 1 and {MAX_ASSIST_WAIT_MINUTES}"
+            )
+        if (
+            len(self.call_center_hours) > MAX_CALL_CENTER_HOURS
+            or not self.call_center_hours.isprintable()
+        ):
+            raise SettingsError(
+                f"CALL_CENTER_HOURS must be one line of at most {MAX_CALL_CENTER_HOURS} characters"
             )
         if not TELEGRAM_USERNAME_PATTERN.fullmatch(self.telegram_bot_username):
             raise SettingsError("TELEGRAM_BOT_USERNAME must be a Telegram username, without @")
@@ -96,6 +107,7 @@ def load_settings(
         assist_wait_minutes=read_minutes(env, "ASSIST_WAIT_MINUTES", DEFAULT_ASSIST_WAIT_MINUTES),
         telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
         or DEFAULT_TELEGRAM_BOT_USERNAME,
+        call_center_hours=" ".join(env.get("CALL_CENTER_HOURS", "").split()),
     )
 
 

@@ -39,6 +39,7 @@ OPEN_STATES: Final = (TICKET_WAITING, TICKET_TAKEN, TICKET_FOLLOW_UP)
 SYSTEM_ACTOR: Final = "system:assist"
 NEW_TICKET_NOTICE: Final = "assist_new_ticket"
 NO_AGENT_NOTICE: Final = "assist_no_agent"
+NO_AGENT_HOURS_NOTICE: Final = "assist_no_agent_hours"  # when CALL_CENTER_HOURS is set
 CUSTOMER_LEFT_NOTICE: Final = "assist_customer_left"
 
 
@@ -165,11 +166,13 @@ class Tickets:
         clock: Clock,
         refs: CustomerRefs,
         wait_limit: timedelta,
+        call_center_hours: str = "",
     ) -> None:
         self._sessions = session_factory
         self._clock = clock
         self._refs = refs
         self._wait_limit = wait_limit
+        self._call_center_hours = call_center_hours
 
     def open(self, *, sender_id: str, reason: str) -> AssistOutcome:
         """Ask for a person: `opened` (also back from follow-up), `already_waiting`,
@@ -272,8 +275,12 @@ class Tickets:
                 queue_chat_notice(
                     session,
                     sender_id=ticket.sender_id,
-                    kind=NO_AGENT_NOTICE,
-                    data={"ticket": ticket.id, "call_center": CALL_CENTER},
+                    kind=NO_AGENT_HOURS_NOTICE if self._call_center_hours else NO_AGENT_NOTICE,
+                    data={
+                        "ticket": ticket.id,
+                        "call_center": CALL_CENTER,
+                        "hours": self._call_center_hours,
+                    },
                     now=moment,
                 )
                 audit_ticket(

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from bank_helpers import (
     MARIA_CEDULA,
     PASSWORD,
+    cheap_settings,
     expect,
     to_otp,
     to_pin,
@@ -22,11 +25,12 @@ from mini_journey_helpers import PICTURES, registration_to_avatar
 from sqlalchemy import select
 
 from bank.assist import AssistOutcome
-from bank.bootstrap import Bank
+from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
-from bank.models import AssistNote, AuditEntry, Journey, OtpChallenge
+from bank.models import AssistNote, AuditEntry, Base, Journey, OtpChallenge
 from bank.registration import Step
+from bank.settings import SettingsError
 
 PAULA = "1005"  # seeded by the demo data
 LAURA = "1006"
@@ -494,7 +498,7 @@ def test_tickets_waiting_too_long_go_to_follow_up(bank: Bank, clock: FixedClock)
     expired = expect_code(bank.tickets.expire_waiting(), "expired")
     assert expired.data["tickets"] == [{"ticket": first, "sender_id": "tg:1"}]
     assert claim_notices(bank) == [
-        ("tg:1", "assist_no_agent", {"ticket": first, "call_center": "1700 123 123"})
+        ("tg:1", "assist_no_agent", {"ticket": first, "call_center": "1700 123 123", "hours": ""})
     ]
     expect_code(bank.tickets.expire_waiting(), "none")  # told once
     follow = expect_code(bank.tickets.position(sender_id="tg:1"), "follow_up")
@@ -541,3 +545,26 @@ def test_removing_an_agent_puts_their_tickets_back_in_the_queue(bank: Bank) -> N
     assert removed.data["requeued"] == [number]
     assert bank.tickets.holder(sender_id=CHAT) is None
     assert bank.tickets.position(sender_id=CHAT).code == "waiting"
+
+
+def test_the_call_center_hours_are_told_when_the_bank_sets_them(clock: FixedClock) -> None:
+    hours = "de lunes a viernes de 9:00 a 17:00"
+    settings = replace(cheap_settings("sqlite://"), call_center_hours=hours)
+    with_hours = build_bank(settings, clock)
+    Base.metadata.create_all(with_hours.engine)
+    try:
+        number = with_hours.tickets.open(sender_id="tg:1", reason="asked").data["ticket"]
+        clock.advance(minutes=10)
+        expect_code(with_hours.tickets.expire_waiting(), "expired")
+        kinds = [(n.kind, n.data.get("hours")) for n in with_hours.notifications.claim()]
+        assert ("assist_no_agent_hours", hours) in kinds
+        assert with_hours.tickets.position(sender_id="tg:1").data["ticket"] == number
+    finally:
+        with_hours.dispose()
+
+
+def test_the_call_center_hours_setting_is_one_short_line() -> None:
+    with pytest.raises(SettingsError):
+        replace(cheap_settings("sqlite://"), call_center_hours="x" * 121)
+    with pytest.raises(SettingsError):
+        replace(cheap_settings("sqlite://"), call_center_hours="de 9:00\na 17:00")
