@@ -258,7 +258,7 @@ async def test_andrea_sees_the_picture_password_keyboard_in_the_browser(
         await expect(avatars.locator(".inline-button")).to_have_count(8, timeout=WAIT_MS)
         await avatars.locator(".inline-button", has_text=re.compile(r"^2$")).click()
         await bot_says(page, "nombre de usuario")
-        await type_text(page, "andreanavegador")
+        await type_text(page, "andreamora2016")
         await bot_says(page, "crea tu contraseña secreta")
 
         # The prompt comes first, then the picture with its buttons (the one with "Listo").
