@@ -45,3 +45,10 @@ def registration_mail(*, name: str, username: str, token_active: bool) -> tuple[
         call_center=CALL_CENTER,
     )
     return REGISTRATION_MAIL_SUBJECT, body
+
+
+# The SMS an agent sends with a Telegram deep link (bank.assist.phone.send_link).
+LINK_SMS = (
+    "Produbanco: para continuar en Telegram abre {link} . "
+    "Ningún asesor te pedirá tus claves ni códigos."
+)

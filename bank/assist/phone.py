@@ -23,6 +23,7 @@ from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.gateways import SmsGatewayFactory
 from bank.masking import mask_mobile
+from bank.messages import LINK_SMS
 from bank.models import AdditionalUser, AssistAgent, Customer, MiniAccount
 from bank.registration import RegistrationService, Step
 
@@ -35,10 +36,6 @@ LINK_JOURNEYS: Final = {
     "hijos": "mini_parent",
     "entrar": "mini_sign_in",
 }
-LINK_SMS: Final = (
-    "Produbanco: para continuar en Telegram abre {link} . "
-    "Ningún asesor te pedirá tus claves ni códigos."
-)
 DEEP_LINK_BASE: Final = "https://t.me/"
 
 
