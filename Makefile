@@ -24,7 +24,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run chat browser test lint typecheck unit validate stories nlu-report e2e bench outbox clean
+.PHONY: help install db train run chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
 unit: $(VENV)/.installed browser ## Unit tests (bank, actions, bot), PostgreSQL paths included
 	scripts/pytest.sh tests/unit
 
+security: $(VENV)/.installed ## The attacks of the security review (tests/security, docs/security.md)
+	scripts/pytest.sh tests/security
+
 validate: $(RASA_VENV)/.installed ## rasa data validate
 	$(RASA) data validate --data nlu dialogues --domain domain.yml --config config.yml --fail-on-warnings
 
@@ -92,7 +95,7 @@ browser: ## Install Debian's Chromium for the browser test (only if missing)
 e2e: install db train browser ## End-to-end tests: real Rasa, action server, bot, playground, browser
 	MODEL=$(MODEL) scripts/pytest.sh tests/e2e
 
-test: install lint typecheck unit validate stories nlu-report e2e ## Everything CI runs
+test: install lint typecheck unit security validate stories nlu-report e2e ## Everything CI runs
 
 bench: install train ## Turn latency (REST and through the Telegram stand-in, 1 and 20 users), keyboards, training
 	MODEL=$(MODEL) $(PY) bench/registration_latency.py

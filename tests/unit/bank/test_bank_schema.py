@@ -22,7 +22,7 @@ def test_migration_matches_the_models(tmp_path: Path) -> None:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
-            assert context.get_current_revision() == "0007_assist"
+            assert context.get_current_revision() == "0008_security"
     finally:
         engine.dispose()
 
