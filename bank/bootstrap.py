@@ -51,6 +51,7 @@ SUBKEY_TOTP = "totp-secret"
 SUBKEY_CHANNEL_STATE = "channel-state"
 SUBKEY_MINI_ACTIVATION = "mini-activation"
 SUBKEY_ASSIST_CUSTOMER_REF = "assist-customer-ref"
+SUBKEY_HASH_PEPPER = "hash-pepper"
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,9 @@ class Bank:
 
 
 def make_hasher(settings: Settings) -> SecretHasher:
-    """The argon2id hasher with the configured cost."""
+    """The argon2id hasher with the configured cost, peppered with a key of the bank's."""
     return SecretHasher(
+        pepper=settings.subkey(SUBKEY_HASH_PEPPER),
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
@@ -111,19 +113,26 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
     sms = outbox_sms_factory(clock)
     mail = outbox_mail_factory(clock)
     token_cipher = SecretCipher(settings.subkey(SUBKEY_TOTP))
+    refs = CustomerRefs(key=settings.subkey(SUBKEY_ASSIST_CUSTOMER_REF))
     services = Services(
         hasher=hasher,
         otp=OtpIssuer(key=settings.subkey(SUBKEY_OTP)),
         token_cipher=token_cipher,
         sms=sms,
         mail=mail,
+        refs=refs,
     )
     mini_accounts = MiniAccounts(session_factory=sessions, clock=clock)
     activation_codes = ActivationCodes(
         session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
     )
     parent_sign_in = ParentSignIn(
-        session_factory=sessions, clock=clock, hasher=hasher, token_cipher=token_cipher
+        session_factory=sessions,
+        clock=clock,
+        hasher=hasher,
+        token_cipher=token_cipher,
+        sms=sms,
+        mail=mail,
     )
     child_users = ChildUsers(session_factory=sessions, clock=clock, hasher=hasher)
     mini_sign_in = ChildSignInJourney(
@@ -134,7 +143,6 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     limits = Limits(per_request=settings.mini_max_per_request, per_day=settings.mini_max_per_day)
     registration = RegistrationService(session_factory=sessions, clock=clock, services=services)
-    refs = CustomerRefs(key=settings.subkey(SUBKEY_ASSIST_CUSTOMER_REF))
     return Bank(
         settings=settings,
         clock=clock,

@@ -1,4 +1,4 @@
-"""`python -m bank`: migrate, seed, outbox, unlock, mini approve, agents, audit."""
+"""`python -m bank`: migrate, seed, outbox, unlock, release-sign-in, mini approve, agents, audit."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from bank.assist import AuditRow
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
+from bank.hash_upgrade import seal_legacy_hashes
 from bank.migrate import upgrade_database
 from bank.outbox import SentMessage, read_outbox
 from bank.redaction import install_redaction
-from bank.settings import SettingsError, load_settings
+from bank.settings import Settings, SettingsError, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     unlock.add_argument("identity", help="cédula, RUC, or RUC+cédula of an additional user")
     unlock.add_argument("--agent", required=True, help="who unlocks (audited)")
     unlock.add_argument("--reason", required=True, help="why (audited)")
+    release = commands.add_parser(
+        "release-sign-in",
+        help='release a held "Cuenta para mis hijos" sign-in (agent or online banking)',
+    )
+    release.add_argument("username", help="the online-banking username")
+    release.add_argument("--by", required=True, help="who releases, e.g. online-banking (audited)")
+    release.add_argument("--reason", required=True, help="why (audited)")
     mini = commands.add_parser("mini", help="Cuenta Mini back office")
     mini_commands = mini.add_subparsers(dest="mini_command", required=True)
     approve = mini_commands.add_parser("approve", help="approve a pending Cuenta Mini")
@@ -64,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_database(settings.database_url)
         print("database schema is up to date")
-        return 0
+        return _seal_legacy_hashes(settings)
     bank = build_bank(settings)
     try:
         if args.command == "seed":
@@ -82,6 +90,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(bank, agent=args.agent, customer=args.customer, limit=args.limit)
         if args.command == "mini":
             return _approve_mini(bank, args.cedula, actor=f"backoffice:{args.by}")
+        if args.command == "release-sign-in":
+            released = bank.parent_sign_in.release_sign_in_hold(
+                username=args.username, released_by=f"operator:{args.by}", reason=args.reason
+            )
+            print(released)
+            return 1 if released == "unknown" else 0
         if args.command == "outbox":
             _print_outbox(read_outbox(bank.sessions, to=args.to), as_json=args.json)
             return 0
@@ -96,6 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         bank.dispose()
+
+
+def _seal_legacy_hashes(settings: Settings) -> int:
+    bank = build_bank(settings)
+    try:
+        with unit_of_work(bank.sessions) as session:
+            sealed = seal_legacy_hashes(session, bank.hasher)
+    finally:
+        bank.dispose()
+    if sealed:
+        print(f"{sealed} stored hashes from before the pepper sealed with the bank's key")
+    return 0
 
 
 def _approve_mini(bank: Bank, cedula: str, *, actor: str) -> int:

@@ -12,27 +12,62 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.fernet import Fernet, InvalidToken
 
+# Stored hashes of the current scheme: argon2id over an HMAC of the secret keyed with the bank's
+# pepper, so a stolen database alone cannot be cracked (a 4-digit PIN is 10,000 guesses).
+PEPPERED_PREFIX = "pep1$"
+# Hashes written before the pepper, then sealed with the bank's key (`seal_legacy`): verifiable
+# with the key, useless without it, upgraded to the current scheme at the next right secret.
+SEALED_PREFIX = "seal1$"
+
 
 class SecretHasher:
-    """argon2id hashing of low-entropy secrets (PINs, passwords, challenge answers)."""
+    """argon2id hashing of low-entropy secrets (PINs, passwords, challenge answers), peppered."""
 
     def __init__(
-        self, *, time_cost: int = 3, memory_kib: int = 65536, parallelism: int = 4
+        self,
+        *,
+        pepper: bytes,
+        time_cost: int = 3,
+        memory_kib: int = 65536,
+        parallelism: int = 4,
     ) -> None:
+        if len(pepper) < 32:
+            raise ValueError("SecretHasher needs a pepper of at least 32 bytes")
+        self._pepper = pepper
+        self._legacy_cipher = SecretCipher(hmac.new(pepper, b"seal", hashlib.sha256).digest())
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
         )
 
     def hash(self, secret: str) -> str:
-        """Return the argon2id hash of `secret` (salted, self-describing)."""
-        return self._hasher.hash(secret)
+        """Return the peppered argon2id hash of `secret` (salted, self-describing)."""
+        return PEPPERED_PREFIX + self._hasher.hash(self._peppered(secret))
 
     def verify(self, stored_hash: str | None, secret: str) -> bool:
         """Check `secret` against `stored_hash`; with no hash, burn the same time and refuse."""
         if stored_hash is None:
-            self._verify(self._dummy_hash, secret)
+            self._verify(self._dummy_hash, self._peppered(secret))
             return False
+        if stored_hash.startswith(PEPPERED_PREFIX):
+            return self._verify(stored_hash.removeprefix(PEPPERED_PREFIX), self._peppered(secret))
+        if stored_hash.startswith(SEALED_PREFIX):
+            legacy = self._legacy_cipher.decrypt(stored_hash.removeprefix(SEALED_PREFIX))
+            return legacy is not None and self._verify(legacy, secret)
+        # An unsealed legacy hash (before `python -m bank migrate` sealed it).
         return self._verify(stored_hash, secret)
+
+    def needs_upgrade(self, stored_hash: str | None) -> bool:
+        """Whether a stored hash predates the pepper (re-hash it when the right secret is seen)."""
+        return stored_hash is not None and not stored_hash.startswith(PEPPERED_PREFIX)
+
+    def seal_legacy(self, stored_hash: str) -> str:
+        """A legacy (unpeppered) hash sealed with the bank's key; other hashes unchanged."""
+        if stored_hash.startswith((PEPPERED_PREFIX, SEALED_PREFIX)):
+            return stored_hash
+        return SEALED_PREFIX + self._legacy_cipher.encrypt(stored_hash)
+
+    def _peppered(self, secret: str) -> str:
+        return hmac.new(self._pepper, secret.encode(), hashlib.sha256).hexdigest()
 
     def _verify(self, stored_hash: str, secret: str) -> bool:
         try:

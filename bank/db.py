@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from bank.settings import PRIVATE_FILE_MODE, make_private_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 
@@ -20,15 +24,32 @@ def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL, a busy timeout and write-ahead locking."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        # hide_parameters: a failed statement's message never quotes the values (an SMS text
+        # with its code, a hash), in exceptions or in logs.
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     in_memory = parsed.database in (None, "", ":memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if not in_memory and parsed.database is not None:
+        _create_private_file(Path(parsed.database))
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False},
+        "hide_parameters": True,
+    }
     if in_memory:
         # One shared connection, or every checkout would see a new empty database.
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine, wal=not in_memory)
     return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (its -wal and -shm files inherit the
+    mode), and tighten an existing one."""
+    if path.parent != Path() and not path.parent.exists():
+        make_private_dir(path.parent)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
+    os.close(descriptor)
+    path.chmod(PRIVATE_FILE_MODE)
 
 
 def _configure_sqlite(engine: Engine, *, wal: bool) -> None:

@@ -6,9 +6,14 @@ company by its RUC; an additional user by the company's RUC plus their cédula.
 
 from __future__ import annotations
 
+from typing import Final
+
+from bank.crypto import keyed_digest
+from bank.masking import mask_mobile
 from bank.validators import IdentityNumber, classify_identity_number, validate_cedula
 
 ADDITIONAL_SEPARATOR = "+"
+CUSTOMER_REF_CHARS: Final = 32
 
 
 def person_key(cedula: str) -> str:
@@ -45,3 +50,31 @@ def parse_identity_key(text: str) -> str:
     if not identity.is_company or not cedula.ok:
         raise ValueError("an additional user is a company RUC plus a valid cédula")
     return additional_user_key(identity.number, cedula.value)
+
+
+def mask_number(number: str) -> str:
+    """ "1710034065" -> "17******65": the first two and last two digits only."""
+    return mask_mobile(number)
+
+
+def mask_identity_key(key: str) -> str:
+    """An identity key as people may read it: "17*********01", or both parts masked."""
+    ruc, separator, cedula = key.partition(ADDITIONAL_SEPARATOR)
+    if not separator:
+        return mask_number(ruc)
+    return f"{mask_number(ruc)} {ADDITIONAL_SEPARATOR} {mask_number(cedula)}"
+
+
+class CustomerRefs:
+    """Keyed hashes of identity keys: stable, not reversible without the bank's key."""
+
+    def __init__(self, *, key: bytes) -> None:
+        self._key = key
+
+    def ref(self, identity_key: str) -> str:
+        """The audit ref of an identity key."""
+        return keyed_digest(self._key, "assist-customer", identity_key)[:CUSTOMER_REF_CHARS]
+
+    def ref_of_text(self, text: str) -> str:
+        """The audit ref of a typed cédula, RUC or "RUC+cédula"; ValueError when malformed."""
+        return self.ref(parse_identity_key(text))

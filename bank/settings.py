@@ -15,6 +15,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = REPO_ROOT / "var"
 SECRET_KEY_FILE_NAME = "bank_secret.key"  # noqa: S105 (a file name)
+# var/ holds the bank's key, its SQLite files and Rasa's conversations: owner only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_DISTINCT_CHARS = 8
 # Cuenta Mini limits (US dollars). The seeds give none; these are the assistant's own defaults.
@@ -94,7 +97,7 @@ def load_settings(
     var = var_dir or DEFAULT_VAR_DIR
     database_url = env.get("DATABASE_URL", "").strip()
     if not database_url:
-        var.mkdir(parents=True, exist_ok=True)
+        make_private_dir(var)
         database_url = f"sqlite:///{var / 'bank.db'}"
     secret_key = env.get("BANK_SECRET_KEY", "").strip() or read_or_create_key_file(
         var / SECRET_KEY_FILE_NAME
@@ -137,7 +140,7 @@ def read_limit(env: Mapping[str, str], name: str, default: Decimal) -> Decimal:
 
 def read_or_create_key_file(path: Path) -> str:
     """Return the key stored in `path`, generating 32 random bytes (hex, mode 0600) first."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -146,3 +149,9 @@ def read_or_create_key_file(path: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and its parents) readable by the owner only; tighten it if it exists."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    path.chmod(PRIVATE_DIR_MODE)

@@ -9,7 +9,10 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_SERVER_PORT:-5055}"
 PLAYGROUND_PORT="${PLAYGROUND_PORT:-8080}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}" PLAYGROUND_PORT
+# var/ holds the bank's key, the databases and Rasa's conversations: owner-only, files too.
+umask 077
 mkdir -p var/log
+chmod 700 var
 export SANIC_HOST=127.0.0.1 ACTION_SERVER_SANIC_WORKERS=1
 
 pids=()

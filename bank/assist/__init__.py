@@ -4,12 +4,12 @@ help by phone. The contract is docs/assist.md."""
 from bank.assist.agents import Agents, AgentView
 from bank.assist.audit_log import AuditLog, AuditRow
 from bank.assist.desk import AssistDesk
-from bank.assist.identity import CustomerRefs
 from bank.assist.outcome import AssistOutcome
 from bank.assist.phone import PhoneAssist
-from bank.assist.redactor import looks_like_secret, redact_chat_text, redact_line
 from bank.assist.tickets import Holder, Tickets
 from bank.assist.transcript import Line, Transcripts
+from bank.chat_redaction import looks_like_secret, redact_chat_text, redact_line
+from bank.identity import CustomerRefs
 
 __all__ = [
     "AgentView",

@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from bank.assist.agents import normalise_telegram_id
-from bank.assist.identity import CustomerRefs
 from bank.db import SessionFactory, unit_of_work
-from bank.identity import parse_identity_key
+from bank.identity import CustomerRefs, parse_identity_key
 from bank.models import AuditEntry
 
 

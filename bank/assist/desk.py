@@ -19,10 +19,10 @@ from bank.assist import journeys as assist_journeys
 from bank.assist.agents import agent_actor, load_active_agent
 from bank.assist.identity import identity_from_text, identity_of_chat, identity_of_journey
 from bank.assist.outcome import NOT_AGENT, AssistOutcome
-from bank.assist.redactor import redact_chat_text
 from bank.assist.state import describe
 from bank.assist.tickets import audit_ticket, end_ticket, ticket_data
 from bank.assist.transcript import AGENT, append_line, read_lines
+from bank.chat_redaction import redact_chat_text
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.models import (

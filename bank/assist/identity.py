@@ -16,9 +16,7 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bank.crypto import keyed_digest
-from bank.identity import ADDITIONAL_SEPARATOR, parse_identity_key
-from bank.masking import mask_mobile
+from bank.identity import ADDITIONAL_SEPARATOR, mask_number, parse_identity_key
 from bank.models import (
     COMPANY,
     PERSON,
@@ -33,7 +31,6 @@ from bank.models import (
 )
 from bank.validators import CHILD_USERNAME_MAX, classify_identity_number, validate_cedula
 
-CUSTOMER_REF_CHARS: Final = 32
 PARENT_SIGNED_IN: Final = "active"  # bank.mini.parent_sign_in.ACTIVE
 
 
@@ -53,26 +50,6 @@ class Identity:
     def known(self) -> bool:
         """Whether the identity is a customer, an additional user or a Cuenta Mini child."""
         return self.customer_id is not None or self.mini_account_id is not None
-
-
-class CustomerRefs:
-    """Keyed hashes of identity keys: stable, not reversible without the bank's key."""
-
-    def __init__(self, *, key: bytes) -> None:
-        self._key = key
-
-    def ref(self, identity_key: str) -> str:
-        """The audit ref of an identity key."""
-        return keyed_digest(self._key, "assist-customer", identity_key)[:CUSTOMER_REF_CHARS]
-
-    def ref_of_text(self, text: str) -> str:
-        """The audit ref of a typed cédula, RUC or "RUC+cédula"; ValueError when malformed."""
-        return self.ref(parse_identity_key(text))
-
-
-def mask_number(number: str) -> str:
-    """ "1710034065" -> "17******65": the first two and last two digits only."""
-    return mask_mobile(number)
 
 
 def identity_from_text(session: Session, text: str, *, verified: bool = False) -> Identity | None:

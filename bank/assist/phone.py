@@ -1,5 +1,6 @@
 """Assisted by phone: an agent looks a customer up by cédula or RUC, resends the SMS code of
-their registration (within its limits), unlocks an identity with a reason, and sends a t.me link.
+their registration (within its limits), unlocks an identity with a reason (its registration
+locks and its held or locked Cuenta Mini sign-in), and sends a t.me link.
 
 There is no call that shows, sets or resets a PIN, password, code, activation code or picture
 password: an agent can only make the bank send the customer's own codes to the mobile on file.
@@ -14,16 +15,19 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from bank.assist.agents import agent_actor, load_active_agent
-from bank.assist.identity import CustomerRefs, Identity, identity_from_text
+from bank.assist.identity import Identity, identity_from_text
 from bank.assist.journeys import REGISTRATION, is_expired
 from bank.assist.outcome import NOT_AGENT, AssistOutcome
 from bank.assist.state import describe, journeys_of_identity
 from bank.audit import record_audit
+from bank.chat_redaction import redact_chat_text
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.gateways import SmsGatewayFactory
+from bank.identity import CustomerRefs
 from bank.masking import mask_mobile
 from bank.messages import LINK_SMS
+from bank.mini.sign_in_release import release_child, release_customer
 from bank.models import AdditionalUser, AssistAgent, Customer, MiniAccount
 from bank.registration import RegistrationService, Step
 
@@ -143,6 +147,11 @@ class PhoneAssist:
             identity_key=identity.key, agent=who, reason=cleaned
         )
         with unit_of_work(self._sessions) as session:
+            # The "Cuenta para mis hijos" sign-in (or a child's picture sign-in) too.
+            released = _release_sign_in(
+                session, identity, self._clock.now(), released_by=f"agent:{who}", reason=cleaned
+            )
+            result = "unlocked" if released else result
             self._audit(
                 session,
                 me,
@@ -150,7 +159,8 @@ class PhoneAssist:
                 "assist.unlock",
                 identity,
                 result=result,
-                reason=cleaned,
+                reason=redact_chat_text(cleaned),
+                sign_in_released=released,
             )
         return AssistOutcome(result, {"identity_masked": identity.masked})
 
@@ -218,6 +228,31 @@ class PhoneAssist:
             details={"result": code},
         )
         return AssistOutcome(code)
+
+
+def _release_sign_in(
+    session: Session, identity: Identity, now: datetime, *, released_by: str, reason: str
+) -> bool:
+    """Release the identity's held or locked Cuenta Mini sign-in: the parent's online user, or
+    the child's picture password; True if one was held or locked."""
+    if identity.customer_id is not None:
+        return release_customer(
+            session,
+            customer_id=identity.customer_id,
+            additional_user_id=identity.additional_user_id,
+            now=now,
+            released_by=released_by,
+            reason=reason,
+        )
+    if identity.mini_account_id is not None:
+        return release_child(
+            session,
+            mini_account_id=identity.mini_account_id,
+            now=now,
+            released_by=released_by,
+            reason=reason,
+        )
+    return False
 
 
 def _contact_of(session: Session, identity: Identity) -> Customer | None:

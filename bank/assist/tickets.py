@@ -17,12 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bank.assist.agents import TELEGRAM_CHAT_PREFIX, active_agents
-from bank.assist.identity import CustomerRefs, identity_of_chat, identity_of_journey
+from bank.assist.identity import identity_of_chat, identity_of_journey
 from bank.assist.journeys import journey_of_chat
 from bank.assist.outcome import AssistOutcome
 from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
+from bank.identity import CustomerRefs
 from bank.messages import CALL_CENTER
 from bank.models import (
     TICKET_CANCELLED,

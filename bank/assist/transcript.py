@@ -14,7 +14,7 @@ from typing import Any, Final
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bank.assist.redactor import redact_line
+from bank.chat_redaction import redact_line
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.models import AssistTranscriptLine

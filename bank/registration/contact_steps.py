@@ -41,9 +41,9 @@ def request_otp(ctx: StepContext) -> Outcome:
     if issued.code == "too_soon":
         return ctx.outcome("too_soon", seconds=issued.seconds)
     if issued.code in ("too_many_codes", "attempts_exhausted"):
-        ctx.audit("otp.refused", subject=key, reason=issued.code)
+        ctx.audit_identity("otp.refused", key, reason=issued.code)
         return ctx.outcome(issued.code, minutes=issued.minutes)
-    ctx.audit("otp.issued", subject=key)
+    ctx.audit_identity("otp.issued", key)
     ctx.move(Step.OTP)
     return ctx.outcome("sent", mobile_masked=mask_mobile(contact.mobile), minutes=issued.minutes)
 
@@ -64,14 +64,14 @@ def submit_otp(ctx: StepContext, *, code: str) -> Outcome:
         ctx.session, journey_id=ctx.journey.id, identity_key=key, code=checked.value, now=ctx.now
     )
     if result.code == "ok":
-        ctx.audit("otp.verified", subject=key)
+        ctx.audit_identity("otp.verified", key)
         ctx.remember(otp_verified_at=ctx.now.isoformat())
         ctx.move(Step.USERNAME)
         return ctx.outcome("ok")
     if result.code == "wrong":
-        ctx.audit("otp.failed", subject=key, attempts_left=result.attempts_left)
+        ctx.audit_identity("otp.failed", key, attempts_left=result.attempts_left)
         return ctx.outcome("wrong", attempts_left=result.attempts_left)
     if result.code == "attempts_exhausted" and result.newly_blocked:
-        ctx.audit("otp.failed", subject=key, attempts_left=0)
-        ctx.audit("otp.locked", subject=key)
+        ctx.audit_identity("otp.failed", key, attempts_left=0)
+        ctx.audit_identity("otp.locked", key)
     return ctx.outcome(result.code)

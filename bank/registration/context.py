@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bank.audit import record_audit
 from bank.crypto import SecretCipher, SecretHasher
 from bank.gateways import MailGatewayFactory, SmsGatewayFactory
+from bank.identity import CustomerRefs, mask_identity_key
 from bank.models import Journey
 from bank.otp import OtpIssuer
 from bank.registration import journeys
@@ -28,6 +29,7 @@ class Services:
     token_cipher: SecretCipher
     sms: SmsGatewayFactory
     mail: MailGatewayFactory
+    refs: CustomerRefs
 
 
 @dataclass
@@ -81,4 +83,14 @@ class StepContext:
             action=action,
             subject=subject or f"journey:{self.journey.id}",
             details={"journey_id": self.journey.id, "step": self.journey.step, **details},
+        )
+
+    def audit_identity(self, action: str, identity_key: str, **details: Any) -> None:
+        """An audit row about an identity: masked for reading, keyed for filtering, never the
+        number itself."""
+        self.audit(
+            action,
+            subject=mask_identity_key(identity_key),
+            customer_ref=self.services.refs.ref(identity_key),
+            **details,
         )

@@ -6,10 +6,12 @@ Unknown numbers and wrong PINs answer alike and count alike, so nobody learns wh
 from __future__ import annotations
 
 from bank import guards
+from bank.hash_upgrade import upgrade_if_needed
 from bank.identity import additional_user_key, key_for_number
 from bank.models import ENDED
 from bank.registration.context import StepContext
 from bank.registration.lookup import (
+    Credential,
     find_credential,
     has_online_user,
     identity_key_of,
@@ -68,8 +70,9 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     verified = ctx.services.hasher.verify(pin_hash, checked.value)
     if credential is None or not verified:
         return _wrong_credentials(ctx, key)
+    _upgrade_pin_hash(ctx, credential, checked.value)
     guards.record_success(guards.load_guard(ctx.session, key), ctx.now)
-    ctx.audit("identity.verified", subject=key)
+    ctx.audit_identity("identity.verified", key)
     if credential.contact.mobile is None:
         ctx.close(status=ENDED, step=Step.ENDED)
         ctx.audit("registration.ended", reason="no_mobile")
@@ -86,10 +89,19 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     return ctx.outcome("ok")
 
 
+def _upgrade_pin_hash(ctx: StepContext, credential: Credential, pin: str) -> None:
+    """A PIN hash from before the pepper is replaced by a peppered one, now the PIN is known."""
+    upgraded = upgrade_if_needed(ctx.services.hasher, credential.pin_hash, pin)
+    if upgraded is None:
+        return
+    holder = credential.additional_user or credential.customer
+    holder.pin_hash = upgraded
+
+
 def _wrong_credentials(ctx: StepContext, key: str) -> Outcome:
     guard = guards.load_or_create_guard(ctx.session, key, ctx.now)
     result = guards.record_failure(ctx.session, guard, ctx.now)
-    ctx.audit("identity.failed", subject=key, attempts_left=result.attempts_left)
+    ctx.audit_identity("identity.failed", key, attempts_left=result.attempts_left)
     if not result.lock.is_open:
         return _end_locked(ctx, key, result.lock, newly=True)
     # Which part was wrong is not said, so both are asked again.
@@ -110,7 +122,7 @@ def refuse_if_locked(ctx: StepContext, key: str) -> Outcome | None:
 def _end_locked(ctx: StepContext, key: str, status: guards.LockStatus, *, newly: bool) -> Outcome:
     held = status.state == "held"
     if newly:
-        ctx.audit("identity.held" if held else "identity.locked", subject=key)
+        ctx.audit_identity("identity.held" if held else "identity.locked", key)
     ctx.close(status=ENDED, step=Step.ENDED)
     ctx.audit("registration.ended", reason="locked_held" if held else "locked")
     if held:

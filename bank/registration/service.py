@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from bank import guards
 from bank.audit import record_audit
+from bank.chat_redaction import redact_chat_text
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
-from bank.identity import parse_identity_key
+from bank.identity import mask_identity_key, parse_identity_key
 from bank.models import CANCELLED, Journey
 from bank.registration import (
     completion,
@@ -311,8 +312,12 @@ class RegistrationService:
                 at=now,
                 actor=f"agent:{agent}",
                 action="identity.unlocked" if was_locked else "identity.unlock_noop",
-                subject=key,
-                details={"reason": reason},
+                subject=mask_identity_key(key),
+                details={
+                    "customer_ref": self._services.refs.ref(key),
+                    # Agents write what the customer told them: no number or key is kept.
+                    "reason": redact_chat_text(reason),
+                },
             )
             return "unlocked" if was_locked else "not_locked"
 

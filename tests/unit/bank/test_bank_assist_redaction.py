@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bank.assist.redactor import (
+from bank.chat_redaction import (
     MAX_LINE_CHARS,
     NUMBER_MARKER,
     SECRET_MARKER,

@@ -23,6 +23,7 @@ from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.crypto import SecretCipher
 from bank.db import unit_of_work
+from bank.identity import CustomerRefs
 from bank.models import Journey, OnlineUser, OutboxMessage
 from bank.otp import OtpIssuer
 from bank.registration import RegistrationService, Step, completion
@@ -73,6 +74,7 @@ def test_failure_while_completing_leaves_nothing_behind(bank: Bank) -> None:
         token_cipher=SecretCipher(bank.settings.subkey("totp-secret")),
         sms=bank.sms,
         mail=broken_mail,
+        refs=CustomerRefs(key=bank.settings.subkey("assist-customer-ref")),
     )
     broken = RegistrationService(session_factory=bank.sessions, clock=bank.clock, services=services)
     to_username(bank, MARIA)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bank.crypto import SecretCipher, SecretHasher, digests_match, keyed_digest
 
-HASHER = SecretHasher(time_cost=1, memory_kib=8, parallelism=1)
+PEPPER = b"p" * 32
+HASHER = SecretHasher(pepper=PEPPER, time_cost=1, memory_kib=8, parallelism=1)
 
 
 def test_argon2id_hash_and_verify() -> None:
     stored = HASHER.hash("1234")
-    assert stored.startswith("$argon2id$")
+    assert stored.startswith("pep1$$argon2id$")
     assert "1234" not in stored
     assert HASHER.verify(stored, "1234")
     assert not HASHER.verify(stored, "4321")
@@ -29,7 +30,7 @@ def test_garbage_hash_is_refused_not_raised() -> None:
 
 
 def test_default_cost_is_argon2id() -> None:
-    assert SecretHasher().hash("x").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert SecretHasher(pepper=PEPPER).hash("x").startswith("pep1$$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_keyed_digest_depends_on_key_and_parts() -> None:

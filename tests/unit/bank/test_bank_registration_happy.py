@@ -86,7 +86,7 @@ def test_maria_jose_whole_registration_with_token(bank: Bank) -> None:
     user = _online_user(bank, "mariajose24")
     assert user is not None
     assert user.username == "MariaJose24"
-    assert user.password_hash.startswith("$argon2id$")
+    assert user.password_hash.startswith("pep1$$argon2id$")
     assert bank.hasher.verify(user.password_hash, PASSWORD)
     assert bank.hasher.verify(user.challenge_first_name_hash, "zorbatelmo")
     assert user.security_image == "sec_condor"
