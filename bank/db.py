@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -26,7 +26,9 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # hide_parameters: a failed statement's message never quotes the values (an SMS text
         # with its code, a hash), in exceptions or in logs.
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        _hide_server_details(engine)
+        return engine
     in_memory = parsed.database in (None, "", ":memory:")
     if not in_memory and parsed.database is not None:
         _create_private_file(Path(parsed.database))
@@ -40,6 +42,25 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine, wal=not in_memory)
     return engine
+
+
+def _hide_server_details(engine: Engine) -> None:
+    """Keep only the first line of a server error: PostgreSQL's DETAIL quotes the failing row
+    ("Failing row contains (..., Tu código es 493817)"), which would reach exception texts and
+    logs. The error's type, SQLSTATE and diagnostics stay for the code that handles it."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        original = context.original_exception
+        text = str(original)
+        first_line = text.split("\n", 1)[0]
+        if first_line == text:
+            return
+        original.args = (first_line,)
+        wrapped = context.sqlalchemy_exception
+        if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+            # SQLAlchemy already quoted the driver's message when it wrapped it.
+            wrapped.args = (wrapped.args[0].replace(text, first_line), *wrapped.args[1:])
 
 
 def _create_private_file(path: Path) -> None:

@@ -13,7 +13,7 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.guards import LOCK_DURATION
-from bank.identity import person_key
+from bank.identity import mask_identity_key, person_key
 from bank.ledger import post_transfer
 from bank.mini.wallets import (
     CLEARING,
@@ -248,7 +248,7 @@ def _ensure_jorge_held(session: Session, clock: Clock, report: SeedReport) -> No
         at=now,
         actor="seed",
         action="identity.held",
-        subject=key,
+        subject=mask_identity_key(key),
         details={"reason": "demo data"},
     )
     report.locks += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bank import guards
 from bank.hash_upgrade import upgrade_if_needed
 from bank.identity import additional_user_key, key_for_number
-from bank.models import ENDED
+from bank.models import ENDED, IdentityGuard
 from bank.registration.context import StepContext
 from bank.registration.lookup import (
     Credential,
@@ -58,9 +58,12 @@ def submit_additional_cedula(ctx: StepContext, *, text: str) -> Outcome:
 def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     """Check the PIN for the identity typed; three failures in a row lock the identity."""
     key = identity_key_of(ctx.data)
-    refused = refuse_if_locked(ctx, key)
-    if refused is not None:
-        return refused
+    # Insert or lock the identity's guard row before anything else: concurrent attempts on one
+    # identity (from many chats) queue here, so none is checked once the lock is set.
+    guard = guards.load_or_create_guard(ctx.session, key, ctx.now)
+    status = guards.lock_status(guard, ctx.now)
+    if not status.is_open:
+        return _end_locked(ctx, key, status, newly=False)
     checked = validate_pin_format(pin)
     if not checked.ok:
         return ctx.outcome("invalid", reason=str(checked.reason))
@@ -69,9 +72,9 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     # Always one argon2 verification (a dummy one for unknown identities): same time, same code.
     verified = ctx.services.hasher.verify(pin_hash, checked.value)
     if credential is None or not verified:
-        return _wrong_credentials(ctx, key)
+        return _wrong_credentials(ctx, key, guard)
     _upgrade_pin_hash(ctx, credential, checked.value)
-    guards.record_success(guards.load_guard(ctx.session, key), ctx.now)
+    guards.record_success(guard, ctx.now)
     ctx.audit_identity("identity.verified", key)
     if credential.contact.mobile is None:
         ctx.close(status=ENDED, step=Step.ENDED)
@@ -98,8 +101,7 @@ def _upgrade_pin_hash(ctx: StepContext, credential: Credential, pin: str) -> Non
     holder.pin_hash = upgraded
 
 
-def _wrong_credentials(ctx: StepContext, key: str) -> Outcome:
-    guard = guards.load_or_create_guard(ctx.session, key, ctx.now)
+def _wrong_credentials(ctx: StepContext, key: str, guard: IdentityGuard) -> Outcome:
     result = guards.record_failure(ctx.session, guard, ctx.now)
     ctx.audit_identity("identity.failed", key, attempts_left=result.attempts_left)
     if not result.lock.is_open:

@@ -1,0 +1,128 @@
+"""Finding 8: concurrent wrong PINs for one identity, on PostgreSQL (and on a SQLite file).
+
+Before the fix, with no guard row yet, every concurrent attempt was checked before any lock
+applied: an attacker with N chats got N PIN guesses instead of 3. Now each attempt inserts or
+locks the identity's guard row first, so exactly 3 are checked and the rest find the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from bank_helpers import MARIA_PIN, cheap_settings, to_pin
+from sqlalchemy import create_engine, func, select, text
+
+from bank.bootstrap import Bank, build_bank
+from bank.clock import FixedClock
+from bank.db import unit_of_work
+from bank.demo import seed_demo
+from bank.migrate import upgrade_database
+from bank.models import AuditEntry
+
+SERVER_URL = os.environ.get(
+    "BANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+ATTACKERS = 8
+WRONG_PINS = [f"{n:04d}" for n in range(9000, 9000 + ATTACKERS)]
+assert MARIA_PIN not in WRONG_PINS
+
+
+@pytest.fixture
+def pg_bank(clock: FixedClock) -> Iterator[Bank]:
+    """A seeded bank in a fresh PostgreSQL schema, dropped afterwards."""
+    schema = f"bank_sec_{secrets.token_hex(6)}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in SERVER_URL else "?"
+    url = f"{SERVER_URL}{separator}options=-csearch_path%3D{schema}"
+    upgrade_database(url)
+    built = build_bank(cheap_settings(url), clock)
+    with unit_of_work(built.sessions) as session:
+        seed_demo(session, hasher=built.hasher, clock=clock)
+    try:
+        yield built
+    finally:
+        built.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_file_bank(tmp_path: Path, clock: FixedClock) -> Iterator[Bank]:
+    url = f"sqlite:///{tmp_path / 'bank.db'}"
+    upgrade_database(url)
+    built = build_bank(cheap_settings(url), clock)
+    with unit_of_work(built.sessions) as session:
+        seed_demo(session, hasher=built.hasher, clock=clock)
+    yield built
+    built.dispose()
+
+
+def _race(count: int, action: Callable[[int], str]) -> list[str]:
+    barrier = threading.Barrier(count)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            results.append(action(index))
+        except BaseException as error:  # reported below, not swallowed
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results
+
+
+def _attack_with_concurrent_wrong_pins(bank: Bank) -> list[str]:
+    senders = [f"tg:attacker{i}" for i in range(ATTACKERS)]
+    for sender in senders:
+        to_pin(bank, sender)  # every chat at the PIN step of María José's cédula, no guard yet
+
+    def guess(index: int) -> str:
+        return bank.registration.submit_pin(sender_id=senders[index], pin=WRONG_PINS[index]).code
+
+    return _race(ATTACKERS, guess)
+
+
+def _checked_pins(bank: Bank) -> int:
+    with unit_of_work(bank.sessions) as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "identity.failed")
+        )
+    return int(count or 0)
+
+
+@pytest.mark.postgres
+def test_concurrent_wrong_pins_from_many_chats_get_exactly_three_guesses_on_postgres(
+    pg_bank: Bank,
+) -> None:
+    codes = _attack_with_concurrent_wrong_pins(pg_bank)
+    assert _checked_pins(pg_bank) == 3
+    assert sorted(codes).count("locked") == ATTACKERS - 2  # the third guess locks, the rest see it
+    assert all(code in {"wrong_credentials", "last_attempt", "locked"} for code in codes)
+    # Even the right PIN is refused now: the lock applies across chats.
+    pg_bank.registration.start(sender_id="tg:late")
+    after = pg_bank.registration.submit_identity_number(sender_id="tg:late", text="1710034065")
+    assert after.code == "locked"
+
+
+def test_concurrent_wrong_pins_from_many_chats_get_exactly_three_guesses_on_sqlite(
+    sqlite_file_bank: Bank,
+) -> None:
+    _attack_with_concurrent_wrong_pins(sqlite_file_bank)
+    assert _checked_pins(sqlite_file_bank) == 3
