@@ -52,3 +52,33 @@ LINK_SMS = (
     "Produbanco: para continuar en Telegram abre {link} . "
     "Ningún asesor te pedirá tus claves ni códigos."
 )
+
+# "Cuenta para mis hijos" held after repeated failures (bank.mini.parent_sign_in).
+SIGN_IN_HELD_SMS = (
+    "Produbanco: detectamos varios intentos fallidos de ingreso a Cuenta para mis hijos con tu "
+    "usuario y lo bloqueamos por tu seguridad. Para desbloquearlo llama al Call Center "
+    "{call_center}. Si no fuiste tú, cambia tu contraseña. Nunca compartas tus claves ni códigos."
+)
+SIGN_IN_HELD_MAIL_SUBJECT = "Produbanco: intentos de ingreso a Cuenta para mis hijos"
+SIGN_IN_HELD_MAIL_BODY = """Hola, {name}:
+
+Detectamos varios intentos fallidos de ingreso a Cuenta para mis hijos con tu usuario de
+Produbanco en línea. Por tu seguridad, bloqueamos ese ingreso.
+
+Para desbloquearlo, comunícate con nuestro Call Center al {call_center}. Si no fuiste tú, cambia
+tu contraseña. Ningún asesor te pedirá tus claves ni códigos.
+
+Produbanco
+"""
+
+
+def sign_in_held_sms() -> str:
+    """The SMS that tells a customer their "Cuenta para mis hijos" sign-in was held."""
+    return SIGN_IN_HELD_SMS.format(call_center=CALL_CENTER)
+
+
+def sign_in_held_mail(*, name: str) -> tuple[str, str]:
+    """Subject and body of the e-mail that tells a customer their sign-in was held."""
+    return SIGN_IN_HELD_MAIL_SUBJECT, SIGN_IN_HELD_MAIL_BODY.format(
+        name=name, call_center=CALL_CENTER
+    )

@@ -37,11 +37,14 @@ SIGN_IN_REPLIES = {
     "signed_in": "utter_parent_signed_in",
     "wrong": "utter_parent_sign_in_wrong",
     "locked": "utter_parent_sign_in_locked",
+    "held": "utter_parent_sign_in_held",
 }
 TOKEN_REPLIES = {
     "signed_in": "utter_parent_signed_in",
     "wrong": "utter_parent_token_wrong",
+    "invalid": "utter_parent_token_invalid",
     "locked": "utter_parent_sign_in_locked",
+    "held": "utter_parent_sign_in_held",
     "expired": "utter_parent_token_expired",
 }
 CHILD_REPLIES = {

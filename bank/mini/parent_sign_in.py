@@ -1,8 +1,12 @@
 """A parent signs in to "Cuenta para mis hijos" with the online-banking username and password.
 
-The Token digital code is asked too when the user has one. Five failures in a row lock the
-username for 30 minutes (unknown usernames too, so a lock reveals nothing); a signed-in session
-ends after 10 idle minutes. A missing user costs the same argon2 time as a wrong password.
+The Token digital code is asked too when the user has one. Wrong passwords lock the username
+(unknown usernames too, so a lock reveals nothing) and the third lock in 24 hours holds it; wrong
+Token codes count on their own, survive a right password, and the fifth in a row holds the
+sign-in at once (bank.mini.lockout has every number). A hold is audited, told to the customer by
+SMS and e-mail, and lasts until an agent or the customer's online banking releases it. A
+signed-in session ends after 10 idle minutes; signing in ends the chat's child session. A missing
+user costs the same argon2 time as a wrong password.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretCipher, SecretHasher
 from bank.db import SessionFactory, unit_of_work
-from bank.mini.lockout import load_guard, locked_minutes
+from bank.gateways import MailGatewayFactory, SmsGatewayFactory
+from bank.mini import lockout
+from bank.mini.chat_sessions import end_child_session
+from bank.mini.lockout import PARENT_PASSWORD, load_guard, locked_minutes
+from bank.mini.sign_in_release import release_online_user, tell_customer_of_hold
 from bank.models import (
     SECOND_FACTOR_TOKEN,
     Customer,
@@ -28,9 +36,10 @@ from bank.models import (
 )
 from bank.notifications import link_chat
 from bank.totp import check_token_code
+from bank.validators import validate_otp_format
 
-MAX_FAILURES: Final = 5
-LOCK_DURATION: Final = timedelta(minutes=30)
+MAX_FAILURES: Final = PARENT_PASSWORD.max_failures
+LOCK_DURATION: Final = PARENT_PASSWORD.lock_duration
 IDLE_TIMEOUT: Final = timedelta(minutes=10)
 AWAITING_TOKEN: Final = "awaiting_token"  # noqa: S105 (a state name)
 ACTIVE: Final = "active"
@@ -39,13 +48,15 @@ _MAX_USERNAME_KEY: Final = 40
 
 @dataclass(frozen=True)
 class SignInResult:
-    """`signed_in`, `token_required`, `wrong` (attempts_left), `locked` (minutes),
+    """`signed_in`, `token_required`, `wrong` (attempts_left), `locked` (minutes), `held` (until
+    released: held_reason), `invalid` (a Token code that is not 6 digits; nothing counted),
     `expired` (the token step took too long), `no_sign_in` (nothing pending)."""
 
     code: str
     attempts_left: int = 0
     minutes: int = 0
     first_name: str = ""
+    held_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,7 @@ def _username_key(username: str) -> str:
 
 
 class ParentSignIn:
-    """Sign-in, Token digital step, idle expiry and sign-out of parents, per chat."""
+    """Sign-in, Token digital step, idle expiry, sign-out and holds of parents, per chat."""
 
     def __init__(
         self,
@@ -71,27 +82,39 @@ class ParentSignIn:
         clock: Clock,
         hasher: SecretHasher,
         token_cipher: SecretCipher,
+        sms: SmsGatewayFactory,
+        mail: MailGatewayFactory,
     ) -> None:
         self._sessions = session_factory
         self._clock = clock
         self._hasher = hasher
         self._token_cipher = token_cipher
+        self._sms = sms
+        self._mail = mail
 
     def sign_in(self, *, sender_id: str, username: str, password: str) -> SignInResult:
         """Check username and password; ask for the Token digital code when the user has one."""
         now = self._clock.now()
         key = _username_key(username)
+        actor = f"chat:{sender_id}"
         with unit_of_work(self._sessions) as session:
             guard = load_guard(session, key, now)
+            if lockout.is_held(guard):
+                return SignInResult("held", held_reason=str(guard.held_reason))
             if minutes := locked_minutes(guard, now):
                 return SignInResult("locked", minutes=minutes)
             user = session.scalar(select(OnlineUser).where(OnlineUser.username_key == key))
             if not self._hasher.verify(user.password_hash if user else None, password):
-                return _failure(session, guard, now, actor=f"chat:{sender_id}")
+                failure = lockout.record_failure(session, guard, now, PARENT_PASSWORD)
+                return self._after_failure(session, guard, user, failure, now, actor=actor)
             assert user is not None  # verify() is False without a stored hash
-            guard.failures, guard.updated_at = 0, now
+            needs_token = bool(
+                user.second_factor == SECOND_FACTOR_TOKEN and user.totp_secret_encrypted
+            )
+            # Token failures survive a right password: only a right Token code resets them.
+            lockout.record_success(guard, now, second_factor=not needs_token)
             session.execute(delete(ParentSession).where(ParentSession.sender_id == sender_id))
-            needs_token = user.second_factor == SECOND_FACTOR_TOKEN and user.totp_secret_encrypted
+            end_child_session(session, sender_id=sender_id, now=now, by=actor)
             session.add(
                 ParentSession(
                     sender_id=sender_id,
@@ -107,8 +130,9 @@ class ParentSignIn:
             return SignInResult("signed_in", first_name=_first_name(session, user))
 
     def submit_token(self, *, sender_id: str, code: str) -> SignInResult:
-        """The Token digital code after the password; failures count towards the same lock."""
+        """The Token digital code after the password; wrong codes count on their own."""
         now = self._clock.now()
+        actor = f"chat:{sender_id}"
         with unit_of_work(self._sessions) as session:
             pending = session.get(ParentSession, sender_id, with_for_update=True)
             if pending is None or pending.state != AWAITING_TOKEN:
@@ -119,23 +143,43 @@ class ParentSignIn:
             user = session.get(OnlineUser, pending.online_user_id)
             assert user is not None and user.totp_secret_encrypted is not None
             guard = load_guard(session, user.username_key, now)
+            if lockout.is_held(guard):
+                session.delete(pending)
+                return SignInResult("held", held_reason=str(guard.held_reason))
             if minutes := locked_minutes(guard, now):
                 session.delete(pending)
                 return SignInResult("locked", minutes=minutes)
+            typed = validate_otp_format(code)
+            if not typed.ok:
+                return SignInResult("invalid")  # cannot be right: nothing to count
             secret = self._token_cipher.decrypt(user.totp_secret_encrypted) or ""
             check = check_token_code(
-                secret, code.strip(), now=now, last_timestep=user.totp_last_timestep
+                secret, typed.value, now=now, last_timestep=user.totp_last_timestep
             )
             if check.code != "ok":
-                result = _failure(session, guard, now, actor=f"chat:{sender_id}")
-                if result.code == "locked":
+                failure = lockout.record_token_failure(guard, now)
+                if failure.code != "wrong":
                     session.delete(pending)
-                return result
+                return self._after_failure(session, guard, user, failure, now, actor=actor)
             user.totp_last_timestep = check.timestep
-            guard.failures, guard.updated_at = 0, now
+            lockout.record_success(guard, now, second_factor=True)
             pending.state, pending.last_activity_at = ACTIVE, now
             _audit_signed_in(session, user, now, sender_id)
             return SignInResult("signed_in", first_name=_first_name(session, user))
+
+    def release_sign_in_hold(self, *, username: str, released_by: str, reason: str) -> str:
+        """Release the held (or locked) sign-in of an online-banking user, audited with who and
+        why: `released`, `not_held` (it was open; the counters are reset anyway) or `unknown`."""
+        now = self._clock.now()
+        with unit_of_work(self._sessions) as session:
+            key = _username_key(username)
+            user = session.scalar(select(OnlineUser).where(OnlineUser.username_key == key))
+            if user is None:
+                return "unknown"
+            released = release_online_user(
+                session, user, now, released_by=released_by, reason=" ".join(reason.split())
+            )
+            return "released" if released else "not_held"
 
     def current_parent(self, *, sender_id: str) -> ParentStatus:
         """The signed-in parent of this chat (the session is kept alive), if any."""
@@ -161,17 +205,37 @@ class ParentSignIn:
             session.delete(found)
             return True
 
-
-def _failure(session: Session, guard: SignInGuard, now: datetime, *, actor: str) -> SignInResult:
-    guard.failures += 1
-    guard.updated_at = now
-    if guard.failures >= MAX_FAILURES:
-        guard.failures, guard.locked_until = 0, now + LOCK_DURATION
+    def _after_failure(
+        self,
+        session: Session,
+        guard: SignInGuard,
+        user: OnlineUser | None,
+        failure: lockout.Failure,
+        now: datetime,
+        *,
+        actor: str,
+    ) -> SignInResult:
+        """Audit a lock or a hold (a hold is also told to the customer by SMS and e-mail)."""
+        if failure.code == "wrong":
+            return SignInResult("wrong", attempts_left=failure.attempts_left)
+        # Never the typed username as subject: the online user's id, or nothing for unknown ones.
+        subject = f"online_user:{user.id}" if user is not None else "online_user:unknown"
+        if failure.code == "locked":
+            record_audit(
+                session, at=now, actor=actor, action="parent_sign_in_locked", subject=subject
+            )
+            return SignInResult("locked", minutes=failure.minutes)
         record_audit(
-            session, at=now, actor=actor, action="parent_sign_in_locked", subject=guard.username_key
+            session,
+            at=now,
+            actor=actor,
+            action="parent_sign_in_held",
+            subject=subject,
+            details={"held_reason": guard.held_reason},
         )
-        return SignInResult("locked", minutes=locked_minutes(guard, now))
-    return SignInResult("wrong", attempts_left=MAX_FAILURES - guard.failures)
+        if user is not None:
+            tell_customer_of_hold(session, user, sms=self._sms, mail=self._mail)
+        return SignInResult("held", held_reason=str(guard.held_reason))
 
 
 def _first_name(session: Session, user: OnlineUser) -> str:

@@ -99,10 +99,16 @@ def sign_in_result(
         return ctx.outcome("token_required")
     if result.code == "wrong" and ctx.step == Step.TOKEN:
         return ctx.outcome("wrong", attempts_left=result.attempts_left)
+    if result.code == "invalid" and ctx.step == Step.TOKEN:
+        return ctx.outcome("invalid", reason="token_format")
     if result.code == "locked":
         ctx.close(ENDED)
         ctx.audit("mini_parent.ended", reason="locked")
         return ctx.outcome("locked", minutes=result.minutes)
+    if result.code == "held":
+        ctx.close(ENDED)
+        ctx.audit("mini_parent.ended", reason="held")
+        return ctx.outcome("held")
     ctx.forget(["username"])
     ctx.move(Step.USERNAME)
     if result.code == "wrong":

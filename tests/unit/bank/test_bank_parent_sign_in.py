@@ -101,13 +101,13 @@ def test_a_token_user_also_types_the_token_code_which_works_once(
     assert reused.code == "wrong", "a token code works only once"
 
 
-def test_token_failures_lock_the_sign_in(bank: Bank) -> None:
+def test_token_failures_hold_the_sign_in(bank: Bank) -> None:
     _give_carlos_a_token(bank)
     sign_in(bank)
     results = [bank.parent_sign_in.submit_token(sender_id=CHAT, code="000000") for _ in range(5)]
-    assert results[-1].code == "locked"
+    assert results[-1].code == "held"
     assert bank.parent_sign_in.submit_token(sender_id=CHAT, code="000000").code == "no_sign_in"
-    assert sign_in(bank).code == "locked"
+    assert sign_in(bank).code == "held"
 
 
 def test_the_token_step_expires(bank: Bank, clock: FixedClock) -> None:
