@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bank.channel_state import ButtonSpec, ChannelState, DueDeletion, PickResult, Tap
-from bot.secure_input import SecretKind, is_secret_kind
+from bot.secure_input import PendingKind, is_expected_kind, is_secret_kind
 
 logger = logging.getLogger(__name__)
 
@@ -101,13 +101,13 @@ class DatabasePendingInputStore:
     def __init__(self, state: ChannelState) -> None:
         self._state = state
 
-    async def get(self, sender_id: str) -> SecretKind | None:
-        """The pending secret kind of the sender, if any."""
+    async def get(self, sender_id: str) -> PendingKind | None:
+        """The pending input kind of the sender (a secret kind, or "number"), if any."""
         kind = await asyncio.to_thread(self._state.pending_input, sender_id)
-        return kind if is_secret_kind(kind) else None
+        return kind if is_secret_kind(kind) or is_expected_kind(kind) else None
 
-    async def set(self, sender_id: str, kind: SecretKind) -> None:
-        """Remember the pending secret kind."""
+    async def set(self, sender_id: str, kind: PendingKind) -> None:
+        """Remember the pending input kind."""
         await asyncio.to_thread(self._state.set_pending_input, sender_id, kind)
 
     async def clear(self, sender_id: str) -> None:

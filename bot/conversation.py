@@ -26,6 +26,7 @@ from bot.assist.transcript import (
 from bot.rasa_client import (
     ActivationCode,
     BotMessage,
+    ExpectedInput,
     QrCode,
     RasaClient,
     RasaUnavailable,
@@ -33,9 +34,13 @@ from bot.rasa_client import (
 )
 from bot.secure_input import (
     TYPED_COMMAND_PAYLOAD,
+    TYPED_SECRET_PAYLOAD,
     ChannelSecretKind,
+    PendingKind,
     SecretKind,
+    is_bare_secret_number,
     is_injection,
+    is_secret_kind,
     looks_like_secret,
     normalise_secret,
 )
@@ -63,14 +68,15 @@ class SecretStore(Protocol):
 
 
 class PendingInputStore(Protocol):
-    """Remembers, per sender, which secret the next typed message should be read as."""
+    """Remembers, per sender, what the next typed message should be read as: a secret of some
+    kind, or a plain number (an amount) that a bare 4- or 6-digit answer then is."""
 
-    async def get(self, sender_id: str) -> SecretKind | None:
-        """Return the pending secure-input kind for a sender, if any."""
+    async def get(self, sender_id: str) -> PendingKind | None:
+        """Return the pending input kind for a sender, if any."""
         ...
 
-    async def set(self, sender_id: str, kind: SecretKind) -> None:
-        """Remember that the sender's next message is a secret of this kind."""
+    async def set(self, sender_id: str, kind: PendingKind) -> None:
+        """Remember that the sender's next message is of this kind."""
         ...
 
     async def clear(self, sender_id: str) -> None:
@@ -89,9 +95,9 @@ class InMemoryPendingInputStore:
     ) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
-        self._pending: dict[str, tuple[SecretKind, float]] = {}
+        self._pending: dict[str, tuple[PendingKind, float]] = {}
 
-    async def get(self, sender_id: str) -> SecretKind | None:
+    async def get(self, sender_id: str) -> PendingKind | None:
         """Return the pending kind for a sender, or None if none or expired."""
         entry = self._pending.get(sender_id)
         if entry is None:
@@ -102,7 +108,7 @@ class InMemoryPendingInputStore:
             return None
         return kind
 
-    async def set(self, sender_id: str, kind: SecretKind) -> None:
+    async def set(self, sender_id: str, kind: PendingKind) -> None:
         """Remember a pending kind for a sender, replacing any earlier one."""
         self._pending[sender_id] = (kind, self._clock() + self._ttl)
 
@@ -124,6 +130,8 @@ class Turn:
     """What a channel renders after one user message or button tap.
 
     secret_consumed: the user's message was a secret; the channel must delete it from the chat.
+    secret_refused: the user's message was a bare PIN or code typed when none was asked for: the
+        channel deletes it and tells them not to share keys; Rasa got only TYPED_SECRET_PAYLOAD.
     awaiting_secret: the next typed message will be read as a secret of this kind.
     delivered: False when Rasa or the secret store failed; apologise and let the user retry.
     """
@@ -132,6 +140,17 @@ class Turn:
     secret_consumed: bool = False
     awaiting_secret: SecretKind | None = None
     delivered: bool = True
+    secret_refused: bool = False
+
+
+def awaited_input(replies: Sequence[BotMessage]) -> PendingKind | None:
+    """What the next typed message is read as: the last secret asked for, else a number when
+    a prompt said it expects one, else nothing."""
+    secrets = [reply.kind for reply in replies if isinstance(reply, SecureInputRequest)]
+    if secrets:
+        return secrets[-1]
+    expected = [reply.kind for reply in replies if isinstance(reply, ExpectedInput)]
+    return expected[-1] if expected else None
 
 
 def secret_ref_payload(ref: str) -> str:
@@ -161,7 +180,8 @@ class Conversation:
 
     async def pending_secret(self, sender_id: str) -> SecretKind | None:
         """The secret the sender's next typed message will be read as, if any."""
-        return await self._pending.get(sender_id)
+        pending = await self._pending.get(sender_id)
+        return pending if is_secret_kind(pending) else None
 
     async def forget_pending_secret(self, sender_id: str) -> None:
         """Stop reading the sender's next message as a secret (an agent took the chat)."""
@@ -174,14 +194,17 @@ class Conversation:
         metadata: Mapping[str, object] | None = None,
         *,
         on_secret: Callable[[], Awaitable[None]] | None = None,
+        on_refused: Callable[[], Awaitable[None]] | None = None,
     ) -> Turn:
-        """Handle a typed message: collect it as a secret, refuse an injection, or pass it on.
+        """Handle a typed message: collect it as a secret, refuse an injection or a PIN typed out
+        of turn, or pass it on.
 
         on_secret is awaited as soon as the message is known to be a secret, before it is stored
-        or Rasa is called, so a channel can delete it from the chat at once.
+        or Rasa is called, so a channel can delete it from the chat at once. on_refused likewise
+        for a bare 4- or 6-digit number typed when no secret (and no number) was asked for.
         """
         pending = await self._pending.get(sender_id)
-        if pending is not None and looks_like_secret(pending, text):
+        if is_secret_kind(pending) and looks_like_secret(pending, text):
             if on_secret is not None:
                 await on_secret()
             try:
@@ -213,6 +236,14 @@ class Conversation:
             return await self._exchange(
                 sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending, said=said
             )
+        if pending != "number" and is_bare_secret_number(text):
+            logger.info("refused a bare PIN or code typed when none was asked for")
+            if on_refused is not None:
+                await on_refused()
+            turn = await self._exchange(
+                sender_id, TYPED_SECRET_PAYLOAD, metadata, pending, said=secret_line()
+            )
+            return dataclasses.replace(turn, secret_refused=True)
         return await self._exchange(sender_id, text, metadata, pending, said=said)
 
     async def handle_channel_secret(
@@ -234,7 +265,8 @@ class Conversation:
             )
         except Exception as exc:
             logger.error("secret store failed to keep a %s (%s)", kind, type(exc).__name__)
-            return Turn(messages=(), awaiting_secret=pending, delivered=False)
+            secret = pending if is_secret_kind(pending) else None
+            return Turn(messages=(), awaiting_secret=secret, delivered=False)
         logger.debug("collected a %s secret", kind)
         return await self._exchange(
             sender_id, secret_ref_payload(ref), metadata, pending, said=secret_line()
@@ -260,7 +292,7 @@ class Conversation:
         sender_id: str,
         message: str,
         metadata: Mapping[str, object] | None,
-        pending: SecretKind | None,
+        pending: PendingKind | None,
         *,
         secret_consumed: bool = False,
         said: TranscriptLine | None = None,
@@ -280,19 +312,20 @@ class Conversation:
         sender_id: str,
         message: str,
         metadata: Mapping[str, object] | None,
-        pending: SecretKind | None,
+        pending: PendingKind | None,
         *,
         secret_consumed: bool,
     ) -> Turn:
+        # On a failure secret mode stays as it was, so the user's retry is collected the same way.
+        still_secret = pending if is_secret_kind(pending) else None
         try:
             replies = await self._rasa.send(sender_id, message, metadata)
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable: %s", exc)
-            # Secret mode stays as it was, so the user's retry is collected the same way.
             return Turn(
                 messages=(),
                 secret_consumed=secret_consumed,
-                awaiting_secret=pending,
+                awaiting_secret=still_secret,
                 delivered=False,
             )
         if not replies:
@@ -302,17 +335,20 @@ class Conversation:
             return Turn(
                 messages=(),
                 secret_consumed=secret_consumed,
-                awaiting_secret=pending,
+                awaiting_secret=still_secret,
                 delivered=False,
             )
-        requested = [reply.kind for reply in replies if isinstance(reply, SecureInputRequest)]
-        awaiting = requested[-1] if requested else None
+        awaiting = awaited_input(replies)
         if awaiting is None:
             await self._pending.clear(sender_id)
         else:
             await self._pending.set(sender_id, awaiting)
         messages = tuple([await self._resolve(sender_id, reply) for reply in replies])
-        return Turn(messages=messages, secret_consumed=secret_consumed, awaiting_secret=awaiting)
+        return Turn(
+            messages=messages,
+            secret_consumed=secret_consumed,
+            awaiting_secret=awaiting if is_secret_kind(awaiting) else None,
+        )
 
     async def _resolve(self, sender_id: str, message: BotMessage) -> BotMessage:
         """Fill in a QR code or activation code from the secret store; others pass unchanged."""

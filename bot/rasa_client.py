@@ -12,12 +12,9 @@ from typing import Final, Literal, NamedTuple, TypeAlias, TypeGuard, get_args
 import httpx
 
 from bot.money import parse_amount, percent_of
-from bot.secure_input import (
-    ChannelSecretKind,
-    SecretKind,
-    is_channel_secret_kind,
-    is_secret_kind,
-)
+from bot.secure_input import ChannelSecretKind, is_channel_secret_kind, parse_input_request
+from bot.secure_input import ExpectedInput as ExpectedInput
+from bot.secure_input import SecureInputRequest as SecureInputRequest
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +48,6 @@ class ImageMessage:
     """An image reply given by URL."""
 
     url: str
-
-
-@dataclass(frozen=True, slots=True)
-class SecureInputRequest:
-    """The bot asks for a secret: the user's next message is collected by the channel."""
-
-    kind: SecretKind
 
 
 class ImageOption(NamedTuple):
@@ -188,6 +178,7 @@ BotMessage: TypeAlias = (
     TextMessage
     | ImageMessage
     | SecureInputRequest
+    | ExpectedInput
     | ImageKeyboard
     | QrCode
     | ActivationCode
@@ -321,9 +312,8 @@ def parse_custom(data: object) -> BotMessage:
         return UnknownCustom(data=data)
     payload_type = data.get("type")
     parsed: BotMessage | None = None
-    if payload_type == "secure_input":
-        kind = data.get("kind")
-        parsed = SecureInputRequest(kind=kind) if is_secret_kind(kind) else None
+    if payload_type in ("secure_input", "expected_input"):
+        parsed = parse_input_request(data)
     elif payload_type == "image_keyboard":
         parsed = _parse_image_keyboard(data)
     elif payload_type == "sensitive":

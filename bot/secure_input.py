@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Final, Literal, TypeGuard
 
 SecretKind = Literal["pin", "otp", "password", "answer"]
@@ -19,6 +20,14 @@ CHANNEL_SECRET_KINDS: Final[tuple[ChannelSecretKind, ...]] = ("picture_password"
 
 # Payload sent to Rasa instead of typed text that looks like an intent injection.
 TYPED_COMMAND_PAYLOAD: Final = "/typed_command"
+# Payload sent to Rasa instead of a bare PIN or code typed when no secret was asked for.
+TYPED_SECRET_PAYLOAD: Final = "/typed_secret"  # noqa: S105 (an intent, not a secret)
+
+# What a prompt may say the next message is besides a secret: a plain number (an amount), which
+# a bare 4- or 6-digit message then is, instead of a PIN typed at the wrong moment.
+ExpectedKind = Literal["number"]
+EXPECTED_KINDS: Final[tuple[ExpectedKind, ...]] = ("number",)
+PendingKind = SecretKind | ExpectedKind
 
 # Whole messages that steer the conversation instead of answering a password or answer prompt.
 # Compared after folding case and accents, so "Atrás" and "MENÚ" match too.
@@ -50,9 +59,38 @@ def is_secret_kind(value: object) -> TypeGuard[SecretKind]:
     return isinstance(value, str) and value in SECRET_KINDS
 
 
+def is_expected_kind(value: object) -> TypeGuard[ExpectedKind]:
+    """Tell whether a value names a non-secret input a prompt expects (a plain number)."""
+    return isinstance(value, str) and value in EXPECTED_KINDS
+
+
 def is_channel_secret_kind(value: object) -> TypeGuard[ChannelSecretKind]:
     """Tell whether a value names a secret the channel collects itself (image keyboard picks)."""
     return isinstance(value, str) and value in CHANNEL_SECRET_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class SecureInputRequest:
+    """The bot asks for a secret: the user's next message is collected by the channel."""
+
+    kind: SecretKind
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectedInput:
+    """The bot asks for a plain number (an amount): a bare 4- or 6-digit answer is not a PIN."""
+
+    kind: ExpectedKind
+
+
+def parse_input_request(data: Mapping[str, object]) -> SecureInputRequest | ExpectedInput | None:
+    """Parse a `secure_input` or `expected_input` custom payload, or None when malformed."""
+    kind = data.get("kind")
+    if data.get("type") == "secure_input" and is_secret_kind(kind):
+        return SecureInputRequest(kind=kind)
+    if data.get("type") == "expected_input" and is_expected_kind(kind):
+        return ExpectedInput(kind=kind)
+    return None
 
 
 def _strip_invisible(text: str) -> str:
@@ -96,11 +134,14 @@ def is_injection(text: str, channel_commands: Collection[str] = ()) -> bool:
 def looks_like_secret(kind: SecretKind, text: str) -> bool:
     """Tell whether a message typed while a secret of this kind is pending is that secret.
 
-    pin/otp: anything without a letter. password/answer: anything but a question or a control word.
+    Any message with a run of 4 or more digits (secret_digit_runs) is. Else pin/otp: anything
+    without a letter; password/answer: anything but a question or a control word.
     """
     stripped = _strip_invisible(text)
     if not stripped:
         return False
+    if secret_digit_runs(stripped):
+        return True
     if kind in _NUMERIC_KINDS:
         # Fail closed: "1234." is stored as a (malformed) secret rather than sent to Rasa.
         return not any(ch.isalpha() for ch in stripped)
@@ -110,8 +151,81 @@ def looks_like_secret(kind: SecretKind, text: str) -> bool:
 
 
 def normalise_secret(kind: SecretKind, text: str) -> str:
-    """Return the value to store: pin/otp without spaces and dashes, other kinds stripped."""
-    if kind in _NUMERIC_KINDS:
-        # NFKC turns full-width digits into ASCII ones.
-        return _SEPARATORS.sub("", unicodedata.normalize("NFKC", _strip_invisible(text)))
-    return _strip_invisible(text)
+    """Return the value to store; password/answer: the text stripped. pin/otp: the digits of its
+    one digit run ("mi clave es 1234" -> "1234"); with several runs, the runs joined by spaces
+    (malformed on purpose: the bank answers its format message); with none, the text without
+    spaces and dashes."""
+    if kind not in _NUMERIC_KINDS:
+        return _strip_invisible(text)
+    runs = secret_digit_runs(text)
+    if len(runs) == 1:
+        return runs[0]
+    if runs:
+        return " ".join(runs)
+    return _SEPARATORS.sub("", ascii_digits(_strip_invisible(text)))
+
+
+# ---- digit runs: PINs and codes typed inside a sentence, split or spelled out ----------------
+
+MIN_SECRET_DIGITS: Final = 4
+# A message that is only a number of these lengths is a PIN (4) or a code (6) typed out of turn.
+BARE_SECRET_LENGTHS: Final = frozenset({4, 6})
+# Spanish digit words, folded (lower case, no accents), with common misspellings.
+_DIGIT_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys(("cero", "sero", "zero"), "0"),
+    "uno": "1",
+    "dos": "2",
+    "tres": "3",
+    **dict.fromkeys(("cuatro", "quatro", "kuatro"), "4"),
+    **dict.fromkeys(("cinco", "sinco", "zinco"), "5"),
+    **dict.fromkeys(("seis", "ceis", "seys"), "6"),
+    **dict.fromkeys(("siete", "ciete", "siette"), "7"),
+    "ocho": "8",
+    **dict.fromkeys(("nueve", "nuebe", "nuve"), "9"),
+}
+# What may stand between two digits of one run: spaces, dashes, dots, commas, slashes (zero-width
+# characters are made spaces first).
+_RUN_SEPARATOR: Final = r"[\s\-‐‑‒–—−.,/\\]"
+_DIGIT_RUN: Final = re.compile(rf"[0-9](?:{_RUN_SEPARATOR}*[0-9]){{{MIN_SECRET_DIGITS - 1},}}")
+_BARE_NUMBER: Final = re.compile(r"[0-9](?:[\s\-‐‑‒–—−]*[0-9])*")
+_LETTERS: Final = re.compile(r"[^\W\d_]+")
+
+
+def ascii_digits(text: str) -> str:
+    """NFKC form of `text` with the decimal digits of any script (full-width, Arabic-Indic...)
+    as ASCII digits."""
+    normal = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in normal)
+
+
+def _digit_text(text: str) -> str:
+    """`text` folded for digit search: ASCII digits, digit words as digits, zero-width
+    characters as spaces, lower case, no accents."""
+    visible = "".join(" " if unicodedata.category(ch) == "Cf" else ch for ch in ascii_digits(text))
+    decomposed = unicodedata.normalize("NFKD", visible.casefold())
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _LETTERS.sub(lambda word: _DIGIT_WORDS.get(word.group(0), word.group(0)), folded)
+
+
+def secret_digit_runs(text: str) -> list[str]:
+    """Every run of 4 or more digits in `text`, as ASCII digits without separators.
+
+    Digits of any script and Spanish digit words count ("uno dos tres cuatro"); spaces, dashes,
+    dots, commas, slashes and zero-width characters between digits do not split a run
+    ("1,2,3,4", "12/34"). The one test for "this message holds a PIN or a code".
+    """
+    return [re.sub(r"[^0-9]", "", run.group(0)) for run in _DIGIT_RUN.finditer(_digit_text(text))]
+
+
+def has_secret_digits(text: str) -> bool:
+    """Whether `text` holds a run of 4 or more digits (see secret_digit_runs)."""
+    return bool(secret_digit_runs(text))
+
+
+def is_bare_secret_number(text: str) -> bool:
+    """Whether the whole message is one 4- or 6-digit number (spaces and dashes allowed): what a
+    PIN or a code typed when none was asked for looks like."""
+    core = _digit_text(text).strip(_SURROUNDING_PUNCTUATION)
+    if not _BARE_NUMBER.fullmatch(core):
+        return False
+    return sum(ch.isdigit() for ch in core) in BARE_SECRET_LENGTHS

@@ -13,7 +13,6 @@ import getpass
 import io
 import logging
 import os
-import re
 import secrets
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +44,7 @@ from bot.rasa_client import (
 )
 from bot.secure_input import SecretKind
 from bot.telegram.texts import ChannelTexts, load_channel_texts
+from bot.terminal_picks import looks_like_picks, parse_picks
 
 logger = logging.getLogger(__name__)
 
@@ -223,9 +223,12 @@ def render_turn(
     picture_labels: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[Choice]]:
     """Return the lines to print for a turn and the choices its numbers refer to."""
-    if not turn.delivered:
-        return [UNAVAILABLE], []
     lines: list[str] = []
+    if turn.secret_refused:  # a PIN typed out of turn: Rasa got only a marker
+        refused = (texts or domain_texts()).get("utter_channel_typed_secret_deleted")
+        lines.append(BOT_PREFIX + refused)
+    if not turn.delivered:
+        return [*lines, UNAVAILABLE], []
     choices: list[Choice] = []
     for message in turn.messages:
         lines.extend(render_message(message, choices, texts=texts, picture_labels=picture_labels))
@@ -241,29 +244,6 @@ def pick_choice(text: str, choices: Sequence[Choice]) -> Choice | None:
         return None
     number = int(stripped)
     return choices[number - 1] if 1 <= number <= len(choices) else None
-
-
-_PICK_NUMBERS: Final = re.compile(r"[\d\s,;.\-]+")
-
-
-def parse_picks(text: str, keyboard: ImageKeyboard) -> list[str] | None:
-    """The option ids of typed numbers ("3 7 7 12"), or None unless exactly `choose` valid ones."""
-    numbers = re.findall(r"\d+", text) if text.isascii() else []
-    if len(numbers) != keyboard.choose:
-        return None
-    picks = []
-    for number in numbers:
-        index = int(number) - 1
-        if not 0 <= index < len(keyboard.options):
-            return None
-        picks.append(keyboard.options[index].id)
-    return picks
-
-
-def looks_like_picks(text: str) -> bool:
-    """Whether a line is only numbers (an attempt at a picture password, valid or not)."""
-    stripped = text.strip()
-    return bool(stripped) and _PICK_NUMBERS.fullmatch(stripped) is not None
 
 
 def _start_argument(text: str) -> str | None:

@@ -3,9 +3,12 @@ update belongs to assisted mode:
 
 - an agent command from an active agent runs here (anyone else falls through to the customer
   experience, exactly as if the command did not exist);
-- plain text from an agent who holds a ticket is a reply to that customer;
+- plain text from an agent who holds a ticket is a reply to that customer, unless the agent's own
+  journey waits for their secret and the text reads as one (then it is collected as usual);
 - while an agent holds a chat, the customer's messages and taps never reach Rasa: text goes to
-  the agent (or is deleted when it looks like a secret), a tap is answered "you are with <agent>".
+  the agent (or is deleted when it looks like a secret: the bank's redactor flags it, it holds a
+  digit run, see bot.secure_input.secret_digit_runs, or a secure input is pending), a tap is
+  answered "you are with <agent>".
 
 Handled updates stop here (ApplicationHandlerStop); the rest go on to the usual handlers.
 """
@@ -21,6 +24,8 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.assist import looks_like_secret
 from bot.assist.commands import parse_agent_command
+from bot.secure_input import has_secret_digits
+from bot.secure_input import looks_like_secret as taken_as_secret
 from bot.telegram.assist_commands import run_agent_command
 from bot.telegram.assist_relay import (
     assistant_is_back,
@@ -67,6 +72,10 @@ async def _from_agent(
         return True
     if text.lstrip().startswith("/"):
         return False
+    # The agent's own journey asked them for a secret: their PIN is collected, never relayed.
+    own_secret = await services.conversation.pending_secret(chat_key(user_id))
+    if own_secret is not None and taken_as_secret(own_secret, text):
+        return False
     # One call: anyone but an agent gets `not_agent`, an agent without a ticket `no_ticket`.
     outcome = await asyncio.to_thread(services.assist.desk.reply, agent=user_id, text=text)
     if outcome.code != "sent":
@@ -92,7 +101,8 @@ async def _customer_while_held(
         await assistant_is_back(context.bot, services, key, holder.agent_name, left=True)
         return True
     pending = await services.conversation.pending_secret(key)
-    if pending is not None or looks_like_secret(message.text):
+    text = message.text
+    if pending is not None or looks_like_secret(text) or has_secret_digits(text):
         await withhold_customer_secret(context.bot, services, holder, key, message)
     else:
         await relay_customer_message(context.bot, services, holder, key, message.text)

@@ -97,9 +97,23 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 disable_notification=await services.quiet.quiet(key),
             )
 
+    async def refuse_secret() -> None:
+        # A PIN or code typed when none was asked for: gone from the chat, and a warning.
+        await _delete_message(message)
+        await context.bot.send_message(
+            chat.id,
+            html_text(services.texts.get("utter_channel_typed_secret_deleted")),
+            parse_mode=ParseMode.HTML,
+            disable_notification=await services.quiet.quiet(key),
+        )
+
     async with typing(context.bot, chat.id):
         turn = await services.conversation.handle_text(
-            key, message.text, rasa_metadata(update), on_secret=delete_secret
+            key,
+            message.text,
+            rasa_metadata(update),
+            on_secret=delete_secret,
+            on_refused=refuse_secret,
         )
     await get_renderer(context).render(chat.id, turn)
 

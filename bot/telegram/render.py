@@ -26,7 +26,6 @@ from bot.pictures import (
     render_goal_progress,
     render_keyboard,
     render_picture,
-    render_qr,
 )
 from bot.pictures.celebration import celebration_animation
 from bot.pictures.grid import grid_columns
@@ -35,6 +34,7 @@ from bot.rasa_client import (
     BotMessage,
     Celebration,
     DeepLink,
+    ExpectedInput,
     GoalProgress,
     ImageKeyboard,
     ImageMessage,
@@ -47,6 +47,7 @@ from bot.rasa_client import (
 )
 from bot.sounds.jingle import celebration_jingle
 from bot.telegram.texts import ChannelTexts
+from bot.telegram.token_qr import send_token_qr
 from bot.telegram.ui import (
     MAX_CAPTION_LENGTH,
     choice_keyboard,
@@ -59,7 +60,6 @@ from bot.telegram.ui import (
 logger = logging.getLogger(__name__)
 
 KEYBOARD_PICTURE_NAME: Final = "opciones.png"
-QR_PICTURE_NAME: Final = "token.png"
 PICTURE_NAME: Final = "imagen.png"
 GOAL_PICTURE_NAME: Final = "meta.png"
 ANIMATION_NAME: Final = "celebracion.gif"
@@ -158,7 +158,15 @@ class TurnRenderer:
         elif isinstance(message, ImageKeyboard):
             await self.send_image_keyboard(chat_id, message, silent=silent)
         elif isinstance(message, QrCode):
-            await self.send_qr(chat_id, message, silent=silent)
+            await send_token_qr(
+                self._bot,
+                self._state,
+                self._texts,
+                chat_key=chat_key(chat_id),
+                chat_id=chat_id,
+                qr=message,
+                silent=silent,
+            )
         elif isinstance(message, ActivationCode):
             await self.send_activation_code(chat_id, message, silent=silent)
         elif isinstance(message, DeepLink):
@@ -176,7 +184,7 @@ class TurnRenderer:
             await self._bot.send_photo(
                 chat_id, message.url, protect_content=item.protect, disable_notification=silent
             )
-        elif isinstance(message, (SecureInputRequest, SensitiveMarker)):
+        elif isinstance(message, (SecureInputRequest, ExpectedInput, SensitiveMarker)):
             pass  # Instructions for the channel, not something to show.
         elif isinstance(message, UnknownCustom):
             logger.warning("skipped a custom payload this channel does not render")
@@ -360,23 +368,6 @@ class TurnRenderer:
             reply_markup=markup,
             protect_content=protect,
             disable_notification=silent,
-        )
-
-    async def send_qr(self, chat_id: int, qr: QrCode, *, silent: bool = False) -> None:
-        """Send the Token digital QR as a protected photo (never cached: it is a secret)."""
-        if qr.content is None:
-            unavailable = self._texts.get("utter_channel_qr_unavailable")
-            await self.send_text(chat_id, unavailable, silent=silent)
-            return
-        content = qr.content
-        png = await asyncio.to_thread(render_qr, content)
-        await self._send_photo(
-            chat_id,
-            InputFile(png, filename=QR_PICTURE_NAME),
-            qr.caption,
-            None,
-            protect=True,
-            silent=silent,
         )
 
     async def send_activation_code(

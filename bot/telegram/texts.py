@@ -20,6 +20,8 @@ from bot.rasa_client import Button
 DOMAIN_PATH: Final = Path(__file__).resolve().parents[2] / "domain.yml"
 CHANNEL_RESPONSES: Final = (
     "utter_channel_secret_deleted",
+    "utter_channel_typed_secret_deleted",
+    "utter_channel_token_qr_caption",
     "utter_channel_unavailable",
     "utter_channel_error",
     "utter_channel_text_only",

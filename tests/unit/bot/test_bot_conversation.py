@@ -214,9 +214,9 @@ async def test_secret_mode_is_per_sender(
 ) -> None:
     await enter_secret_mode(conversation, fake_rasa, "pin")
 
-    await conversation.handle_text("cli:other", "1234")
+    await conversation.handle_text("cli:other", "123")
 
-    assert fake_rasa.messages[-1] == "1234"
+    assert fake_rasa.messages[-1] == "123"
     assert secret_store.puts == []
 
 

@@ -73,7 +73,19 @@ def test_other_commands_are_injections_even_with_channel_commands(text: str) -> 
 @pytest.mark.parametrize("kind", ["pin", "otp"])
 @pytest.mark.parametrize(
     "text",
-    ["1234", "123456", "12 34 56", "12-34-56", " 1234 ", "1 2 3 4", "１２３４", "1234.", "0000"],
+    [
+        "1234",
+        "123456",
+        "12 34 56",
+        "12-34-56",
+        " 1234 ",
+        "1 2 3 4",
+        "１２３４",
+        "1234.",
+        "0000",
+        "12345a",
+        "mi pin es 1234",
+    ],
 )
 def test_numeric_kinds_take_text_without_letters_as_the_secret(kind: SecretKind, text: str) -> None:
     assert looks_like_secret(kind, text)
@@ -90,8 +102,8 @@ def test_numeric_kinds_take_text_without_letters_as_the_secret(kind: SecretKind,
         "cancelar",
         "Regresar",
         "ayuda",
-        "12345a",
-        "mi pin es 1234",
+        "12a",
+        "mi pin es el de siempre",
         "/affirm",
         "",
         "   ",
