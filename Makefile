@@ -24,7 +24,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox clean
+.PHONY: help install db train run chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -64,6 +64,9 @@ chat: $(VENV)/.installed ## Talk to the running assistant in this terminal
 
 outbox: $(VENV)/.installed ## Show what the bank "sent" (SMS, e-mail)
 	$(PY) -m bank outbox
+
+prune-trackers: $(VENV)/.installed ## Remove Rasa conversations idle over TRACKER_RETENTION_DAYS (30)
+	$(PY) -m bot.tracker_retention
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check .
