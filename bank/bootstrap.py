@@ -40,6 +40,7 @@ from bank.mini.requests import Limits, MiniRequests
 from bank.mini.sign_in_journey import ChildSignInJourney
 from bank.notifications import Notifications
 from bank.otp import OtpIssuer
+from bank.rate_limits import RateLimiter
 from bank.registration import RegistrationService
 from bank.registration.context import Services
 from bank.secretbox import SecretBox
@@ -52,6 +53,7 @@ SUBKEY_CHANNEL_STATE = "channel-state"
 SUBKEY_MINI_ACTIVATION = "mini-activation"
 SUBKEY_ASSIST_CUSTOMER_REF = "assist-customer-ref"
 SUBKEY_HASH_PEPPER = "hash-pepper"
+SUBKEY_RATE_LIMITS = "rate-limits"
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             hasher=hasher,
             activation_codes=activation_codes,
             child_users=child_users,
+            limiter=RateLimiter(key=settings.subkey(SUBKEY_RATE_LIMITS)),
+            cedula_ref=refs.ref_of_text,
         ),
         mini_sign_in=mini_sign_in,
         parent_mini=ParentMini(

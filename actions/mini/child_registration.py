@@ -30,11 +30,12 @@ def service() -> JourneyService:
     return current_bank().mini_registration
 
 
-CEDULA_REPLIES = {
-    "ok": "utter_mini_cedula_ok",
-    "unknown_child": "utter_mini_unknown_child",
-    "not_approved": "utter_mini_not_approved",
-    "already_has_user": "utter_mini_already_has_user",
+# Every well-formed cédula gets the same `ok` (no name): the bank tells who it is only after a
+# valid code. Rate limits are told without a word about the cédula.
+CEDULA_REPLIES = {"ok": "utter_mini_cedula_ok"}
+CEDULA_LIMIT_REPLIES = {
+    "chat": "utter_mini_cedula_limit_chat",
+    "child": "utter_mini_cedula_limit_child",
 }
 CODE_REPLIES = {
     "ok": "utter_mini_code_ok",
@@ -42,23 +43,31 @@ CODE_REPLIES = {
     "wrong": "utter_mini_code_wrong",
     "expired": "utter_mini_code_expired",
     "used": "utter_mini_code_used",
-    "no_active_code": "utter_mini_code_none",
     "attempts_exhausted": "utter_mini_code_attempts_exhausted",
+    "already_has_user": "utter_mini_already_has_user",
 }
 CODE_REQUEST_REPLIES = {
     "asked": "utter_mini_code_requested",
-    "parent_unreachable": "utter_mini_parent_unreachable",
     "too_soon": "utter_mini_code_request_too_soon",
+    "rate_limited": "utter_mini_code_request_limit",
 }
 
 
 async def enter_cedula(answer: Answer) -> None:
-    """The child's cédula: the bank finds the approved Cuenta Mini."""
+    """The child's cédula: the same answer for any well-formed one, then the code is asked."""
     outcome = await in_thread(
         current_bank().mini_registration.submit_cedula,
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
+    if outcome.code == "rate_limited":
+        scope = str(outcome.data.get("scope", "chat"))
+        utter(
+            answer.dispatcher,
+            CEDULA_LIMIT_REPLIES.get(scope, "utter_mini_cedula_limit_chat"),
+            outcome.data,
+        )
+        return
     tell(answer.dispatcher, outcome, CEDULA_REPLIES, invalid_field="mini_cedula")
 
 
@@ -66,9 +75,10 @@ async def enter_activation_code(answer: Answer) -> None:
     """The code (a secret-box reference), "no tengo código", or "ask my parent"."""
     journey = current_bank().mini_registration
     if answer.value == "missing":
+        # "Pedirle un código" is offered for every cédula: whether a parent can be told is the
+        # bank's secret.
         utter(answer.dispatcher, "utter_mini_how_to_get_code")
-        if await in_thread(journey.parent_reachable, sender_id=answer.sender_id):
-            utter(answer.dispatcher, "utter_mini_offer_ask_parent")
+        utter(answer.dispatcher, "utter_mini_offer_ask_parent")
         return
     if answer.value == "ask":
         outcome = await in_thread(journey.request_code, sender_id=answer.sender_id)
@@ -132,7 +142,11 @@ async def enter_picture_password(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"ok": "utter_picture_password_ok", "invalid": "utter_invalid_picture_password"},
+        {
+            "ok": "utter_picture_password_ok",
+            "invalid": "utter_invalid_picture_password",
+            "too_easy": "utter_picture_password_too_easy",
+        },
     )
 
 

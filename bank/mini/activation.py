@@ -47,8 +47,9 @@ class CodeIssue:
 
 @dataclass(frozen=True)
 class CodeCheck:
-    """`ok`, `wrong` (attempts_left), `expired`, `used`, `no_active_code`, `attempts_exhausted`,
-    `unknown_child`, `invalid` (not 6 digits; counts nothing)."""
+    """`ok`, `wrong` (attempts_left), `expired` and `used` (only for the code itself; another
+    code typed then is `no_active_code`), `no_active_code`, `attempts_exhausted`, `unknown_child`,
+    `invalid` (not 6 digits; counts nothing)."""
 
     code: str
     attempts_left: int = 0
@@ -130,13 +131,15 @@ class ActivationCodes:
             ).first()
             if latest is None or latest.invalidated_at is not None:
                 return CodeCheck("no_active_code")
-            if latest.used_at is not None:
-                return CodeCheck("used")
             if latest.wrong_entries >= MAX_WRONG_ENTRIES:
                 return CodeCheck("attempts_exhausted")
-            if latest.expires_at <= now:
-                return CodeCheck("expired")
-            if not digests_match(latest.code_digest, self._digest(account.child_cedula, typed)):
+            matches = digests_match(latest.code_digest, self._digest(account.child_cedula, typed))
+            if latest.used_at is not None or latest.expires_at <= now:
+                # Told only to whoever typed this very code: a guess learns nothing of its state.
+                if not matches:
+                    return CodeCheck("no_active_code")
+                return CodeCheck("used" if latest.used_at is not None else "expired")
+            if not matches:
                 latest.wrong_entries += 1
                 left = MAX_WRONG_ENTRIES - latest.wrong_entries
                 return (

@@ -7,23 +7,32 @@ repetition, then `complete`. The activation code is checked by `ActivationCodes`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bank.clock import Clock
 from bank.crypto import SecretHasher
-from bank.db import SessionFactory, unit_of_work
+from bank.db import SessionFactory
 from bank.journey_rows import JourneyRows
 from bank.mini import registration_steps as steps
 from bank.mini.activation import ActivationCodes
 from bank.mini.child_users import ChildUsers
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
 from bank.mini.outcome import MiniOutcome
-from bank.mini.pictures import AVATARS, picture_password_text, shuffled_password_pictures
+from bank.mini.pictures import (
+    AVATARS,
+    is_easy_picture_password,
+    picture_password_text,
+    shuffled_password_pictures,
+)
 from bank.mini.registration_completion import complete
-from bank.mini.registration_steps import KIND, Step
+from bank.mini.registration_steps import KIND, ProbeGuards, Step
+from bank.rate_limits import RateLimiter
 from bank.validators import validate_child_username
 
 ANY_STEP = frozenset(Step)
+# What ActivationCodes.check says only when the typed code is the child's (expired or used):
+# safe to tell, as it proves the code. Any other refusal is a plain miss, the same for all.
+PROVEN_CODE_REFUSALS = frozenset({"expired", "used"})
 
 
 class MiniRegistration(JourneyService):
@@ -37,11 +46,14 @@ class MiniRegistration(JourneyService):
         hasher: SecretHasher,
         activation_codes: ActivationCodes,
         child_users: ChildUsers,
+        limiter: RateLimiter,
+        cedula_ref: Callable[[str], str],
     ) -> None:
         super().__init__(rows=JourneyRows(KIND), session_factory=session_factory, clock=clock)
         self._hasher = hasher
         self._codes = activation_codes
         self._child_users = child_users
+        self._guards = ProbeGuards(limiter=limiter, cedula_ref=cedula_ref)
 
     def go_back(self, *, sender_id: str) -> MiniOutcome:
         """One step back (`ok`), or `cannot_go_back` (at the avatar or before it)."""
@@ -53,33 +65,39 @@ class MiniRegistration(JourneyService):
     # Cédula and activation code -----------------------------------------------------------
 
     def submit_cedula(self, *, sender_id: str, text: str) -> MiniOutcome:
-        """The child's cédula."""
-        return self._run(sender_id, {Step.CEDULA}, lambda ctx: steps.submit_cedula(ctx, text=text))
+        """The child's cédula: `ok` for every well-formed one (no name), `invalid`, or
+        `rate_limited` (see `registration_steps.submit_cedula`)."""
+        return self._run(
+            sender_id,
+            {Step.CEDULA},
+            lambda ctx: steps.submit_cedula(ctx, text=text, guards=self._guards),
+        )
 
     def submit_activation_code(self, *, sender_id: str, code: str) -> MiniOutcome:
-        """The 6-digit code the parent generated (checked and used up by ActivationCodes)."""
+        """The 6-digit code the parent generated (checked and used up by ActivationCodes).
+
+        `ok`, `already_has_user`, `expired` and `used` only for the child's own code; anything
+        else is `wrong` (attempts_left of this journey) or, at the last miss, `attempts_exhausted`,
+        alike for every cédula. `invalid` (not 6 digits) counts nothing.
+        """
         seen = self._peek(sender_id, {Step.ACTIVATION_CODE})
         if isinstance(seen, MiniOutcome):
             return seen
         check = self._codes.check(child_cedula=str(seen.data.get("cedula", "")), code=code)
-        if check.code != "ok":
-            data = {"attempts_left": check.attempts_left} if check.code == "wrong" else {}
-            return MiniOutcome(check.code, seen.step, data)
-        return self._apply(sender_id, seen, steps.code_accepted)
+        if check.code == "invalid" or check.code in PROVEN_CODE_REFUSALS:
+            return MiniOutcome(check.code, seen.step)
+        if check.code == "ok":
+            return self._apply(sender_id, seen, steps.code_accepted)
+        return self._apply(sender_id, seen, steps.code_missed)
 
     def request_code(self, *, sender_id: str) -> MiniOutcome:
-        """Ask the parent for a code ("Pídele el código a tu papá o mamá")."""
-        return self._run(sender_id, {Step.ACTIVATION_CODE}, steps.request_code)
-
-    def parent_reachable(self, *, sender_id: str) -> bool:
-        """Whether the child's parent has a known chat (so asking them can be offered)."""
-        with unit_of_work(self._sessions) as session:
-            journey = self._rows.load_active(session, sender_id)
-            if journey is None:
-                return False
-            ctx = self._context(session, journey)
-            account = steps.account_of(ctx)
-            return account is not None and steps.parent_chat(ctx, account) is not None
+        """Ask the parent for a code ("Pedirle un código"): `asked` whether or not a notice went
+        out, `too_soon` or `rate_limited`."""
+        return self._run(
+            sender_id,
+            {Step.ACTIVATION_CODE},
+            lambda ctx: steps.request_code(ctx, guards=self._guards),
+        )
 
     # Avatar, username, picture password ---------------------------------------------------
 
@@ -115,6 +133,8 @@ class MiniRegistration(JourneyService):
         text = picture_password_text(picture_ids)
         if text is None:
             return self._invalid_pictures(sender_id, Step.PICTURE_PASSWORD)
+        if is_easy_picture_password(picture_ids):
+            return self._run(sender_id, {Step.PICTURE_PASSWORD}, steps.refuse_easy_pictures)
         password_hash = self._hasher.hash(text)  # slow: outside the transaction
         return self._run(
             sender_id,

@@ -7,10 +7,11 @@ secret in clear except where the service hands them a hash.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,15 +19,25 @@ from sqlalchemy.orm import Session
 from bank import journey_rows
 from bank.journey_rows import JourneyRows
 from bank.mini import child_users
+from bank.mini.activation import MAX_WRONG_ENTRIES
 from bank.mini.journey_base import JourneyContext
 from bank.mini.outcome import MiniOutcome
-from bank.mini.pictures import AVATAR_IDS
+from bank.mini.pictures import AVATAR_IDS, MIN_DIFFERENT_PICTURES
 from bank.models import ENDED, MINI_APPROVED, CustomerChat, Journey, MiniAccount
 from bank.notifications import queue_notice
+from bank.rate_limits import (
+    MINI_CEDULA_PER_CHAT,
+    MINI_CEDULA_PER_CHILD,
+    MINI_CODE_REQUESTS_PER_CHILD,
+    RateLimiter,
+    RateVerdict,
+)
 from bank.validators import validate_cedula
 
 KIND: Final = "mini_registration"
 CODE_REQUEST_INTERVAL: Final = timedelta(minutes=2)
+# A journey ends after as many wrong codes as a code itself allows, whoever the cédula is.
+MAX_CODE_MISSES: Final = MAX_WRONG_ENTRIES
 
 
 class Step(StrEnum):
@@ -75,33 +86,70 @@ def has_user(ctx: JourneyContext, account_id: int) -> bool:
     return child_users.has_user(ctx.session, account_id)
 
 
+@dataclass(frozen=True)
+class ProbeGuards:
+    """What the steps that take a cédula need to resist probing: the rate limits and the keyed
+    audit ref of a cédula (audit rows never carry the number itself)."""
+
+    limiter: RateLimiter
+    cedula_ref: Callable[[str], str]
+
+    def ref(self, cedula: str) -> str:
+        """The audit ref of a well-formed cédula ("" if it is not one)."""
+        try:
+            return self.cedula_ref(cedula)
+        except ValueError:
+            return ""
+
+
 def account_of(ctx: JourneyContext) -> MiniAccount | None:
-    """The Cuenta Mini of the journey's child (known from the `activation_code` step on)."""
-    ref = str(ctx.data.get("child_ref", ""))
-    return ctx.session.get(MiniAccount, int(ref)) if ref.isdigit() else None
+    """The Cuenta Mini whose child has the journey's cédula, if there is one (never told before
+    a valid activation code)."""
+    cedula = str(ctx.data.get("cedula", ""))
+    if not cedula:
+        return None
+    return ctx.session.scalar(select(MiniAccount).where(MiniAccount.child_cedula == cedula))
 
 
-def submit_cedula(ctx: JourneyContext, *, text: str) -> MiniOutcome:
-    """The child's cédula: an approved Cuenta Mini without a user moves on to the code."""
+def limit_data(verdict: RateVerdict) -> dict[str, Any]:
+    """What a rate-limit message states: the limit, its window and the wait, in minutes."""
+    assert verdict.limit is not None
+    return {
+        "limit": verdict.limit.max_hits,
+        "window_minutes": verdict.limit.window_minutes,
+        "minutes": verdict.minutes,
+    }
+
+
+def submit_cedula(ctx: JourneyContext, *, text: str, guards: ProbeGuards) -> MiniOutcome:
+    """The child's cédula. Every well-formed cédula (a child's or nobody's, in approval or with a
+    user already) gets the same answer and moves on to the code: only a valid code tells more.
+
+    Well-formed cédulas count against the chat's and the cédula's limits; over either, the
+    journey ends with `rate_limited` (data.scope `chat` or `child`, plus `limit_data`).
+    """
     cedula = validate_cedula(text)
     if not cedula.ok:
         return ctx.outcome("invalid", reason=str(cedula.reason))
-    account = ctx.session.scalar(
-        select(MiniAccount).where(MiniAccount.child_cedula == cedula.value)
+    ref = guards.ref(cedula.value)
+    verdict = guards.limiter.attempt(
+        ctx.session,
+        limits=(
+            (MINI_CEDULA_PER_CHAT, ctx.journey.sender_id),
+            (MINI_CEDULA_PER_CHILD, cedula.value),
+        ),
+        now=ctx.now,
     )
-    if account is None:
-        return ctx.outcome("unknown_child")
-    if account.state != MINI_APPROVED:
-        return ctx.outcome("not_approved")
-    if has_user(ctx, account.id):
+    if not verdict.allowed:
+        assert verdict.limit is not None
         ctx.close(ENDED)
-        ctx.audit("mini_registration.ended", reason="already_has_user")
-        return ctx.outcome("already_has_user", child_first_name=first_name(account))
-    ctx.remember(
-        cedula=account.child_cedula, child_first_name=first_name(account), child_ref=str(account.id)
-    )
+        ctx.audit("mini_registration.rate_limited", limit=verdict.limit.name, customer_ref=ref)
+        scope = "chat" if verdict.limit is MINI_CEDULA_PER_CHAT else "child"
+        return ctx.outcome("rate_limited", scope=scope, **limit_data(verdict))
+    ctx.remember(cedula=cedula.value)
     ctx.move(Step.ACTIVATION_CODE)
-    return ctx.outcome("ok", child_first_name=first_name(account))
+    ctx.audit("mini_registration.cedula_entered", customer_ref=ref)
+    return ctx.outcome("ok")
 
 
 def parent_chat(ctx: JourneyContext, account: MiniAccount) -> CustomerChat | None:
@@ -109,16 +157,41 @@ def parent_chat(ctx: JourneyContext, account: MiniAccount) -> CustomerChat | Non
     return ctx.session.get(CustomerChat, account.parent_id)
 
 
-def request_code(ctx: JourneyContext) -> MiniOutcome:
-    """Ask the parent for a code through their chat: once every 2 minutes at most."""
+def may_get_a_code(ctx: JourneyContext, account: MiniAccount | None) -> MiniAccount | None:
+    """The account when its child could still get a code: approved, without a user."""
+    if account is None or account.state != MINI_APPROVED or has_user(ctx, account.id):
+        return None
+    return account
+
+
+def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> MiniOutcome:
+    """Ask the parent for a code ("Pedirle un código"). The answer is `asked` whether or not a
+    notice went out (no Cuenta Mini, in approval, a user already, no chat known for the parent):
+    once every 2 minutes per journey (`too_soon`), and within the cédula's limit across chats
+    (`rate_limited`, data as `limit_data`)."""
     last = ctx.data.get("last_code_request_at")
     if last:
         wait = datetime.fromisoformat(str(last)) + CODE_REQUEST_INTERVAL - ctx.now
         if wait.total_seconds() > 0:
             return ctx.outcome("too_soon", seconds=math.ceil(wait.total_seconds()))
-    account = account_of(ctx)
+    cedula = str(ctx.data.get("cedula", ""))
+    verdict = guards.limiter.attempt(
+        ctx.session, limits=((MINI_CODE_REQUESTS_PER_CHILD, cedula),), now=ctx.now
+    )
+    if not verdict.allowed:
+        assert verdict.limit is not None
+        ctx.audit(
+            "mini_registration.rate_limited",
+            limit=verdict.limit.name,
+            customer_ref=guards.ref(cedula),
+        )
+        return ctx.outcome("rate_limited", **limit_data(verdict))
+    moment = ctx.now.isoformat()
+    ctx.remember(last_code_request_at=moment)
+    account = may_get_a_code(ctx, account_of(ctx))
     if account is None or parent_chat(ctx, account) is None:
-        return ctx.outcome("parent_unreachable")
+        ctx.audit("mini_registration.code_request_not_sent", customer_ref=guards.ref(cedula))
+        return ctx.outcome("asked")
     queue_notice(
         ctx.session,
         customer_id=account.parent_id,
@@ -126,19 +199,45 @@ def request_code(ctx: JourneyContext) -> MiniOutcome:
         data={"child": first_name(account), "child_ref": str(account.id)},
         now=ctx.now,
     )
-    moment = ctx.now.isoformat()
-    ctx.remember(code_requested_at=moment, last_code_request_at=moment)
+    ctx.remember(code_requested_at=moment)
     ctx.audit("mini_registration.code_requested", subject=f"mini:{account.id}")
-    return ctx.outcome("asked", child_first_name=first_name(account))
+    return ctx.outcome("asked")
 
 
 def code_accepted(ctx: JourneyContext) -> MiniOutcome:
-    """The activation code was right: on to the avatar."""
-    ctx.forget(["code_requested_at"])
-    ctx.remember(code_accepted_at=ctx.now.isoformat())
+    """The activation code was right: on to the avatar, or the end when the child turns out to
+    have a user already (told only now, after a valid code)."""
+    account = account_of(ctx)
+    if account is None:  # cannot happen: a valid code belongs to an approved Cuenta Mini
+        return code_missed(ctx)
+    if has_user(ctx, account.id):
+        ctx.close(ENDED)
+        ctx.audit(
+            "mini_registration.ended", subject=f"mini:{account.id}", reason="already_has_user"
+        )
+        return ctx.outcome("already_has_user")
+    ctx.forget(["code_requested_at", "code_misses"])
+    ctx.remember(
+        code_accepted_at=ctx.now.isoformat(),
+        child_first_name=first_name(account),
+        child_ref=str(account.id),
+    )
     ctx.move(Step.AVATAR)
-    ctx.audit("mini_registration.code_accepted", subject=f"mini:{ctx.data.get('child_ref')}")
-    return ctx.outcome("ok")
+    ctx.audit("mini_registration.code_accepted", subject=f"mini:{account.id}")
+    return ctx.outcome("ok", child_first_name=first_name(account))
+
+
+def code_missed(ctx: JourneyContext) -> MiniOutcome:
+    """A code that proves nothing (wrong, or for a cédula that can have no valid code): the same
+    `wrong` (attempts_left, counted per journey) for every cédula; the last miss ends the journey
+    (`attempts_exhausted`)."""
+    misses = int(ctx.data.get("code_misses", 0)) + 1
+    if misses >= MAX_CODE_MISSES:
+        ctx.close(ENDED)
+        ctx.audit("mini_registration.ended", reason="code_attempts_exhausted")
+        return ctx.outcome("attempts_exhausted")
+    ctx.remember(code_misses=misses)
+    return ctx.outcome("wrong", attempts_left=MAX_CODE_MISSES - misses)
 
 
 def submit_avatar(ctx: JourneyContext, *, avatar_id: str) -> MiniOutcome:
@@ -159,6 +258,11 @@ def accept_username(ctx: JourneyContext, *, username: str) -> MiniOutcome:
     else:
         ctx.move(Step.PICTURE_PASSWORD)
     return ctx.outcome("ok", username=username)
+
+
+def refuse_easy_pictures(ctx: JourneyContext) -> MiniOutcome:
+    """A picture password too easy to guess (bank.mini.pictures): choose again, nothing kept."""
+    return ctx.outcome("too_easy", min_different=MIN_DIFFERENT_PICTURES)
 
 
 def keep_picture_password(ctx: JourneyContext, *, password_hash: str) -> MiniOutcome:
