@@ -51,7 +51,7 @@ OTHER_JOURNEYS = [
     "ask_money", "withdraw_money", "show_movements", "show_balance", "music_off", "music_on",
     "parent_approvals", "approve_request", "reject_request", "create_mission", "remove_mission",
     "request_goal_money", "learn", "generate_code", "no_activation_code", "ask_parent_for_code",
-    "register_here", "share_link", "pick_other_child",
+    "register_here", "share_link", "pick_other_child", "unlock_child",
 ]  # fmt: skip
 
 

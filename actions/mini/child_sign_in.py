@@ -59,7 +59,11 @@ async def enter_pictures(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"wrong": "utter_mini_sign_in_wrong", "locked": "utter_mini_sign_in_locked"},
+        {
+            "wrong": "utter_mini_sign_in_wrong",
+            "locked": "utter_mini_sign_in_locked",
+            "held": "utter_mini_sign_in_held",
+        },
     )
 
 

@@ -52,6 +52,12 @@ CHILD_REPLIES = {
     "unknown": "utter_parent_child_unknown",
     "signed_out": "utter_parent_signed_out",
 }
+UNLOCK_REPLIES = {
+    "unlocked": "utter_parent_child_unlocked",
+    "not_locked": "utter_parent_child_not_locked",
+    "unknown": "utter_parent_child_unknown",
+    "signed_out": "utter_parent_signed_out",
+}
 GENERATE_REPLIES = {
     "unknown": "utter_parent_child_unknown",
     "not_approved": "utter_parent_child_pending",
@@ -138,7 +144,8 @@ async def generate_and_show(sender_id: str, dispatcher: CollectingDispatcher) ->
 
 
 async def decide(answer: Answer) -> None:
-    """Genera código, here, a link for another Telegram account, another child, or done."""
+    """Genera código, here, a link for another Telegram account, unlock the child's sign-in,
+    another child, or done."""
     journey = current_bank().parent_mini
     sender_id, dispatcher = answer.sender_id, answer.dispatcher
     if answer.value == "generate":
@@ -154,6 +161,9 @@ async def decide(answer: Answer) -> None:
         outcome = await in_thread(journey.summary, sender_id=sender_id)
         utter(dispatcher, "utter_parent_share_link", outcome.data)
         dispatcher.utter_message(json_message={"type": "deep_link", "start": "mini"})
+    elif answer.value == "unlock":
+        outcome = await in_thread(journey.unlock_child, sender_id=sender_id)
+        tell(dispatcher, outcome, UNLOCK_REPLIES)
     elif answer.value == "other":
         await in_thread(journey.pick_other_child, sender_id=sender_id)
     else:
@@ -253,7 +263,9 @@ class AskParentChoice(Action):
     ) -> list[EventType]:
         """Ask the choice that fits the journey's state."""
         summary = await in_thread(current_bank().parent_mini.summary, sender_id=tracker.sender_id)
-        if summary.data.get("has_user"):
+        if summary.data.get("has_user") and summary.data.get("child_locked"):
+            response = "utter_ask_parent_choice_has_user_locked"
+        elif summary.data.get("has_user"):
             response = "utter_ask_parent_choice_has_user"
         elif summary.data.get("code_issued"):
             response = "utter_ask_parent_choice_where"

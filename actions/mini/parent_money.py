@@ -325,6 +325,8 @@ def tell_decision(dispatcher: CollectingDispatcher, code: str, data: Mapping[str
     elif code == "already_decided":
         state = "approved" if request.get("state") == "approved" else "rejected"
         utter(dispatcher, f"utter_parent_request_already_{state}", values)
+    elif code == "from_child_chat":
+        utter(dispatcher, "utter_parent_request_from_child_chat", values)
     elif code == "insufficient_funds":
         who = "child" if data.get("who") == "child" else "parent"
         utter(dispatcher, f"utter_parent_request_insufficient_{who}", values)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bank import guards, otp
 from bank.assist import journeys as assist_journeys
 from bank.assist.identity import Identity
-from bank.mini.child_users import _GUARD_PREFIX as CHILD_GUARD_PREFIX
+from bank.mini.sign_in_release import CHILD_GUARD_PREFIX
 from bank.models import (
     IdentityGuard,
     Journey,
@@ -141,6 +141,8 @@ def sign_in_lock(session: Session, identity: Identity, now: datetime) -> dict[st
         child = _mini_user(session, identity)
         key = CHILD_GUARD_PREFIX + child.username_key if child is not None else None
     guard = session.get(SignInGuard, key) if key else None
+    if guard is not None and guard.held_reason is not None:
+        return {"state": "held", "minutes": 0, "until": ""}  # until an agent (or parent) releases
     if guard is None or guard.locked_until is None or guard.locked_until <= now:
         return dict(OPEN_LOCK)
     return {

@@ -1,5 +1,6 @@
 """A child's Cuenta Mini user: created after a valid activation code, then signed in with a
-username and a picture password. Five failed sign-ins lock for 15 minutes and the parent is told.
+username and a picture password. Failed sign-ins lock (the parent is told) and the third lock in
+24 hours holds until the parent releases it (the numbers are in bank.mini.lockout).
 """
 
 from __future__ import annotations
@@ -18,19 +19,20 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.db import SessionFactory, unit_of_work
+from bank.mini import lockout
 from bank.mini.accounts import lock_account
-from bank.mini.lockout import load_guard, locked_minutes
-from bank.mini.pictures import AVATAR_IDS, picture_password_text
+from bank.mini.lockout import CHILD_PICTURES, load_guard, locked_minutes
+from bank.mini.pictures import AVATAR_IDS, is_easy_picture_password, picture_password_text
+from bank.mini.sign_in_release import child_guard_key
 from bank.models import MiniAccount, MiniActivationCode, MiniUser
 from bank.notifications import queue_notice
 from bank.validators import CHILD_USERNAME_MAX, validate_child_username
 
-MAX_FAILURES: Final = 5
-LOCK_DURATION: Final = timedelta(minutes=15)
+MAX_FAILURES: Final = CHILD_PICTURES.max_failures
+LOCK_DURATION: Final = CHILD_PICTURES.lock_duration
 # The user must be created soon after the activation code was accepted.
 CREATION_WINDOW: Final = timedelta(minutes=30)
 SUGGESTION_COUNT: Final = 3
-_GUARD_PREFIX: Final = "mini:"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class UsernameCheck:
 @dataclass(frozen=True)
 class ChildCreation:
     """`created`, `no_valid_code`, `already_has_user`, `taken` (suggestions), `invalid` (reason:
-    a username rule, `unknown_avatar` or `bad_picture_password`)."""
+    a username rule, `unknown_avatar`, `bad_picture_password` or `easy_picture_password`)."""
 
     code: str
     reason: str = ""
@@ -54,8 +56,8 @@ class ChildCreation:
 
 @dataclass(frozen=True)
 class ChildSignIn:
-    """`signed_in` (avatar, first_name), `wrong` (attempts_left), `locked` (minutes; parent_id and
-    newly_locked tell whom to warn and when)."""
+    """`signed_in` (avatar, first_name), `wrong` (attempts_left), `locked` (minutes) or `held`
+    (until the parent releases it; parent_id and newly_locked tell whom to warn and when)."""
 
     code: str
     attempts_left: int = 0
@@ -98,6 +100,8 @@ class ChildUsers:
         password = picture_password_text(picture_ids)
         if password is None:
             return ChildCreation("invalid", reason="bad_picture_password")
+        if is_easy_picture_password(picture_ids):
+            return ChildCreation("invalid", reason="easy_picture_password")
         password_hash = self._hasher.hash(password)  # slow: outside the transaction
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
@@ -114,44 +118,75 @@ class ChildUsers:
             )
 
     def sign_in(self, *, username: str, picture_ids: Sequence[str]) -> ChildSignIn:
-        """Check a username and picture password; 5 failures lock for 15 minutes."""
+        """Check a username and picture password; wrong ones lock, the third lock in 24 hours
+        holds until the parent (or an agent) releases it (bank.mini.lockout)."""
         now = self._clock.now()
         key = username.strip().lower()[:CHILD_USERNAME_MAX]
         password = picture_password_text(picture_ids) or ""
         with unit_of_work(self._sessions) as session:
-            guard = load_guard(session, _GUARD_PREFIX + key, now)
+            guard = load_guard(session, child_guard_key(key), now)
             user = session.scalar(select(MiniUser).where(MiniUser.username_key == key))
             account = session.get(MiniAccount, user.mini_account_id) if user else None
             parent_id = account.parent_id if account else None
+            if lockout.is_held(guard):
+                return ChildSignIn("held", parent_id=parent_id)
             if minutes := locked_minutes(guard, now):
                 return ChildSignIn("locked", minutes=minutes, parent_id=parent_id)
             if not self._hasher.verify(user.picture_password_hash if user else None, password):
-                guard.failures, guard.updated_at = guard.failures + 1, now
-                if guard.failures < MAX_FAILURES:
-                    return ChildSignIn("wrong", attempts_left=MAX_FAILURES - guard.failures)
-                guard.failures, guard.locked_until = 0, now + LOCK_DURATION
-                record_audit(
-                    session, at=now, actor="mini", action="mini_sign_in_locked", subject=key
-                )
-                if account is not None:
-                    queue_notice(
-                        session,
-                        customer_id=account.parent_id,
-                        kind="mini_child_locked",
-                        data={"child": account.child_full_name.split()[0], "minutes": 15},
-                        now=now,
-                    )
+                failure = lockout.record_failure(session, guard, now, CHILD_PICTURES)
+                if failure.code == "wrong":
+                    return ChildSignIn("wrong", attempts_left=failure.attempts_left)
+                _lock_told(session, user, account, failure, now)
                 return ChildSignIn(
-                    "locked", minutes=15, parent_id=parent_id, newly_locked=parent_id is not None
+                    failure.code,
+                    minutes=failure.minutes,
+                    parent_id=parent_id,
+                    newly_locked=parent_id is not None,
                 )
             assert user is not None and account is not None
-            guard.failures, guard.updated_at = 0, now
+            lockout.record_success(guard, now, second_factor=True)
             return ChildSignIn(
                 "signed_in",
                 avatar=user.avatar,
                 first_name=account.child_full_name.split()[0],
                 parent_id=parent_id,
             )
+
+
+def _lock_told(
+    session: Session,
+    user: MiniUser | None,
+    account: MiniAccount | None,
+    failure: lockout.Failure,
+    now: datetime,
+) -> None:
+    """Audit a new lock or hold of a child's sign-in and tell the parent (a hold with the
+    button that releases it)."""
+    held = failure.code == "held"
+    record_audit(
+        session,
+        at=now,
+        actor="mini",
+        action="mini_sign_in_held" if held else "mini_sign_in_locked",
+        subject=f"mini_user:{user.id}" if user is not None else "mini_user:unknown",
+    )
+    if account is None:
+        return
+    data: dict[str, Any] = {
+        "child": account.child_full_name.split()[0],
+        "tries": CHILD_PICTURES.max_failures,
+    }
+    if held:
+        data.update(child_ref=str(account.id), locks=lockout.LOCKS_BEFORE_HOLD)
+    else:
+        data.update(minutes=failure.minutes)
+    queue_notice(
+        session,
+        customer_id=account.parent_id,
+        kind="mini_child_held" if held else "mini_child_locked",
+        data=data,
+        now=now,
+    )
 
 
 def username_taken(session: Session, username: str) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from sqlalchemy.orm import Session
+
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.journey_rows import JourneyRows
@@ -22,6 +24,7 @@ from bank.mini.parent_children import CHOICE_KEYS, ChildChoice
 from bank.mini.parent_sign_in import ParentSignIn, ParentStatus, SignInResult
 from bank.mini.parent_steps import KIND, Step
 from bank.mini.registration_steps import first_name, open_at_activation_code
+from bank.mini.sign_in_release import child_is_closed, release_child
 from bank.models import COMPLETED, MiniAccount
 from bank.validators import validate_username
 
@@ -156,7 +159,7 @@ class ParentMini(JourneyService):
 
     def summary(self, *, sender_id: str) -> MiniOutcome:
         """Where the journey is, for the prompts: `ok` (step; data.first_name, child_first_name,
-        child_ref, has_user, code_issued) or `none`. Changes nothing."""
+        child_ref, has_user, code_issued, child_locked) or `none`. Changes nothing."""
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
@@ -171,6 +174,7 @@ class ParentMini(JourneyService):
                     "child_ref": str(data.get("child_ref", "")),
                     "has_user": bool(data.get("has_user")),
                     "code_issued": bool(data.get("code_issued")),
+                    "child_locked": _child_locked(session, data.get("child_ref"), self._clock),
                 },
             )
 
@@ -194,6 +198,30 @@ class ParentMini(JourneyService):
         if outcome.code == "ok":
             self._parents.sign_out(sender_id=sender_id)
         return outcome
+
+    def unlock_child(self, *, sender_id: str) -> MiniOutcome:
+        """Release the chosen child's held or locked sign-in ("Desbloquear a ..."), only for the
+        chat's signed-in parent of that child, audited: `unlocked` or `not_locked` (data.
+        child_first_name), `signed_out`, `unknown`."""
+        status = self._parents.current_parent(sender_id=sender_id)
+
+        def handle(ctx: JourneyContext) -> MiniOutcome:
+            if status.code != "active":
+                return steps.signed_out(ctx)
+            account = kids.own_account(ctx.session, status.customer_id, ctx.data.get("child_ref"))
+            if account is None:
+                return steps.unknown_child(ctx)
+            released = release_child(
+                ctx.session,
+                mini_account_id=account.id,
+                now=ctx.now,
+                released_by=f"customer:{status.customer_id}",
+                reason="parent_unlock",
+            )
+            code = "unlocked" if released else "not_locked"
+            return ctx.outcome(code, child_first_name=first_name(account))
+
+        return self._run(sender_id, {Step.CHILD_ACTION}, handle, fresh=self._fresh_for(status))
 
     def pick_other_child(self, *, sender_id: str) -> MiniOutcome:
         """Back to the list of children."""
@@ -231,6 +259,14 @@ class ParentMini(JourneyService):
         signed = result.code == "signed_in"
         status = self._parents.current_parent(sender_id=sender_id) if signed else None
         return self._apply(sender_id, seen, lambda ctx: steps.sign_in_result(ctx, result, status))
+
+
+def _child_locked(session: Session, child_ref: object, clock: Clock) -> bool:
+    """Whether the chosen child's sign-in is held or locked (the parent may release it)."""
+    ref = str(child_ref or "")
+    if not kids.looks_like_ref(ref):
+        return False
+    return child_is_closed(session, mini_account_id=int(ref), now=clock.now())
 
 
 __all__ = ["KIND", "ChildChoice", "ParentMini", "Step"]

@@ -1,7 +1,8 @@
 """The avatars, password pictures and goal pictures of Cuenta Mini (opaque ids, Spanish labels).
 
-The channel draws each id (bot/pictures); a picture password is 4 ids in order, hashed as a
-whole with argon2id. The grid order is shuffled at every sign-in, so positions tell nothing.
+The channel draws each id (bot/pictures); a picture password is 4 ids in order, at least 3 of
+them different, hashed as a whole with argon2id. The grid order is shuffled at every sign-in,
+so positions tell nothing.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ AVATAR_IDS: Final = frozenset(avatar_id for avatar_id, _ in AVATARS)
 PASSWORD_PICTURE_IDS: Final = frozenset(picture_id for picture_id, _ in PASSWORD_PICTURES)
 GOAL_PICTURE_IDS: Final = frozenset(picture_id for picture_id, _ in GOAL_PICTURES)
 PICTURE_PASSWORD_LENGTH: Final = 4
+# A picture password uses at least 3 different pictures (so no picture more than twice): one
+# picture four times, or two pictures in any pattern, is among the first things a guesser tries.
+MIN_DIFFERENT_PICTURES: Final = 3
 _RANDOM: Final = secrets.SystemRandom()
 
 
@@ -62,6 +66,12 @@ def picture_password_text(picture_ids: Sequence[str]) -> str | None:
     if len(ids) != PICTURE_PASSWORD_LENGTH or not all(i in PASSWORD_PICTURE_IDS for i in ids):
         return None
     return ",".join(ids)
+
+
+def is_easy_picture_password(picture_ids: Sequence[str]) -> bool:
+    """Whether a picture password is too easy to guess: fewer than 3 different pictures
+    (the grid is shuffled, so where the pictures sit cannot make it easier)."""
+    return len({picture_id.strip() for picture_id in picture_ids}) < MIN_DIFFERENT_PICTURES
 
 
 def shuffled_password_pictures() -> list[tuple[str, str]]:

@@ -346,7 +346,8 @@ class MiniRequests(FamilyService):
         """Approve or reject once: `approved` / `rejected` (data: request, parent_balance,
         child_balance, goal_reached), `already_decided` (data.request), `insufficient_funds`
         (data.who `parent` or `child`, data.available; the request stays pending), `unknown`
-        (not a request of this parent's children) or `signed_out`."""
+        (not a request of this parent's children), `from_child_chat` (the decision would come from
+        the chat the child asked from: refused) or `signed_out`."""
 
         def work(session: Session, parent: Parent) -> MiniOutcome:
             ref = str(request_ref or "").strip()
@@ -361,6 +362,11 @@ class MiniRequests(FamilyService):
             account = None if request is None else session.get(MiniAccount, request.mini_account_id)
             if request is None or account is None or account.parent_id != parent.customer_id:
                 return MiniOutcome("unknown", None)
+            if request.child_sender_id == parent.sender_id:
+                # The child's own chat: whoever taps there may be the child who asked.
+                return MiniOutcome(
+                    "from_child_chat", None, {"request": request_view(request, account)}
+                )
             if request.state != REQUEST_PENDING:
                 return MiniOutcome(
                     "already_decided", None, {"request": request_view(request, account)}

@@ -18,6 +18,7 @@ from bank import journey_rows
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.journey_rows import JourneyRows
+from bank.mini.chat_sessions import end_parent_session
 from bank.mini.child_users import ChildSignIn, ChildUsers
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
 from bank.mini.outcome import MiniOutcome
@@ -61,7 +62,8 @@ class ChildSignInJourney(JourneyService):
         return self._run(sender_id, {Step.USERNAME}, handle)
 
     def submit_picture_password(self, *, sender_id: str, picture_ids: Sequence[str]) -> MiniOutcome:
-        """The 4 pictures: `signed_in` opens a session, `wrong` asks again, `locked` ends."""
+        """The 4 pictures: `signed_in` opens a session (and ends the chat's parent session),
+        `wrong` asks again, `locked` and `held` (until the parent releases it) end."""
         seen = self._peek(sender_id, {Step.PICTURE_PASSWORD})
         if isinstance(seen, MiniOutcome):
             return seen
@@ -104,10 +106,10 @@ class ChildSignInJourney(JourneyService):
             ctx.forget(["username"])
             ctx.move(Step.USERNAME)
             return ctx.outcome("wrong", attempts_left=result.attempts_left)
-        if result.code == "locked":
+        if result.code in ("locked", "held"):
             ctx.close(ENDED)
-            ctx.audit("mini_sign_in.ended", reason="locked")
-            return ctx.outcome("locked", minutes=result.minutes)
+            ctx.audit("mini_sign_in.ended", reason=result.code)
+            return ctx.outcome(result.code, minutes=result.minutes)
         key = username.strip().lower()[:CHILD_USERNAME_MAX]
         user = ctx.session.scalar(select(MiniUser).where(MiniUser.username_key == key))
         assert user is not None, "signed in, so the user exists"
@@ -118,6 +120,13 @@ class ChildSignInJourney(JourneyService):
             "mini_account_id": user.mini_account_id,
         }
         ctx.close(COMPLETED)
+        # One identity per chat: a parent signed in here could otherwise decide the child's asks.
+        end_parent_session(
+            ctx.session,
+            sender_id=ctx.journey.sender_id,
+            now=ctx.now,
+            by=f"mini:{user.mini_account_id}",
+        )
         self._open_session(ctx, data)
         ctx.audit("mini_child_signed_in", subject=f"mini:{user.mini_account_id}")
         shown = ("first_name", "avatar", "username")

@@ -17,9 +17,15 @@ from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.crypto import SecretCipher
 from bank.db import unit_of_work
-from bank.demo import CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
+from bank.demo import ANDREA, CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
 from bank.models import SECOND_FACTOR_TOKEN, AuditEntry, OnlineUser
 from bank.outbox import read_outbox
+from tests.support.mini_family import (
+    ANDREA_PICTURES,
+    ANDREA_USERNAME,
+    carlos_id,
+    create_andreas_user,
+)
 
 PAULA = "1005"  # the demo agent
 CARLOS_MOBILE = "+593998887766"
@@ -201,3 +207,114 @@ async def test_attacker_typing_arabic_digits_as_token_code_gets_a_format_message
     await validation.run(dispatcher, tracker_at("parent_token_ref", ref), domain)
     said = [m.get("response") for m in dispatcher.messages]
     assert said == ["utter_parent_token_invalid"]
+
+
+# Finding 2: lockouts that escalate to a hold ----------------------------------------------
+
+WRONG_PICTURES = ["pic_apple", "pic_boat", "pic_moon", "pic_car"]
+
+
+def child_attempt(bank: Bank, pictures: list[str]) -> str:
+    return bank.child_users.sign_in(username=ANDREA_USERNAME, picture_ids=pictures).code
+
+
+def lock_andrea(bank: Bank) -> str:
+    """Five wrong picture passwords in a row: the last answer."""
+    return [child_attempt(bank, WRONG_PICTURES) for _ in range(5)][-1]
+
+
+def test_attacker_guessing_a_childs_picture_password_all_day_is_held_at_the_third_lock(
+    bank: Bank, clock: FixedClock
+) -> None:
+    create_andreas_user(bank)
+    assert lock_andrea(bank) == "locked"
+    clock.advance(minutes=16)
+    assert lock_andrea(bank) == "locked"
+    clock.advance(minutes=16)
+    assert lock_andrea(bank) == "held"
+    clock.advance(hours=25)
+    assert child_attempt(bank, list(ANDREA_PICTURES)) == "held", "held until the parent acts"
+    kinds = [(n.kind, dict(n.data)) for n in bank.notifications.claim(limit=10)]
+    held = [data for kind, data in kinds if kind == "mini_child_held"]
+    assert held and held[0]["child"] == "Andrea" and held[0]["child_ref"]
+    (audit,) = audits(bank, "mini_sign_in_held")
+    assert ANDREA_USERNAME not in audit.subject.lower()
+
+
+def test_only_the_childs_signed_in_parent_releases_a_held_child_sign_in(
+    bank: Bank, clock: FixedClock
+) -> None:
+    create_andreas_user(bank)
+    for _ in range(3):
+        lock_andrea(bank)
+        clock.advance(minutes=16)
+    parent_chat = "tg:carlos"
+    journey = bank.parent_mini
+    # Signed out, the chat cannot release anything.
+    journey.start(sender_id=parent_chat)
+    assert journey.unlock_child(sender_id=parent_chat).code == "wrong_step"
+    journey.submit_username(sender_id=parent_chat, text=CARLOS_USERNAME)
+    journey.submit_password(sender_id=parent_chat, password=CARLOS_PASSWORD)
+    assert journey.submit_child(sender_id=parent_chat, text="andrea").code == "ok"
+    assert journey.summary(sender_id=parent_chat).data["child_locked"] is True
+    assert journey.unlock_child(sender_id=parent_chat).code == "unlocked"
+    (released,) = audits(bank, "sign_in_released")
+    assert released.actor.startswith("customer:") and released.subject.startswith("mini_user:")
+    assert child_attempt(bank, list(ANDREA_PICTURES)) == "signed_in"
+
+
+def password_round(bank: Bank) -> str:
+    return [password(bank, ATTACKER_CHATS[0], "Adivinanza2024") for _ in range(5)][-1]
+
+
+def test_attacker_guessing_a_parents_password_all_day_is_held_at_the_third_lock(
+    bank: Bank, clock: FixedClock
+) -> None:
+    assert password_round(bank) == "locked"
+    clock.advance(minutes=31)
+    assert password_round(bank) == "locked"
+    clock.advance(minutes=31)
+    assert password_round(bank) == "held"
+    clock.advance(hours=25)
+    assert password(bank, "tg:carlos") == "held", "even the right password"
+    assert len(read_outbox(bank.sessions, to=CARLOS_MOBILE)) == 1
+    unlocked = bank.assist_phone.unlock(
+        agent=PAULA, cedula_or_ruc=CARLOS.id_number, reason="verificado por teléfono"
+    )
+    assert unlocked.code == "unlocked"
+    assert password(bank, "tg:carlos") == "signed_in"
+
+
+@pytest.mark.parametrize(
+    "pictures",
+    [
+        ["pic_star"] * 4,
+        ["pic_star", "pic_star", "pic_star", "pic_fish"],
+        ["pic_star", "pic_fish", "pic_star", "pic_fish"],
+        ["pic_star", "pic_star", "pic_fish", "pic_fish"],
+    ],
+)
+def test_child_cannot_choose_a_trivially_guessable_picture_password(
+    bank: Bank, pictures: list[str]
+) -> None:
+    chat = "tg:andrea"
+    reg = bank.mini_registration
+    reg.start(sender_id=chat)
+    assert reg.submit_cedula(sender_id=chat, text=ANDREA.cedula).code == "ok"
+    issued = bank.activation_codes.generate(parent_id=carlos_id(bank), child_cedula=ANDREA.cedula)
+    assert issued.activation_code is not None
+    assert reg.submit_activation_code(sender_id=chat, code=issued.activation_code).code == "ok"
+    assert reg.submit_avatar(sender_id=chat, avatar_id="avatar_fox").code == "ok"
+    assert reg.submit_username(sender_id=chat, text=ANDREA_USERNAME).code == "ok"
+    refused = reg.submit_picture_password(sender_id=chat, picture_ids=pictures)
+    assert (refused.code, refused.step) == ("too_easy", "picture_password")
+    assert refused.data == {"min_different": 3}
+    accepted = reg.submit_picture_password(sender_id=chat, picture_ids=list(ANDREA_PICTURES))
+    assert accepted.code == "ok"
+    created = bank.child_users.create(
+        child_cedula=ANDREA.cedula,
+        username="otronombre1",
+        avatar="avatar_fox",
+        picture_ids=pictures,
+    )
+    assert created.reason == "easy_picture_password"

@@ -228,6 +228,7 @@ def test_register_here_hands_the_chat_to_the_child(bank: Bank) -> None:
         "child_ref": andrea.ref,
         "has_user": False,
         "code_issued": False,
+        "child_locked": False,
     }
     code = parent.generate_code(sender_id=CHAT).secret
     assert code is not None

@@ -81,7 +81,7 @@ def test_wrong_pictures_ask_the_username_again_and_five_lock(bank: Bank, andrea:
     (notice,) = bank.notifications.claim()
     assert (notice.kind, dict(notice.data)) == (
         "mini_child_locked",
-        {"child": "Andrea", "minutes": 15},
+        {"child": "Andrea", "tries": 5, "minutes": 15},
     )
     journey.start(sender_id=CHAT)
     journey.submit_username(sender_id=CHAT, text=andrea)
