@@ -171,7 +171,9 @@ def test_audit_reader_cannot_read_identity_numbers_from_registration_rows(bank: 
     ]
     assert {r.action for r in rows} >= {"identity.failed", "identity.verified", "otp.issued"}
     dumped = json.dumps([(r.subject, r.details) for r in _audit_rows(bank)], ensure_ascii=False)
-    assert MARIA_CEDULA not in dumped and JORGE_CEDULA not in dumped and MARIA_CEDULA[:9] not in dumped
+    assert (
+        MARIA_CEDULA not in dumped and JORGE_CEDULA not in dumped and MARIA_CEDULA[:9] not in dumped
+    )
     assert all(r.subject == "17*********01" for r in rows)
     # Still findable by customer, through the keyed ref.
     found = bank.audit_log.read(customer=MARIA_CEDULA)
