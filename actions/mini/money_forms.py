@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.money import dollars
+from actions.common.money import amount_refusal, dollars
 from actions.common.replies import button, utter
 from actions.mini.keyboards import send_image_choice
 from actions.mini.money_child import celebrate, menu_button, money_data, show_goal
@@ -90,9 +90,8 @@ class ValidateGoalForm(FormValidationAction):
         outcome = check_goal_amount(str(value or ""))
         if outcome.code != "ok":
             reason = outcome.data.get("reason", "amount")
-            return reject(
-                dispatcher, "goal_amount", f"utter_invalid_goal_amount_{reason}", outcome.data
-            )
+            response = amount_refusal(value, f"utter_invalid_goal_amount_{reason}")
+            return reject(dispatcher, "goal_amount", response, outcome.data)
         return {"goal_amount": outcome.data["amount"]}
 
     async def validate_goal_picture(
@@ -190,7 +189,8 @@ class ValidateMoneyRequestForm(FormValidationAction):
             "over_request_limit": "utter_mini_over_request_limit",
             "over_daily_limit": "utter_mini_over_daily_limit",
         }
-        return reject(dispatcher, "money_amount", replies[outcome.code], outcome.data)
+        response = amount_refusal(value, replies[outcome.code])
+        return reject(dispatcher, "money_amount", response, outcome.data)
 
     async def validate_money_reason(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -295,7 +295,8 @@ class ValidateWithdrawalForm(FormValidationAction):
             "invalid_amount": "utter_mini_amount_invalid",
             "insufficient_funds": "utter_mini_withdrawal_insufficient",
         }
-        return reject(dispatcher, "withdrawal_amount", replies[outcome.code], outcome.data)
+        response = amount_refusal(value, replies[outcome.code])
+        return reject(dispatcher, "withdrawal_amount", response, outcome.data)
 
 
 class SubmitWithdrawal(Action):

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.money import dollars
+from actions.common.money import amount_refusal, dollars
 from actions.common.replies import button, phrase, utter
 
 PARENT_FORM: Final = "parent_mini_form"
@@ -589,7 +589,7 @@ class ValidateParentMissionForm(FormValidationAction):
         if outcome.code == "over_request_limit":
             utter(dispatcher, "utter_invalid_mission_reward_over_limit", with_dollars(outcome.data))
         else:
-            utter(dispatcher, "utter_invalid_mission_reward_amount")
+            utter(dispatcher, amount_refusal(slot_value, "utter_invalid_mission_reward_amount"))
         return {"mission_reward": None}
 
 
