@@ -19,6 +19,7 @@ from sqlalchemy import select
 from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
+from bank.identity import CustomerRefs
 from bank.models import AuditEntry
 from bank.registration import Outcome, Step
 
@@ -117,7 +118,16 @@ def test_third_lock_within_24_hours_is_held(bank: Bank, clock: FixedClock) -> No
             session.scalars(select(AuditEntry).where(AuditEntry.action == "identity.unlocked"))
         )
     assert [(u.actor, u.subject, u.details) for u in unlocks] == [
-        ("agent:ana", "1710034065001", {"reason": "called"})
+        (
+            "agent:ana",
+            "17*********01",
+            {
+                "reason": "called",
+                "customer_ref": CustomerRefs(
+                    key=bank.settings.subkey("assist-customer-ref")
+                ).ref_of_text(MARIA_CEDULA),
+            },
+        )
     ]
 
 
@@ -210,7 +220,10 @@ def test_audit_of_failures_and_locks(bank: Bank) -> None:
     _lock(bank)
     with unit_of_work(bank.sessions) as session:
         rows = list(
-            session.scalars(select(AuditEntry).where(AuditEntry.subject == "1710034065001"))
+            session.scalars(select(AuditEntry).where(AuditEntry.subject == "17*********01"))
         )
+    # Rows about the identity are masked for reading and keyed for filtering.
+    assert rows and all("1710034065" not in repr(r.details) for r in rows)
+    assert len(bank.audit_log.read(customer=MARIA_CEDULA)) >= len(rows)
     actions = [r.action for r in rows]
     assert actions.count("identity.failed") == 3 and actions.count("identity.locked") == 1
