@@ -19,6 +19,7 @@ from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretHasher
 from bank.db import SessionFactory, unit_of_work
+from bank.hash_upgrade import upgrade_if_needed
 from bank.mini import lockout
 from bank.mini.accounts import lock_account
 from bank.mini.lockout import CHILD_PICTURES, load_guard, locked_minutes
@@ -145,6 +146,9 @@ class ChildUsers:
                 )
             assert user is not None and account is not None
             lockout.record_success(guard, now, second_factor=True)
+            upgraded = upgrade_if_needed(self._hasher, user.picture_password_hash, password)
+            if upgraded is not None:
+                user.picture_password_hash = upgraded
             return ChildSignIn(
                 "signed_in",
                 avatar=user.avatar,

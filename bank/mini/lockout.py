@@ -16,9 +16,11 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bank.audit import record_audit
+from bank.chat_redaction import redact_chat_text
 from bank.models import SignInGuard, SignInLockEvent
 
 
@@ -61,12 +63,19 @@ class Failure:
 def load_guard(session: Session, key: str, now: datetime) -> SignInGuard:
     """The key's guard, locked for the unit of work (created with no failures if missing)."""
     guard = session.get(SignInGuard, key, with_for_update=True, populate_existing=True)
-    if guard is None:
-        guard = SignInGuard(
-            username_key=key, failures=0, token_failures=0, locked_until=None, updated_at=now
-        )
-        session.add(guard)
-        session.flush()
+    if guard is not None:
+        return guard
+    try:
+        # Concurrent first attempts on one key: one inserts, the others wait, then lock its row.
+        with session.begin_nested():
+            guard = SignInGuard(
+                username_key=key, failures=0, token_failures=0, locked_until=None, updated_at=now
+            )
+            session.add(guard)
+    except IntegrityError:
+        existing = session.get(SignInGuard, key, with_for_update=True, populate_existing=True)
+        assert existing is not None
+        return existing
     return guard
 
 
@@ -161,7 +170,8 @@ def release(
         actor=released_by,
         action="sign_in_released" if was_closed else "sign_in_release_noop",
         subject=subject,
-        details={"held_reason": held_reason, "reason": reason},
+        # What the releaser typed about the customer keeps no number or key.
+        details={"held_reason": held_reason, "reason": redact_chat_text(reason)},
     )
     return was_closed
 

@@ -23,6 +23,7 @@ from bank.clock import Clock
 from bank.crypto import SecretCipher, SecretHasher
 from bank.db import SessionFactory, unit_of_work
 from bank.gateways import MailGatewayFactory, SmsGatewayFactory
+from bank.hash_upgrade import upgrade_if_needed
 from bank.mini import lockout
 from bank.mini.chat_sessions import end_child_session
 from bank.mini.lockout import PARENT_PASSWORD, load_guard, locked_minutes
@@ -108,6 +109,9 @@ class ParentSignIn:
                 failure = lockout.record_failure(session, guard, now, PARENT_PASSWORD)
                 return self._after_failure(session, guard, user, failure, now, actor=actor)
             assert user is not None  # verify() is False without a stored hash
+            upgraded = upgrade_if_needed(self._hasher, user.password_hash, password)
+            if upgraded is not None:
+                user.password_hash = upgraded
             needs_token = bool(
                 user.second_factor == SECOND_FACTOR_TOKEN and user.totp_secret_encrypted
             )

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, func, select, text
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
-from bank.demo import seed_demo
+from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
 from bank.migrate import upgrade_database
 from bank.models import AuditEntry
 
@@ -126,3 +126,24 @@ def test_concurrent_wrong_pins_from_many_chats_get_exactly_three_guesses_on_sqli
 ) -> None:
     _attack_with_concurrent_wrong_pins(sqlite_file_bank)
     assert _checked_pins(sqlite_file_bank) == 3
+
+
+@pytest.mark.postgres
+def test_concurrent_wrong_passwords_for_one_parent_get_exactly_five_guesses_on_postgres(
+    pg_bank: Bank,
+) -> None:
+    """The parent's sign-in guard row is inserted or locked the same way: concurrent first
+    guesses neither crash on the duplicate insert nor slip past the lock."""
+
+    def guess(index: int) -> str:
+        return pg_bank.parent_sign_in.sign_in(
+            sender_id=f"tg:guess{index}", username=CARLOS_USERNAME, password=f"Guess{index}x9"
+        ).code
+
+    codes = _race(ATTACKERS, guess)
+    assert sorted(codes).count("wrong") == 4, codes
+    assert sorted(codes).count("locked") == ATTACKERS - 4, codes
+    refused = pg_bank.parent_sign_in.sign_in(
+        sender_id="tg:carlos", username=CARLOS_USERNAME, password=CARLOS_PASSWORD
+    )
+    assert refused.code == "locked"

@@ -79,7 +79,7 @@ def test_the_picture_password_is_stored_as_argon2id(bank: Bank) -> None:
     create_andrea(bank)
     with unit_of_work(bank.sessions) as session:
         stored = session.scalar(select(MiniUser.picture_password_hash))
-    assert stored is not None and stored.startswith("$argon2id$")
+    assert stored is not None and stored.startswith("pep1$$argon2id$")
     assert "pic_" not in stored
 
 
