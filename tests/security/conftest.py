@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 _TESTS = Path(__file__).resolve().parents[1]
@@ -14,10 +14,8 @@ for helpers in ("unit/bank", "unit/bot"):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-import httpx  # noqa: E402
 import pytest  # noqa: E402
 from bank_helpers import START, cheap_settings  # noqa: E402
-from bot_fakes import RASA_URL, FakeRasa, FakeSecretStore  # noqa: E402
 
 from actions.common.bank_access import current_bank  # noqa: E402
 from bank.bootstrap import Bank, build_bank  # noqa: E402
@@ -26,8 +24,6 @@ from bank.db import unit_of_work  # noqa: E402
 from bank.demo import seed_demo  # noqa: E402
 from bank.migrate import upgrade_database  # noqa: E402
 from bank.models import Base  # noqa: E402
-from bot.conversation import Conversation, InMemoryPendingInputStore  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
 
 
 def _seeded(bank: Bank) -> Bank:
@@ -66,34 +62,11 @@ def action_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ban
     current_bank.cache_clear()
 
 
-# ---- the channel (findings 4, 9, 14): fixtures copied from tests/unit/bot/conftest.py --------
-
-
-@pytest.fixture
-def fake_rasa() -> FakeRasa:
-    return FakeRasa()
-
-
-@pytest.fixture
-def secret_store() -> FakeSecretStore:
-    return FakeSecretStore()
-
-
-@pytest.fixture
-def pending_store() -> InMemoryPendingInputStore:
-    return InMemoryPendingInputStore()
-
-
-@pytest.fixture
-async def rasa_client(fake_rasa: FakeRasa) -> AsyncIterator[RasaClient]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(fake_rasa.handler)) as http:
-        yield RasaClient(http, RASA_URL)
-
-
-@pytest.fixture
-def conversation(
-    rasa_client: RasaClient,
-    secret_store: FakeSecretStore,
-    pending_store: InMemoryPendingInputStore,
-) -> Conversation:
-    return Conversation(rasa_client, secret_store, pending_store)
+# The channel's fixtures (findings 4, 9, 14), shared with tests/unit/bot.
+from channel_fixtures import (  # noqa: E402, F401
+    conversation,
+    fake_rasa,
+    pending_store,
+    rasa_client,
+    secret_store,
+)

@@ -7,15 +7,12 @@ locks the identity's guard row first, so exactly 3 are checked and the rest find
 
 from __future__ import annotations
 
-import os
-import secrets
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from bank_helpers import MARIA_PIN, cheap_settings, to_pin
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
@@ -23,10 +20,8 @@ from bank.db import unit_of_work
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
 from bank.migrate import upgrade_database
 from bank.models import AuditEntry
+from tests.support.concurrency import fresh_postgres_schema, race
 
-SERVER_URL = os.environ.get(
-    "BANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 ATTACKERS = 8
 WRONG_PINS = [f"{n:04d}" for n in range(9000, 9000 + ATTACKERS)]
 assert MARIA_PIN not in WRONG_PINS
@@ -35,23 +30,15 @@ assert MARIA_PIN not in WRONG_PINS
 @pytest.fixture
 def pg_bank(clock: FixedClock) -> Iterator[Bank]:
     """A seeded bank in a fresh PostgreSQL schema, dropped afterwards."""
-    schema = f"bank_sec_{secrets.token_hex(6)}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in SERVER_URL else "?"
-    url = f"{SERVER_URL}{separator}options=-csearch_path%3D{schema}"
-    upgrade_database(url)
-    built = build_bank(cheap_settings(url), clock)
-    with unit_of_work(built.sessions) as session:
-        seed_demo(session, hasher=built.hasher, clock=clock)
-    try:
-        yield built
-    finally:
-        built.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema("bank_sec") as url:
+        upgrade_database(url)
+        built = build_bank(cheap_settings(url), clock)
+        with unit_of_work(built.sessions) as session:
+            seed_demo(session, hasher=built.hasher, clock=clock)
+        try:
+            yield built
+        finally:
+            built.dispose()
 
 
 @pytest.fixture
@@ -65,27 +52,6 @@ def sqlite_file_bank(tmp_path: Path, clock: FixedClock) -> Iterator[Bank]:
     built.dispose()
 
 
-def _race(count: int, action: Callable[[int], str]) -> list[str]:
-    barrier = threading.Barrier(count)
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results.append(action(index))
-        except BaseException as error:  # reported below, not swallowed
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
-
-
 def _attack_with_concurrent_wrong_pins(bank: Bank) -> list[str]:
     senders = [f"tg:attacker{i}" for i in range(ATTACKERS)]
     for sender in senders:
@@ -94,7 +60,7 @@ def _attack_with_concurrent_wrong_pins(bank: Bank) -> list[str]:
     def guess(index: int) -> str:
         return bank.registration.submit_pin(sender_id=senders[index], pin=WRONG_PINS[index]).code
 
-    return _race(ATTACKERS, guess)
+    return race(ATTACKERS, guess)
 
 
 def _checked_pins(bank: Bank) -> int:
@@ -140,7 +106,7 @@ def test_concurrent_wrong_passwords_for_one_parent_get_exactly_five_guesses_on_p
             sender_id=f"tg:guess{index}", username=CARLOS_USERNAME, password=f"Guess{index}x9"
         ).code
 
-    codes = _race(ATTACKERS, guess)
+    codes = race(ATTACKERS, guess)
     assert sorted(codes).count("wrong") == 4, codes
     assert sorted(codes).count("locked") == ATTACKERS - 4, codes
     refused = pg_bank.parent_sign_in.sign_in(

@@ -9,8 +9,6 @@ table (our code never imports Rasa).
 from __future__ import annotations
 
 import importlib
-import os
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,12 +17,11 @@ from types import ModuleType
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from tests.support.concurrency import fresh_postgres_schema
+
 REPO = Path(__file__).resolve().parents[2]
 DAY = 86_400.0
 NOW = time.time()
-POSTGRES_URL = os.environ.get(
-    "BANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 # Rasa 3.6's SQLTrackerStore.SQLEvent.
 EVENTS_DDL = """
 CREATE TABLE events (
@@ -150,17 +147,8 @@ def test_a_postgresql_tracker_store_in_endpoints_yml_is_found_with_its_secrets_f
 @pytest.fixture
 def postgres_schema_url() -> Iterator[str]:
     """A URL whose connections work in a new, empty schema (dropped at the end)."""
-    schema = f"tracker_test_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in POSTGRES_URL else "?"
-        yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema("tracker_test") as url:
+        yield url
 
 
 @pytest.mark.postgres

@@ -6,10 +6,7 @@ Each run works in a fresh schema that is dropped afterwards. PostgreSQL must be 
 
 from __future__ import annotations
 
-import os
-import secrets
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -36,28 +33,16 @@ from bank.migrate import upgrade_database
 from bank.models import Base, OnlineUser, OtpChallenge
 from bank.otp import OtpIssuer
 from bank.registration import Step
+from tests.support.concurrency import fresh_postgres_schema, race
 
 pytestmark = pytest.mark.postgres
-
-SERVER_URL = os.environ.get(
-    "BANK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 
 
 @pytest.fixture(scope="module")
 def schema_url() -> Iterator[str]:
     """A URL whose connections work in a new, empty schema (dropped at the end)."""
-    schema = f"bank_test_{secrets.token_hex(6)}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        separator = "&" if "?" in SERVER_URL else "?"
-        yield f"{SERVER_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_postgres_schema("bank_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -78,27 +63,6 @@ def pg_bank(migrated: str, clock: FixedClock) -> Iterator[Bank]:
         names = ", ".join(table.name for table in Base.metadata.sorted_tables)
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     bank.dispose()
-
-
-def _race(count: int, action: Callable[[int], str]) -> list[str]:
-    barrier = threading.Barrier(count)
-    results: list[str] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results.append(action(index))
-        except BaseException as error:  # reported below, not swallowed
-            errors.append(error)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 def test_migration_matches_the_models_on_postgres(migrated: str) -> None:
@@ -155,7 +119,7 @@ def test_otp_race_through_the_service(pg_bank: Bank) -> None:
     reg = pg_bank.registration
     to_otp(pg_bank, "tg:pg4")
     code = latest_sms_code(pg_bank)
-    results = _race(4, lambda _: reg.submit_otp(sender_id="tg:pg4", code=code).code)
+    results = race(4, lambda _: reg.submit_otp(sender_id="tg:pg4", code=code).code)
     assert sorted(results) == ["ok", "wrong_step", "wrong_step", "wrong_step"]
 
 
@@ -179,24 +143,24 @@ def test_otp_race_on_the_conditional_update(pg_bank: Bank) -> None:
                 now=pg_bank.clock.now(),
             ).code
 
-    results = _race(6, verify)
+    results = race(6, verify)
     assert sorted(results) == ["no_active_code"] * 5 + ["ok"]
 
 
-def test_secret_box_race(pg_bank: Bank) -> None:
+def test_secret_boxrace(pg_bank: Bank) -> None:
     ref = pg_bank.secret_box.put(sender_id="tg:pg6", kind="pin", value="1234")
-    results = _race(
+    results = race(
         4, lambda _: str(pg_bank.secret_box.take(ref=ref, sender_id="tg:pg6", kind="pin"))
     )
     assert sorted(results) == ["1234", "None", "None", "None"]
 
 
 def test_concurrent_start_opens_one_journey(pg_bank: Bank) -> None:
-    results = _race(4, lambda _: pg_bank.registration.start(sender_id="tg:pg7").code)
+    results = race(4, lambda _: pg_bank.registration.start(sender_id="tg:pg7").code)
     assert sorted(results) == ["resumed", "resumed", "resumed", "started"]
 
 
-def test_username_race(pg_bank: Bank) -> None:
+def test_usernamerace(pg_bank: Bank) -> None:
     reg = pg_bank.registration
     to_username(pg_bank, "tg:pg8")
     from_username_to_finish(pg_bank, "tg:pg8", username="racerpg1")
@@ -210,7 +174,7 @@ def test_username_race(pg_bank: Bank) -> None:
     reg.submit_otp(sender_id=sender, code=latest_sms_code(pg_bank, LUIS_MOBILE))
     from_username_to_finish(pg_bank, sender, username="RACERPG1")
     senders = ["tg:pg8", sender]
-    results = _race(2, lambda i: reg.complete(sender_id=senders[i]).code)
+    results = race(2, lambda i: reg.complete(sender_id=senders[i]).code)
     assert sorted(results) == ["completed", "username_taken"]
 
 
@@ -221,13 +185,13 @@ def test_channel_state_on_postgres(pg_bank: Bank) -> None:
     keyboard_id, (tap_id,) = state.register_keyboard(
         "tg:1", [ButtonSpec(ACTION_SEND, "/affirm", "Sí")]
     )
-    assert sorted(_race(4, lambda _: str(state.use_keyboard(keyboard_id)))) == [
+    assert sorted(race(4, lambda _: str(state.use_keyboard(keyboard_id)))) == [
         "False",
         "False",
         "False",
         "True",
     ]
-    assert sorted(_race(4, lambda _: str(state.claim_update("bot", 2**40)))) == [
+    assert sorted(race(4, lambda _: str(state.claim_update("bot", 2**40)))) == [
         "False",
         "False",
         "False",
@@ -249,7 +213,7 @@ def test_activation_code_used_once_on_postgres(pg_bank: Bank) -> None:
     issue = pg_bank.activation_codes.generate(parent_id=carlos, child_cedula=ANDREA.cedula)
     assert issue.activation_code is not None
     code = issue.activation_code
-    results = _race(
+    results = race(
         5,
         lambda _: pg_bank.activation_codes.check(child_cedula=ANDREA.cedula, code=code).code,
     )

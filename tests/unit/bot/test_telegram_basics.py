@@ -103,10 +103,16 @@ def test_every_channel_text_is_in_the_domain() -> None:
 def test_every_notice_the_bank_queues_has_a_text() -> None:
     texts = load_channel_texts()
     bank_sources = "".join(path.read_text(encoding="utf-8") for path in Path("bank").rglob("*.py"))
-    kinds = set(re.findall(r'queue_notice\([^)]*?kind="([a-z_]+)"', bank_sources, re.DOTALL))
-    assert {"mini_account_approved", "mini_child_locked"} <= kinds
+    # kind="a", or kind="a" if ... else "b": every quoted name the expression can give.
+    expressions = re.findall(
+        r'queue_notice\([^)]*?kind=("[a-z_]+"(?:\s+if\s[^"]+else\s+"[a-z_]+")?)',
+        bank_sources,
+        re.DOTALL,
+    )
+    kinds = {kind for expression in expressions for kind in re.findall(r'"([a-z_]+)"', expression)}
+    assert {"mini_account_approved", "mini_child_locked", "mini_child_held"} <= kinds
     for kind in kinds:
-        text = texts.get(f"utter_notice_{kind}", child="Sofía", minutes=15)
+        text = texts.get(f"utter_notice_{kind}", child="Sofía", minutes=15, tries=5, locks=3)
         assert "{" not in text
 
 
