@@ -89,6 +89,7 @@ class Bank:
     assist_desk: AssistDesk
     assist_phone: PhoneAssist
     audit_log: AuditLog
+    customer_refs: CustomerRefs
 
     def dispose(self) -> None:
         """Close the database connections."""
@@ -209,4 +210,5 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             bot_username=settings.telegram_bot_username,
         ),
         audit_log=AuditLog(session_factory=sessions, refs=refs),
+        customer_refs=refs,
     )

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from bank.assist import AuditRow
+from bank.audit_upgrade import key_legacy_audit_rows
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade_database(settings.database_url)
         print("database schema is up to date")
-        return _seal_legacy_hashes(settings)
+        return _protect_legacy_data(settings)
     bank = build_bank(settings)
     try:
         if args.command == "seed":
@@ -112,15 +113,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         bank.dispose()
 
 
-def _seal_legacy_hashes(settings: Settings) -> int:
+def _protect_legacy_data(settings: Settings) -> int:
+    """Seal hashes from before the pepper and key audit rows from before the refs (idempotent)."""
     bank = build_bank(settings)
     try:
         with unit_of_work(bank.sessions) as session:
             sealed = seal_legacy_hashes(session, bank.hasher)
+            keyed = key_legacy_audit_rows(session, bank.customer_refs)
     finally:
         bank.dispose()
     if sealed:
         print(f"{sealed} stored hashes from before the pepper sealed with the bank's key")
+    if keyed:
+        print(f"{keyed} audit rows from before the customer refs masked and keyed")
     return 0
 
 

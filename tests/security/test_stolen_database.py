@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -31,6 +32,7 @@ from bank_helpers import (
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bank.audit_upgrade import key_legacy_audit_rows
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
 from bank.db import make_engine, unit_of_work
@@ -38,6 +40,7 @@ from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
 from bank.hash_upgrade import seal_legacy_hashes
 from bank.models import AuditEntry, Base, Customer, OnlineUser
 from bank.settings import load_settings
+from tests.support.concurrency import fresh_postgres_schema
 
 SENTINEL_CODE = "493817"
 
@@ -197,3 +200,55 @@ def test_audit_reader_cannot_read_what_an_agent_wrote_about_the_customer(bank: B
     assert JORGE_CEDULA not in dumped and "4321" not in dumped
     assert "Cliente verificado por teléfono" in dumped  # the reason is still there, redacted
     assert len(bank.audit_log.read(customer=JORGE_CEDULA)) >= 3
+
+
+@pytest.mark.parametrize(
+    "engine_kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_audit_rows_written_before_the_fix_are_masked_and_keyed_at_migrate(
+    engine_kind: str, clock: FixedClock
+) -> None:
+    with contextlib.ExitStack() as stack:
+        url = "sqlite://"
+        if engine_kind == "postgres":
+            url = stack.enter_context(fresh_postgres_schema("audit_legacy"))
+        bank = build_bank(cheap_settings(url), clock)
+        stack.callback(bank.dispose)
+        Base.metadata.create_all(bank.engine)
+        legacy_reason = f"verificado por teléfono, cédula {JORGE_CEDULA}"
+        with unit_of_work(bank.sessions) as session:
+            session.add_all(
+                [
+                    AuditEntry(
+                        at=clock.now(),
+                        actor="agent:ana",
+                        action="identity.unlocked",
+                        subject="0928765437001",
+                        details={"reason": legacy_reason},
+                    ),
+                    AuditEntry(
+                        at=clock.now(),
+                        actor="sender:tg:1",
+                        action="identity.failed",
+                        subject="1791234561001+1704567898",
+                        details={"attempts_left": 2},
+                    ),
+                    AuditEntry(
+                        at=clock.now(), actor="x", action="ticket", subject="ticket:4", details={}
+                    ),
+                ]
+            )
+        with unit_of_work(bank.sessions) as session:
+            assert key_legacy_audit_rows(session, bank.customer_refs) == 2
+            assert key_legacy_audit_rows(session, bank.customer_refs) == 0  # idempotent
+        rows = _audit_rows(bank)
+        assert sorted(r.subject for r in rows) == [
+            "09*********01",
+            "17*********01 + 17******98",
+            "ticket:4",
+        ]
+        dumped = json.dumps([(r.subject, r.details) for r in rows], ensure_ascii=False)
+        assert JORGE_CEDULA not in dumped and "1791234561001" not in dumped
+        assert [r.action for r in bank.audit_log.read(customer=JORGE_CEDULA)] == [
+            "identity.unlocked"
+        ]
