@@ -8,13 +8,14 @@ than `RETENTION` are pruned on every hit. Every limit the bank applies is a cons
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bank.crypto import keyed_digest
@@ -115,6 +116,7 @@ class RateLimiter:
     ) -> RateVerdict:
         """Check every (limit, subject); hit them all only when each allows it (a refused
         attempt is not counted, so steady probing cannot keep a bucket full forever)."""
+        self._serialise(session, [self.bucket(limit=limit, subject=s) for limit, s in limits])
         for limit, subject in limits:
             verdict = self.check(session, limit=limit, subject=subject, now=now)
             if not verdict.allowed:
@@ -122,3 +124,14 @@ class RateLimiter:
         for limit, subject in limits:
             self.hit(session, limit=limit, subject=subject, now=now)
         return ALLOWED
+
+    @staticmethod
+    def _serialise(session: Session, buckets: Sequence[str]) -> None:
+        """Hold each bucket's lock until the unit of work ends, so concurrent attempts count and
+        record one after the other. PostgreSQL: transaction-level advisory locks, taken in a
+        fixed order; SQLite: its writers are serialised already (BEGIN IMMEDIATE)."""
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        for bucket in sorted(set(buckets)):
+            lock_id = int.from_bytes(hashlib.sha256(bucket.encode()).digest()[:8], signed=True)
+            session.execute(select(func.pg_advisory_xact_lock(lock_id)))

@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
-from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
+from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, MATEO, seed_demo
 from bank.migrate import upgrade_database
 from bank.models import AuditEntry
+from bank.rate_limits import MINI_CEDULA_PER_CHILD
 from tests.support.concurrency import fresh_postgres_schema, race
 
 ATTACKERS = 8
@@ -113,3 +114,23 @@ def test_concurrent_wrong_passwords_for_one_parent_get_exactly_five_guesses_on_p
         sender_id="tg:carlos", username=CARLOS_USERNAME, password=CARLOS_PASSWORD
     )
     assert refused.code == "locked"
+
+
+@pytest.mark.postgres
+def test_concurrent_probes_of_one_mini_cedula_get_exactly_the_limit_on_postgres(
+    pg_bank: Bank,
+) -> None:
+    """The per-cédula limit counts and records in one step per bucket: racing chats cannot slip
+    extra probes between another's count and its hit."""
+    registration = pg_bank.mini_registration
+    senders = [f"tg:probe{i}" for i in range(ATTACKERS)]
+    for sender in senders:
+        registration.start(sender_id=sender)
+
+    def probe(index: int) -> str:
+        return registration.submit_cedula(sender_id=senders[index], text=MATEO.cedula).code
+
+    codes = race(ATTACKERS, probe)
+    allowed = MINI_CEDULA_PER_CHILD.max_hits
+    assert sorted(codes).count("ok") == allowed, codes
+    assert sorted(codes).count("rate_limited") == ATTACKERS - allowed, codes
