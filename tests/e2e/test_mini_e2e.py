@@ -178,7 +178,7 @@ async def test_parent_code_child_registration_with_regeneration_and_sign_in(
     # "¿No tienes código de activación?" -> ask her father -> he taps "Generar código".
     await andrea.tap("¿No tienes código de activación?", expect="Genera código")
     await andrea.tap("Pedirle un código", expect="le avisamos a tu papá o mamá")
-    request = await wait_for_text(carlos, "te pide un código")
+    request = await wait_for_text(carlos, "nos piden un código")
     assert any("Generar código" in b["text"] for row in request["buttons"] for b in row)
     await carlos.tap("Generar código")
     await asyncio.sleep(1)

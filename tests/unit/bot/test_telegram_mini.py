@@ -250,7 +250,7 @@ async def test_a_notice_with_a_button_sends_its_filled_payload_when_tapped(
         )
     state = await bot.wait(PARENT, lambda s: len(bot_messages(s)) == 1)
     notice = bot_messages(state)[0]
-    assert "Andrea te pide un código de activación" in notice["text"]
+    assert "nos piden un código de activación para Andrea" in notice["text"]
     button = find_button(notice, "Generar código")
     assert button["callback_data"].startswith("c:") and "mini_7" not in button["callback_data"]
     bot.rasa.reply_with(reply(text="Código listo"))
