@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from bank_helpers import MARIA_CEDULA, expect, to_otp, to_pin
 from test_bank_assist_tickets import PAULA, claim_notices, expect_code, held_by_paula
-from test_postgres import _race, migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
+from test_postgres import migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
 
 from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.registration import Step
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.postgres
 
@@ -22,7 +23,7 @@ def test_agents_racing_for_one_ticket_one_wins(pg_bank: Bank) -> None:  # noqa: 
     for agent in agents[1:]:
         pg_bank.agents.add(telegram_user_id=agent, display_name=f"Agente {agent}")
     number = pg_bank.tickets.open(sender_id="tg:pga1", reason="asked").data["ticket"]
-    results = _race(
+    results = race(
         4, lambda i: pg_bank.assist_desk.take(agent=agents[i], ticket_number=number).code
     )
     assert sorted(results) == ["already_taken", "already_taken", "already_taken", "taken"]
@@ -33,7 +34,7 @@ def test_agents_racing_for_one_ticket_one_wins(pg_bank: Bank) -> None:  # noqa: 
 
 
 def test_racing_opens_of_one_chat_make_one_ticket(pg_bank: Bank) -> None:  # noqa: F811
-    results = _race(4, lambda _: pg_bank.tickets.open(sender_id="tg:pga2", reason="asked").code)
+    results = race(4, lambda _: pg_bank.tickets.open(sender_id="tg:pga2", reason="asked").code)
     assert sorted(results) == ["already_waiting", "already_waiting", "already_waiting", "opened"]
     assert [kind for _, kind, _ in claim_notices(pg_bank)] == ["assist_new_ticket"]
 
@@ -45,7 +46,7 @@ def test_racing_expiries_tell_the_customer_once(
     pg_bank.tickets.open(sender_id="tg:pga3", reason="asked")
     claim_notices(pg_bank)
     clock.advance(minutes=10)
-    results = _race(3, lambda _: pg_bank.tickets.expire_waiting().code)
+    results = race(3, lambda _: pg_bank.tickets.expire_waiting().code)
     assert sorted(results).count("expired") == 1
     assert [kind for _, kind, _ in claim_notices(pg_bank)] == ["assist_no_agent"]
 

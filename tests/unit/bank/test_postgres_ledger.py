@@ -9,16 +9,17 @@ from decimal import Decimal
 
 import pytest
 from test_bank_ledger import CHILD, PARENT, entries_sum, open_accounts
-from test_postgres import _race, migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
+from test_postgres import migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
 
 from bank.bootstrap import Bank
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.postgres
 
 
 def test_racing_spends_never_overdraw(pg_bank: Bank) -> None:  # noqa: F811
     open_accounts(pg_bank)
-    codes = _race(
+    codes = race(
         8,
         lambda i: (
             pg_bank.ledger.transfer(
@@ -34,7 +35,7 @@ def test_racing_spends_never_overdraw(pg_bank: Bank) -> None:  # noqa: F811
 
 def test_a_raced_key_moves_money_once(pg_bank: Bank) -> None:  # noqa: F811
     open_accounts(pg_bank)
-    codes = _race(
+    codes = race(
         6,
         lambda _: (
             pg_bank.ledger.transfer(
@@ -50,7 +51,7 @@ def test_opposite_transfers_at_once_do_not_deadlock(pg_bank: Bank) -> None:  # n
     open_accounts(pg_bank)
     seeded = pg_bank.ledger.transfer(key="seed", debit=PARENT, credit=CHILD, amount="50", kind="x")
     assert seeded.code == "done"
-    codes = _race(
+    codes = race(
         8,
         lambda i: (
             pg_bank.ledger.transfer(

@@ -14,12 +14,13 @@ from mini_journey_helpers import (
     sign_in_carlos,
 )
 from sqlalchemy import func, select
-from test_postgres import _race, migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
+from test_postgres import migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
 
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS_PASSWORD, CARLOS_USERNAME, MATEO
 from bank.models import Journey, MiniUser
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.postgres
 
@@ -31,7 +32,7 @@ def _users(bank: Bank) -> int:
 
 def test_racing_completes_of_one_chat_create_one_user(pg_bank: Bank) -> None:  # noqa: F811
     registration_to_finish(pg_bank, "tg:pgm1", username="andreita2015")
-    results = _race(4, lambda _: pg_bank.mini_registration.complete(sender_id="tg:pgm1").code)
+    results = race(4, lambda _: pg_bank.mini_registration.complete(sender_id="tg:pgm1").code)
     assert sorted(results) == ["completed", "wrong_step", "wrong_step", "wrong_step"]
     assert _users(pg_bank) == 1
 
@@ -42,7 +43,7 @@ def test_racing_completes_of_two_chats_of_one_child_create_one_user(
     registration_to_finish(pg_bank, "tg:pgm2", username="andreita2015")
     registration_to_finish(pg_bank, "tg:pgm3", username="andreaotra1")
     chats = ["tg:pgm2", "tg:pgm3"]
-    results = _race(2, lambda i: pg_bank.mini_registration.complete(sender_id=chats[i]).code)
+    results = race(2, lambda i: pg_bank.mini_registration.complete(sender_id=chats[i]).code)
     assert sorted(results) == ["already_has_user", "completed"]
     assert _users(pg_bank) == 1
 
@@ -51,7 +52,7 @@ def test_two_children_racing_for_one_username(pg_bank: Bank) -> None:  # noqa: F
     registration_to_finish(pg_bank, "tg:pgm4", username="superkid2015")
     registration_to_finish(pg_bank, "tg:pgm5", username="SuperKid2015", cedula=MATEO.cedula)
     chats = ["tg:pgm4", "tg:pgm5"]
-    results = _race(2, lambda i: pg_bank.mini_registration.complete(sender_id=chats[i]).code)
+    results = race(2, lambda i: pg_bank.mini_registration.complete(sender_id=chats[i]).code)
     assert sorted(results) == ["completed", "username_taken"]
 
 
@@ -81,7 +82,7 @@ def test_concurrent_starts_open_one_journey_each_kind(pg_bank: Bank) -> None:  #
         def start(_: int, service: object = service) -> str:
             return str(service.start(sender_id="tg:pgm7").code)  # type: ignore[attr-defined]
 
-        assert sorted(_race(4, start)) == ["resumed", "resumed", "resumed", "started"]
+        assert sorted(race(4, start)) == ["resumed", "resumed", "resumed", "started"]
     with unit_of_work(pg_bank.sessions) as session:
         active = session.scalar(
             select(func.count()).select_from(Journey).where(Journey.active_key.is_not(None))
@@ -99,7 +100,7 @@ def test_one_code_typed_in_two_chats_at_once(pg_bank: Bank) -> None:  # noqa: F8
         parent_id=carlos_id(pg_bank), child_cedula=ANDREA.cedula
     )
     code = str(issue.activation_code)
-    results = _race(2, lambda i: reg.submit_activation_code(sender_id=chats[i], code=code).code)
+    results = race(2, lambda i: reg.submit_activation_code(sender_id=chats[i], code=code).code)
     assert sorted(results) == ["ok", "used"]
     steps = sorted(str(reg.current_step(sender_id=chat)) for chat in chats)
     assert steps == ["activation_code", "avatar"]

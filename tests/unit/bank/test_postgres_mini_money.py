@@ -17,9 +17,10 @@ from money_helpers import (
     sign_in_andrea,
     sign_in_carlos,
 )
-from test_postgres import _race, migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
+from test_postgres import migrated, pg_bank, schema_url  # noqa: F401 (fixtures)
 
 from bank.bootstrap import Bank
+from tests.support.concurrency import race
 
 pytestmark = pytest.mark.postgres
 DESKTOP_CHAT = "tg:carlos-desktop"
@@ -35,7 +36,7 @@ def test_raced_decisions_from_two_chats_decide_once(pg_bank: Bank) -> None:  # n
     _family(pg_bank)
     asked = pg_bank.mini_requests.ask_money(sender_id=CHILD_CHAT, amount="7.25", reason="libro")
     ref = expect(asked, "asked").data["request"]["ref"]
-    codes = _race(
+    codes = race(
         8,
         lambda i: (
             pg_bank.mini_requests.decide(
@@ -54,13 +55,13 @@ def test_raced_withdrawal_requests_never_promise_more_than_the_balance(
     pg_bank: Bank,  # noqa: F811
 ) -> None:
     _family(pg_bank)
-    codes = _race(
+    codes = race(
         6,
         lambda _: pg_bank.mini_requests.ask_withdrawal(sender_id=CHILD_CHAT, amount="4").code,
     )
     assert sorted(codes) == ["asked", "asked"] + ["insufficient_funds"] * 4
     pending = expect(pg_bank.mini_requests.pending(sender_id=PARENT_CHAT), "ok").data["requests"]
-    codes = _race(
+    codes = race(
         2,
         lambda i: (
             pg_bank.mini_requests.decide(
@@ -75,7 +76,7 @@ def test_raced_withdrawal_requests_never_promise_more_than_the_balance(
 
 def test_raced_money_requests_respect_the_daily_limit(pg_bank: Bank) -> None:  # noqa: F811
     _family(pg_bank)
-    codes = _race(
+    codes = race(
         6,
         lambda _: (
             pg_bank.mini_requests.ask_money(sender_id=CHILD_CHAT, amount="30", reason="útiles").code
