@@ -42,6 +42,7 @@ ANSWERED = [
     ("Goodbye (the form waits)", "goodbye", "utter_goodbye"),
     ("Help", "show_help", "utter_help"),
     ("Typed command", "typed_command", "utter_typed_command_refused"),
+    ("Typed secret", "typed_secret", "utter_typed_secret_refused"),
     ("Going back", "go_back", "utter_mini_cannot_go_back"),
 ]
 MISSES = ["out_of_scope", "nlu_fallback"]
