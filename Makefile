@@ -100,9 +100,10 @@ e2e: install db train browser ## End-to-end tests: real Rasa, action server, bot
 
 test: install lint typecheck unit security validate stories nlu-report e2e ## Everything CI runs
 
-bench: install train ## Turn latency (REST and through the Telegram stand-in, 1 and 20 users), keyboards, training
+bench: install train ## Turn latency (REST, Telegram stand-in, 1 and 20 users), keyboards, training, ours vs a minimal form bot
 	MODEL=$(MODEL) $(PY) bench/registration_latency.py
 	MODEL=$(MODEL) $(PY) bench/telegram_latency.py
+	MODEL=$(MODEL) $(PY) bench/compare.py
 
 clean: ## Remove models, results and local databases (keeps the venvs)
 	rm -rf models var
