@@ -13,12 +13,12 @@ import re
 from typing import Final
 
 from bank.redaction import redact as redact_log_secrets
+from formats.digit_runs import MIN_SECRET_DIGITS, has_secret_digits
 
 SECRET_MARKER: Final = "[dato secreto oculto]"  # noqa: S105 (what replaces a secret)
 NUMBER_MARKER: Final = "[número oculto]"
 WORD_MARKER: Final = "[clave oculta]"
 MAX_LINE_CHARS: Final = 1000
-MIN_SECRET_DIGITS: Final = 4
 MIN_PASSWORD_LENGTH: Final = 6
 
 # Four or more digits, possibly split by one space, dot or hyphen ("1 2 3 4", "099-123-4567").
@@ -60,7 +60,10 @@ def _mask(text: str) -> str:
         lambda match: WORD_MARKER if looks_like_password(match.group(0)) else match.group(0),
         cleaned,
     )
-    return _DIGIT_RUN.sub(NUMBER_MARKER, cleaned)
+    cleaned = _DIGIT_RUN.sub(NUMBER_MARKER, cleaned)
+    # What is left of a PIN written another way ("1,2,3,4", "12/34", "uno dos tres cuatro",
+    # digits split by zero-width spaces) hides the whole line: it cannot be masked in place.
+    return SECRET_MARKER if has_secret_digits(cleaned) else cleaned
 
 
 def _collapse(text: str) -> str:

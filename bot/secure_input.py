@@ -12,6 +12,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Final, Literal, TypeGuard
 
+from formats.digit_runs import ascii_digits, digit_text, secret_digit_runs
+
 SecretKind = Literal["pin", "otp", "password", "answer"]
 SECRET_KINDS: Final[tuple[SecretKind, ...]] = ("pin", "otp", "password", "answer")
 # Secrets the channel collects itself (the picks of a secret image keyboard), not typed text.
@@ -165,67 +167,17 @@ def normalise_secret(kind: SecretKind, text: str) -> str:
     return _SEPARATORS.sub("", ascii_digits(_strip_invisible(text)))
 
 
-# ---- digit runs: PINs and codes typed inside a sentence, split or spelled out ----------------
+# ---- bare numbers: a PIN or a code typed out of turn (digit runs: formats.digit_runs) ----------
 
-MIN_SECRET_DIGITS: Final = 4
 # A message that is only a number of these lengths is a PIN (4) or a code (6) typed out of turn.
 BARE_SECRET_LENGTHS: Final = frozenset({4, 6})
-# Spanish digit words, folded (lower case, no accents), with common misspellings.
-_DIGIT_WORDS: Final[dict[str, str]] = {
-    **dict.fromkeys(("cero", "sero", "zero"), "0"),
-    "uno": "1",
-    "dos": "2",
-    "tres": "3",
-    **dict.fromkeys(("cuatro", "quatro", "kuatro"), "4"),
-    **dict.fromkeys(("cinco", "sinco", "zinco"), "5"),
-    **dict.fromkeys(("seis", "ceis", "seys"), "6"),
-    **dict.fromkeys(("siete", "ciete", "siette"), "7"),
-    "ocho": "8",
-    **dict.fromkeys(("nueve", "nuebe", "nuve"), "9"),
-}
-# What may stand between two digits of one run: spaces, dashes, dots, commas, slashes (zero-width
-# characters are made spaces first).
-_RUN_SEPARATOR: Final = r"[\s\-‐‑‒–—−.,/\\]"
-_DIGIT_RUN: Final = re.compile(rf"[0-9](?:{_RUN_SEPARATOR}*[0-9]){{{MIN_SECRET_DIGITS - 1},}}")
 _BARE_NUMBER: Final = re.compile(r"[0-9](?:[\s\-‐‑‒–—−]*[0-9])*")
-_LETTERS: Final = re.compile(r"[^\W\d_]+")
-
-
-def ascii_digits(text: str) -> str:
-    """NFKC form of `text` with the decimal digits of any script (full-width, Arabic-Indic...)
-    as ASCII digits."""
-    normal = unicodedata.normalize("NFKC", text)
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in normal)
-
-
-def _digit_text(text: str) -> str:
-    """`text` folded for digit search: ASCII digits, digit words as digits, zero-width
-    characters as spaces, lower case, no accents."""
-    visible = "".join(" " if unicodedata.category(ch) == "Cf" else ch for ch in ascii_digits(text))
-    decomposed = unicodedata.normalize("NFKD", visible.casefold())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _LETTERS.sub(lambda word: _DIGIT_WORDS.get(word.group(0), word.group(0)), folded)
-
-
-def secret_digit_runs(text: str) -> list[str]:
-    """Every run of 4 or more digits in `text`, as ASCII digits without separators.
-
-    Digits of any script and Spanish digit words count ("uno dos tres cuatro"); spaces, dashes,
-    dots, commas, slashes and zero-width characters between digits do not split a run
-    ("1,2,3,4", "12/34"). The one test for "this message holds a PIN or a code".
-    """
-    return [re.sub(r"[^0-9]", "", run.group(0)) for run in _DIGIT_RUN.finditer(_digit_text(text))]
-
-
-def has_secret_digits(text: str) -> bool:
-    """Whether `text` holds a run of 4 or more digits (see secret_digit_runs)."""
-    return bool(secret_digit_runs(text))
 
 
 def is_bare_secret_number(text: str) -> bool:
     """Whether the whole message is one 4- or 6-digit number (spaces and dashes allowed): what a
     PIN or a code typed when none was asked for looks like."""
-    core = _digit_text(text).strip(_SURROUNDING_PUNCTUATION)
+    core = digit_text(text).strip(_SURROUNDING_PUNCTUATION)
     if not _BARE_NUMBER.fullmatch(core):
         return False
     return sum(ch.isdigit() for ch in core) in BARE_SECRET_LENGTHS

@@ -6,8 +6,8 @@ update belongs to assisted mode:
 - plain text from an agent who holds a ticket is a reply to that customer, unless the agent's own
   journey waits for their secret and the text reads as one (then it is collected as usual);
 - while an agent holds a chat, the customer's messages and taps never reach Rasa: text goes to
-  the agent (or is deleted when it looks like a secret: the bank's redactor flags it, it holds a
-  digit run, see bot.secure_input.secret_digit_runs, or a secure input is pending), a tap is
+  the agent (or is deleted when it looks like a secret: the bank's redactor flags it, digit runs
+  written any way included, see formats.digit_runs, or a secure input is pending), a tap is
   answered "you are with <agent>".
 
 Handled updates stop here (ApplicationHandlerStop); the rest go on to the usual handlers.
@@ -24,7 +24,6 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.assist import looks_like_secret
 from bot.assist.commands import parse_agent_command
-from bot.secure_input import has_secret_digits
 from bot.secure_input import looks_like_secret as taken_as_secret
 from bot.telegram.assist_commands import run_agent_command
 from bot.telegram.assist_relay import (
@@ -102,7 +101,7 @@ async def _customer_while_held(
         return True
     pending = await services.conversation.pending_secret(key)
     text = message.text
-    if pending is not None or looks_like_secret(text) or has_secret_digits(text):
+    if pending is not None or looks_like_secret(text):
         await withhold_customer_secret(context.bot, services, holder, key, message)
     else:
         await relay_customer_message(context.bot, services, holder, key, message.text)

@@ -32,10 +32,12 @@ from test_assist_support import (
     open_ticket,
 )
 
+from bank.chat_redaction import redact_chat_text
 from bot.conversation import Conversation, InMemoryPendingInputStore
 from bot.playground.client import ChatState, bot_messages
 from bot.rasa_client import RasaClient
 from bot.terminal import TerminalChat
+from formats.digit_runs import has_secret_digits
 
 REPO = Path(__file__).resolve().parents[2]
 SENDER = "cli:attacker"
@@ -300,18 +302,14 @@ DISGUISED_PINS = [
 
 @pytest.mark.parametrize("text", DISGUISED_PINS)
 def test_split_and_spelled_out_pins_are_digit_runs(text: str) -> None:
-    from bot import secure_input
-
-    assert secure_input.has_secret_digits(text)
+    assert has_secret_digits(text)
 
 
 @pytest.mark.parametrize(
     "text", ["no me llega el SMS", "tengo 2 hijos", "son las 10 y 30", "uno o dos días"]
 )
 def test_ordinary_messages_to_an_agent_are_not_mistaken_for_pins(text: str) -> None:
-    from bot import secure_input
-
-    assert not secure_input.has_secret_digits(text)
+    assert not has_secret_digits(text)
 
 
 async def test_split_and_spelled_out_pins_in_a_held_chat_are_never_relayed_to_the_agent(
@@ -371,3 +369,10 @@ async def test_an_agents_own_pin_is_collected_not_relayed_to_the_customer(
         before = await count(bot, CUSTOMER)
         await bot.playground.client.send_text(AGENT, "Hola María José, ya te ayudo")
         await bot.wait(CUSTOMER, has_text("ya te ayudo", after=before))
+
+
+@pytest.mark.parametrize("text", DISGUISED_PINS)
+def test_split_and_spelled_out_pins_never_reach_the_transcript_agents_read(text: str) -> None:
+    stored = redact_chat_text(f"mi clave es {text}")
+    assert not has_secret_digits(stored)
+    assert text not in stored
