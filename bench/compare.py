@@ -15,7 +15,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,9 +153,10 @@ def measure_minimal(load: Load) -> Figures:
     return figures
 
 
-def measure_ours(people: list[tuple[str, str]], load: Load) -> Figures:
-    """Start our action server and Rasa server in a temporary directory, drive the load, stop."""
-    figures = Figures()
+@contextmanager
+def running_ours(people: list[tuple[str, str]]) -> Iterator[tuple[GroupedServers, float]]:
+    """Our action server and Rasa server in a temporary directory with the bench customers:
+    the servers and the model load time (Rasa's start until it answers); stopped at the end."""
     with tempfile.TemporaryDirectory(prefix="bench-ours-") as workdir:
         servers = GroupedServers(workdir=Path(workdir), model=current_model())
         try:
@@ -167,11 +169,18 @@ def measure_ours(people: list[tuple[str, str]], load: Load) -> Figures:
             servers.start_actions()
             started = time.monotonic()
             servers.start_rasa()
-            figures.load_seconds = time.monotonic() - started
-            asyncio.run(drive(servers.rasa_url, "ours", load, figures))
-            figures.rss_mib = resident_mib(servers.processes["rasa"].pid)
+            yield servers, time.monotonic() - started
         finally:
             servers.stop()
+
+
+def measure_ours(people: list[tuple[str, str]], load: Load) -> Figures:
+    """Start our servers, drive the load, stop them."""
+    figures = Figures()
+    with running_ours(people) as (servers, load_seconds):
+        figures.load_seconds = load_seconds
+        asyncio.run(drive(servers.rasa_url, "ours", load, figures))
+        figures.rss_mib = resident_mib(servers.processes["rasa"].pid)
     return figures
 
 

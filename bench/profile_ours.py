@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -24,12 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from compare import Figures as LoadFigures  # noqa: E402
-from compare import GroupedServers, registration_start  # noqa: E402
-from registration_latency import add_bench_customers, bench_people  # noqa: E402
-
-from bank.bootstrap import build_bank  # noqa: E402
-from bank.settings import load_settings  # noqa: E402
-from tests.support.servers import current_model  # noqa: E402
+from compare import registration_start, running_ours  # noqa: E402
+from registration_latency import bench_people  # noqa: E402
 
 PY_SPY = REPO / ".venv" / "bin" / "py-spy"
 TOP = 15
@@ -88,44 +83,30 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     people = bench_people(args.rounds * args.concurrency)
-    with tempfile.TemporaryDirectory(prefix="bench-profile-") as workdir:
-        servers = GroupedServers(workdir=Path(workdir), model=current_model())
-        try:
-            servers.prepare()
-            bank = build_bank(load_settings(servers.env()))
-            try:
-                add_bench_customers(bank, people)
-            finally:
-                bank.dispose()
-            servers.start_actions()
-            servers.start_rasa()
-            targets = {"rasa": servers.processes["rasa"].pid}
-            targets["actions"] = servers.processes["actions"].pid
-            recorders = {
-                name: subprocess.Popen(
-                    [
-                        str(PY_SPY), "record", "--pid", str(pid), "--format", "raw",
-                        "--subprocesses", "--rate", "100", "--nonblocking",
-                        "--output", str(args.out / f"{name}.txt"),
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-                for name, pid in targets.items()
-            }  # fmt: skip
-            time.sleep(1)
-            started = time.perf_counter()
-            asyncio.run(
-                load(servers.rasa_url, [c for c, _ in people], args.rounds, args.concurrency)
+    with running_ours(people) as (servers, _):
+        targets = {"rasa": servers.processes["rasa"].pid}
+        targets["actions"] = servers.processes["actions"].pid
+        recorders = {
+            name: subprocess.Popen(
+                [
+                    str(PY_SPY), "record", "--pid", str(pid), "--format", "raw",
+                    "--subprocesses", "--rate", "100", "--nonblocking",
+                    "--output", str(args.out / f"{name}.txt"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
-            print(f"load: {args.rounds} × {args.concurrency} conversations × 3 turns in "
-                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-            for recorder in recorders.values():
-                recorder.send_signal(2)  # SIGINT: py-spy writes its output and exits
-            for recorder in recorders.values():
-                recorder.wait(timeout=60)
-        finally:
-            servers.stop()
+            for name, pid in targets.items()
+        }  # fmt: skip
+        time.sleep(1)
+        started = time.perf_counter()
+        asyncio.run(load(servers.rasa_url, [c for c, _ in people], args.rounds, args.concurrency))
+        print(f"load: {args.rounds} × {args.concurrency} conversations × 3 turns in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        for recorder in recorders.values():
+            recorder.send_signal(2)  # SIGINT: py-spy writes its output and exits
+        for recorder in recorders.values():
+            recorder.wait(timeout=60)
     for name in ("rasa", "actions"):
         report(name, args.out / f"{name}.txt")
 

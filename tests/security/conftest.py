@@ -3,7 +3,6 @@ real actions or the real channel code (see docs/security.md)."""
 
 from __future__ import annotations
 
-import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,19 +16,9 @@ for helpers in ("unit/bank", "unit/bot"):
 import pytest  # noqa: E402
 from bank_helpers import START, cheap_settings  # noqa: E402
 
-from actions.common.bank_access import current_bank  # noqa: E402
-from bank.bootstrap import Bank, build_bank  # noqa: E402
+from bank.bootstrap import Bank  # noqa: E402
 from bank.clock import FixedClock  # noqa: E402
-from bank.db import unit_of_work  # noqa: E402
-from bank.demo import seed_demo  # noqa: E402
-from bank.migrate import upgrade_database  # noqa: E402
-from bank.models import Base  # noqa: E402
-
-
-def _seeded(bank: Bank) -> Bank:
-    with unit_of_work(bank.sessions) as session:
-        seed_demo(session, hasher=bank.hasher, clock=bank.clock)
-    return bank
+from tests.support.banks import action_server_bank, memory_bank  # noqa: E402
 
 
 @pytest.fixture
@@ -41,25 +30,13 @@ def clock() -> FixedClock:
 @pytest.fixture
 def bank(clock: FixedClock) -> Iterator[Bank]:
     """An in-memory bank with the schema and the demo data, on a clock the test controls."""
-    built = build_bank(cheap_settings("sqlite://"), clock)
-    Base.metadata.create_all(built.engine)
-    yield _seeded(built)
-    built.dispose()
+    yield from memory_bank(cheap_settings("sqlite://"), clock)
 
 
 @pytest.fixture
 def action_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Bank]:
     """The bank the action server wires (`current_bank`), on a migrated, seeded SQLite file."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bank.db'}")
-    monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
-    upgrade_database()
-    current_bank.cache_clear()
-    wired = current_bank()
-    with unit_of_work(wired.sessions) as session:
-        seed_demo(session, hasher=wired.hasher, clock=wired.clock)
-    yield wired
-    wired.dispose()
-    current_bank.cache_clear()
+    yield from action_server_bank(tmp_path, monkeypatch)
 
 
 # The channel's fixtures (findings 4, 9, 14), shared with tests/unit/bot.

@@ -10,16 +10,8 @@ from bank_helpers import START, cheap_settings
 
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
-from bank.db import unit_of_work
-from bank.demo import seed_demo
 from bank.migrate import upgrade_database
-from bank.models import Base
-
-
-def _seeded(bank: Bank) -> Bank:
-    with unit_of_work(bank.sessions) as session:
-        seed_demo(session, hasher=bank.hasher, clock=bank.clock)
-    return bank
+from tests.support.banks import memory_bank, seeded
 
 
 @pytest.fixture
@@ -31,10 +23,7 @@ def clock() -> FixedClock:
 @pytest.fixture
 def bank(clock: FixedClock) -> Iterator[Bank]:
     """An in-memory bank with the schema and the demo data."""
-    built = build_bank(cheap_settings("sqlite://"), clock)
-    Base.metadata.create_all(built.engine)
-    yield _seeded(built)
-    built.dispose()
+    yield from memory_bank(cheap_settings("sqlite://"), clock)
 
 
 @pytest.fixture
@@ -43,5 +32,5 @@ def file_bank(tmp_path: Path, clock: FixedClock) -> Iterator[Bank]:
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     upgrade_database(url)
     built = build_bank(cheap_settings(url), clock)
-    yield _seeded(built)
+    yield seeded(built)
     built.dispose()
