@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 from pathlib import Path
 from typing import Any, Final
@@ -10,6 +12,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from bot.playground.botapi import add_bot_api_routes
+from bot.playground.delivery import DeliverySettings, WebhookDeliverer
 from bot.playground.keys import OUTBOX_READER_KEY, STATE_KEY, TOKEN_KEY, OutboxReader
 from bot.playground.state import PlaygroundState
 from bot.playground.webapi import add_page_api_routes, page_errors
@@ -18,6 +21,7 @@ STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
 LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_REQUEST_BYTES: Final = 20 * 1024 * 1024  # photos are up to 10 MB, plus the form around them
 _TOKEN_IN_PATH: Final = re.compile(r"^/(file/)?bot[^/]+")
+DELIVERY_TASK_KEY: Final = web.AppKey("playground_webhook_delivery", asyncio.Task[None])
 
 
 def allowed_host_guard(allowed_hosts: frozenset[str]) -> Any:
@@ -49,8 +53,12 @@ def build_playground_app(
     outbox_reader: OutboxReader | None = None,
     state: PlaygroundState | None = None,
     allowed_hosts: frozenset[str] | None = LOOPBACK_HOSTS,
+    delivery: DeliverySettings | None = None,
 ) -> web.Application:
-    """The playground application; `allowed_hosts=None` accepts any Host (non-loopback bind)."""
+    """The playground application; `allowed_hosts=None` accepts any Host (non-loopback bind).
+
+    `delivery` tunes how updates are POSTed while a webhook is set (timeouts, retry backoff).
+    """
     middlewares: list[Any] = [page_errors]
     if allowed_hosts is not None:
         middlewares.insert(0, allowed_host_guard(allowed_hosts))
@@ -63,10 +71,23 @@ def build_playground_app(
     app.router.add_get("/", index)
     app.router.add_static("/static", STATIC_DIR)
 
+    async def start_delivery(app: web.Application) -> None:
+        deliverer = WebhookDeliverer(app[STATE_KEY], delivery)
+        app[DELIVERY_TASK_KEY] = asyncio.create_task(deliverer.run())
+
     async def release_long_polls(app: web.Application) -> None:
         app[STATE_KEY].close()
 
+    async def stop_delivery(app: web.Application) -> None:
+        task = app.get(DELIVERY_TASK_KEY)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.on_startup.append(start_delivery)
     app.on_shutdown.append(release_long_polls)
+    app.on_cleanup.append(stop_delivery)
     return app
 
 

@@ -10,6 +10,7 @@ import hmac
 import ipaddress
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -22,6 +23,7 @@ from bot.playground.keys import STATE_KEY, TOKEN_KEY
 from bot.playground.params import Params, read_params
 from bot.playground.personas import get_me_json
 from bot.playground.state import (
+    DEFAULT_MAX_CONNECTIONS,
     JSON,
     MAX_CAPTION_LENGTH,
     MAX_MEDIA_BYTES,
@@ -32,6 +34,7 @@ from bot.playground.state import (
     Content,
     PlaygroundState,
     StoredFile,
+    WebhookConfig,
     bad_request,
 )
 from bot.sounds.mp3 import NotMp3Error, mp3_duration
@@ -53,6 +56,8 @@ BUTTON_ACTIONS: Final = (
     "web_app",
 )
 BUTTON_URL_SCHEMES: Final = ("http://", "https://", "tg://")
+SECRET_TOKEN_SHAPE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_WEBHOOK_CONNECTIONS: Final = 100
 
 MethodHandler = Callable[[PlaygroundState, Params], Awaitable[Any]]
 
@@ -291,35 +296,68 @@ async def get_me(state: PlaygroundState, params: Params) -> JSON:
     return get_me_json()
 
 
-async def get_updates(state: PlaygroundState, params: Params) -> list[JSON]:
-    """getUpdates: offset, limit, timeout (long-poll), allowed_updates."""
+def allowed_updates_param(params: Params) -> list[str] | None:
+    """The `allowed_updates` of getUpdates and setWebhook."""
     allowed = params.json_value("allowed_updates")
     if allowed is not None and not (
         isinstance(allowed, list) and all(isinstance(kind, str) for kind in allowed)
     ):
         raise bad_request("can't parse allowed_updates JSON object")
+    return allowed
+
+
+async def get_updates(state: PlaygroundState, params: Params) -> list[JSON]:
+    """getUpdates: offset, limit, timeout (long-poll), allowed_updates; 409 under a webhook."""
     return await state.get_updates(
         offset=params.integer("offset") or 0,
         limit=params.integer("limit") or 100,
         timeout=params.number("timeout") or 0.0,
-        allowed_updates=allowed,
+        allowed_updates=allowed_updates_param(params),
     )
 
 
+def webhook_config(params: Params, hosts: frozenset[str]) -> WebhookConfig:
+    """The webhook setWebhook asks for, checked like Telegram checks it (plus: local hosts only)."""
+    url = (params.text("url") or "").strip()
+    target = URL(url)
+    if target.scheme not in ("http", "https") or not target.host:
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if not is_local_url(url) and target.host not in hosts:
+        # The playground is offline: it posts to this machine or to hosts it was told about.
+        raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
+    secret = params.text("secret_token")
+    if secret is not None and not SECRET_TOKEN_SHAPE.match(secret):
+        raise bad_request("secret token contains unallowed characters")
+    connections = params.integer("max_connections") or DEFAULT_MAX_CONNECTIONS
+    if not 1 <= connections <= MAX_WEBHOOK_CONNECTIONS:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    return WebhookConfig(url=url, secret_token=secret or None, max_connections=connections)
+
+
+async def set_webhook(state: PlaygroundState, params: Params) -> bool:
+    """setWebhook: url, secret_token, max_connections, allowed_updates, drop_pending_updates.
+
+    An empty url removes the webhook. Setting the same webhook again (several bot instances
+    behind one load balancer) changes nothing.
+    """
+    drop = params.flag("drop_pending_updates")
+    if not (params.text("url") or "").strip():
+        state.delete_webhook(drop_pending=drop)
+        return True
+    config = webhook_config(params, state.webhook_hosts)
+    state.set_webhook(config, allowed_updates=allowed_updates_param(params), drop_pending=drop)
+    return True
+
+
 async def delete_webhook(state: PlaygroundState, params: Params) -> bool:
-    """deleteWebhook: there is never a webhook; drop_pending_updates is honoured."""
-    if params.flag("drop_pending_updates"):
-        state.drop_pending_updates()
+    """deleteWebhook: back to getUpdates; drop_pending_updates is honoured."""
+    state.delete_webhook(drop_pending=params.flag("drop_pending_updates"))
     return True
 
 
 async def get_webhook_info(state: PlaygroundState, params: Params) -> JSON:
-    """getWebhookInfo: no webhook, and how many updates wait."""
-    return {
-        "url": "",
-        "has_custom_certificate": False,
-        "pending_update_count": state.pending_update_count,
-    }
+    """getWebhookInfo: url, pending_update_count, last_error_date and last_error_message."""
+    return state.webhook_info()
 
 
 async def send_message(state: PlaygroundState, params: Params) -> JSON:
@@ -521,6 +559,7 @@ async def always_true(state: PlaygroundState, params: Params) -> bool:
 METHODS: Final[dict[str, MethodHandler]] = {
     "getMe": get_me,
     "getUpdates": get_updates,
+    "setWebhook": set_webhook,
     "deleteWebhook": delete_webhook,
     "getWebhookInfo": get_webhook_info,
     "sendMessage": send_message,

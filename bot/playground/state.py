@@ -62,6 +62,11 @@ CONFLICT: Final = (
     "is running"
 )
 QUERY_INVALID: Final = "query is too old and response timeout expired or query ID is invalid"
+WEBHOOK_ACTIVE: Final = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+    "the webhook first"
+)
+DEFAULT_MAX_CONNECTIONS: Final = 40
 
 JSON = dict[str, Any]
 
@@ -326,12 +331,36 @@ class Chat:
 
 @dataclass
 class QueuedUpdate:
-    """An update waiting for the bot; a redelivered one skips the offset until delivered."""
+    """An update waiting for the bot; a redelivered one skips the offset until delivered.
+
+    With a webhook set, `in_flight` marks a POST under way and `not_before` (monotonic seconds)
+    delays the retry after a failed one.
+    """
 
     update_id: int
     kind: str
     payload: JSON
     redelivery: bool = False
+    in_flight: bool = False
+    attempts: int = 0
+    not_before: float = 0.0
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """What setWebhook registered: where updates go, the header they carry, how many at once."""
+
+    url: str
+    secret_token: str | None = field(default=None, repr=False)
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+
+@dataclass
+class WebhookError:
+    """The last failed delivery, as getWebhookInfo reports it."""
+
+    date: int
+    message: str
 
 
 @dataclass
@@ -383,6 +412,7 @@ class PlaygroundState:
         first_update_id: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        webhook_hosts: Iterable[str] = (),
     ) -> None:
         self._monotonic = monotonic
         self._wall_clock = wall_clock
@@ -404,6 +434,10 @@ class PlaygroundState:
         self._callbacks: dict[str, CallbackQuery] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._faults: dict[str, Fault] = {}
+        self.webhook: WebhookConfig | None = None
+        # Hosts besides loopback addresses that setWebhook may name.
+        self.webhook_hosts = frozenset(webhook_hosts)
+        self.webhook_error: WebhookError | None = None
         self.stats = Stats()
         self.closing = False
 
@@ -734,6 +768,92 @@ class PlaygroundState:
         """deleteWebhook(drop_pending_updates=True)."""
         self._queue.clear()
 
+    # -- webhook -------------------------------------------------------------------------
+
+    def set_webhook(
+        self, config: WebhookConfig, *, allowed_updates: list[str] | None, drop_pending: bool
+    ) -> None:
+        """setWebhook: from now on updates are POSTed (the same call again changes nothing).
+
+        A waiting getUpdates ends with 409, as on Telegram.
+        """
+        if allowed_updates is not None:
+            self._allowed_updates = frozenset(allowed_updates) or None
+        if drop_pending:
+            self.drop_pending_updates()
+        if self.webhook is None or self.webhook.url != config.url:
+            self.webhook_error = None
+        self.webhook = config
+        self._poll_generation += 1
+        self._updates_signal.fire()
+
+    def delete_webhook(self, *, drop_pending: bool) -> None:
+        """deleteWebhook: back to getUpdates; undelivered updates wait for it unless dropped."""
+        self.webhook = None
+        self.webhook_error = None
+        if drop_pending:
+            self.drop_pending_updates()
+        for update in self._queue:
+            update.not_before = 0.0
+        self._updates_signal.fire()
+
+    def take_deliveries(self) -> list[QueuedUpdate]:
+        """Due updates to POST now, lowest update_id first, up to max_connections in flight."""
+        if self.webhook is None:
+            return []
+        in_flight = sum(update.in_flight for update in self._queue)
+        room = self.webhook.max_connections - in_flight
+        now = self._monotonic()
+        due = [u for u in self._queue if not u.in_flight and u.not_before <= now]
+        taken = sorted(due, key=lambda update: update.update_id)[: max(room, 0)]
+        for update in taken:
+            update.in_flight = True
+            update.attempts += 1
+        return taken
+
+    def delivered(self, update: QueuedUpdate) -> None:
+        """The webhook answered 2xx: the update is confirmed."""
+        update.in_flight = False
+        self._queue = [queued for queued in self._queue if queued is not update]
+        self._updates_signal.fire()
+
+    def delivery_failed(self, update: QueuedUpdate, message: str, retry_in: float) -> None:
+        """The webhook failed: keep the update and try again after `retry_in` seconds."""
+        update.in_flight = False
+        update.not_before = self._monotonic() + retry_in
+        if self.webhook is not None:
+            self.webhook_error = WebhookError(self.now(), message)
+        self._updates_signal.fire()
+
+    def seconds_to_next_delivery(self) -> float | None:
+        """How long until a waiting update is due (0 when one is), None when none waits."""
+        if self.webhook is None:
+            return None
+        waiting = [u.not_before for u in self._queue if not u.in_flight]
+        if not waiting:
+            return None
+        return max(min(waiting) - self._monotonic(), 0.0)
+
+    async def wait_for_updates(self, timeout: float) -> None:
+        """Until the queue or the webhook changes, or `timeout` seconds."""
+        await self._updates_signal.wait(timeout)
+
+    def webhook_info(self) -> JSON:
+        """getWebhookInfo."""
+        info: JSON = {
+            "url": self.webhook.url if self.webhook is not None else "",
+            "has_custom_certificate": False,
+            "pending_update_count": self.pending_update_count,
+        }
+        if self.webhook is not None:
+            info["max_connections"] = self.webhook.max_connections
+            if self._allowed_updates is not None:
+                info["allowed_updates"] = sorted(self._allowed_updates)
+        if self.webhook_error is not None:
+            info["last_error_date"] = self.webhook_error.date
+            info["last_error_message"] = self.webhook_error.message
+        return info
+
     @property
     def pending_update_count(self) -> int:
         """Updates not yet confirmed."""
@@ -751,6 +871,8 @@ class PlaygroundState:
 
         A newer getUpdates call ends a waiting one with 409 Conflict, as on Telegram.
         """
+        if self.webhook is not None:
+            raise BotApiError(409, WEBHOOK_ACTIVE)
         if allowed_updates is not None:
             self._allowed_updates = frozenset(allowed_updates) or None
         self._confirm(offset)
@@ -768,6 +890,8 @@ class PlaygroundState:
             if remaining <= 0 or self.closing:
                 return []
             await self._updates_signal.wait(remaining)
+            if self.webhook is not None:
+                raise BotApiError(409, WEBHOOK_ACTIVE)
             if generation != self._poll_generation:
                 raise BotApiError(409, CONFLICT)
 
