@@ -24,7 +24,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
+.PHONY: help install db train run run-scaled lb chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ train: $(MODEL) ## Train the Rasa model if its training data changed
 run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token)
 	MODEL=$(MODEL) scripts/run.sh
 
+run-scaled: install train lb ## 2 bots (webhook), 2 Rasa, 2 action servers behind HAProxy, PostgreSQL + Redis, under supervisord
+	MODEL=$(MODEL) scripts/run_scaled.sh
+
+lb: ## Install Debian's HAProxy for make run-scaled (only if missing)
+	scripts/install_lb.sh
+
 chat: $(VENV)/.installed ## Talk to the running assistant in this terminal
 	$(PY) -m bot.terminal
 
@@ -74,8 +80,9 @@ lint: $(VENV)/.installed ## ruff lint and format check
 
 typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy --explicit-package-bases deploy/scaled
 
-unit: $(VENV)/.installed browser ## Unit tests (bank, actions, bot), PostgreSQL paths included
+unit: $(VENV)/.installed browser lb ## Unit tests (bank, actions, bot), PostgreSQL paths included
 	scripts/pytest.sh tests/unit
 
 security: $(VENV)/.installed ## The attacks of the security review (tests/security, docs/security.md)

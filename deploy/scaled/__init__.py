@@ -1,0 +1,1 @@
+"""`make run-scaled`: the multi-instance topology on one machine (supervisord + HAProxy)."""
