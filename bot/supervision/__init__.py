@@ -1,0 +1,1 @@
+"""`make run` under supervisord: its configuration, Rasa's endpoints and the action server."""

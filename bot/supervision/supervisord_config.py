@@ -1,0 +1,80 @@
+"""The supervisord configuration of `make run`, filled from deploy/local/*.conf.in."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from string import Template
+from typing import Final
+
+from bot.supervision.topology import LocalTopology
+
+TEMPLATE_DIR: Final = Path(__file__).resolve().parents[2] / "deploy" / "local"
+# Sanic drains in-flight requests this long on SIGTERM; supervisord waits a little longer
+# before it resorts to SIGKILL.
+GRACEFUL_SECONDS: Final = 20
+STOP_WAIT_SECONDS: Final = 30
+
+
+def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMPLATE_DIR) -> str:
+    """The whole configuration; the playground's program only when it is wanted."""
+    values = {
+        "repo": str(topology.repo),
+        "var_dir": str(topology.var_dir),
+        "graceful_seconds": str(GRACEFUL_SECONDS),
+        "stop_wait_seconds": str(STOP_WAIT_SECONDS),
+        "actions_command": _command(actions_command(topology)),
+        "rasa_command": _command(rasa_command(topology)),
+        "playground_command": _command(playground_command(topology)),
+        "bot_command": _command(bot_command(topology)),
+    }
+    playground = ""
+    if topology.playground:
+        playground = _fill(template_dir / "playground.conf.in", values)
+    return _fill(template_dir / "supervisord.conf.in", {**values, "playground_section": playground})
+
+
+def actions_command(topology: LocalTopology) -> list[str]:
+    return [
+        str(topology.python),
+        "-m",
+        "bot.supervision.action_server",
+        "--actions",
+        "actions",
+        "--port",
+        str(topology.action_port),
+    ]
+
+
+def rasa_command(topology: LocalTopology) -> list[str]:
+    return [
+        str(topology.rasa),
+        "run",
+        "--model",
+        str(topology.model),
+        "--endpoints",
+        str(topology.endpoints),
+        "--credentials",
+        str(topology.credentials),
+        "--interface",
+        "127.0.0.1",
+        "--port",
+        str(topology.rasa_port),
+    ]
+
+
+def playground_command(topology: LocalTopology) -> list[str]:
+    return [str(topology.python), "-m", "bot.playground", "--port", str(topology.playground_port)]
+
+
+def bot_command(topology: LocalTopology) -> list[str]:
+    return [str(topology.python), "-m", "bot"]
+
+
+def _fill(template: Path, values: dict[str, str]) -> str:
+    return Template(template.read_text(encoding="utf-8")).substitute(values)
+
+
+def _command(arguments: list[str]) -> str:
+    """One command line; topology paths hold no '%', which supervisord would expand."""
+    return shlex.join(arguments)
