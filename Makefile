@@ -24,7 +24,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run run-scaled lb chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
+.PHONY: help install db train run stop run-scaled lb chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,8 +56,11 @@ $(MODEL): $(RASA_VENV)/.installed
 
 train: $(MODEL) ## Train the Rasa model if its training data changed
 
-run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token)
+run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token) under supervisord
 	MODEL=$(MODEL) scripts/run.sh
+
+stop: ## Stop what `make run` started, gracefully (bot first)
+	$(VENV)/bin/supervisorctl -c "$${VAR_DIR:-var}/supervisord.conf" shutdown
 
 run-scaled: install train lb ## 2 bots (webhook), 2 Rasa, 2 action servers behind HAProxy, PostgreSQL + Redis, under supervisord
 	MODEL=$(MODEL) scripts/run_scaled.sh
