@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.shared_state.settings import load_shared_settings
 from bot.telegram.settings import BotSettingsError, load_bot_settings
 
 logger = logging.getLogger("bot")
@@ -40,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(args.log_level)
     try:
         settings = load_bot_settings()
+        shared = load_shared_settings()
     except BotSettingsError as exc:
         logger.error("cannot start the bot: %s", exc)
         return 2
@@ -53,8 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = "the local playground" if settings.playground else settings.api_base_url
         logger.info("bot starting in %s mode against %s", settings.mode, where)
         if settings.mode == "webhook":
-            run_webhook(application, settings)
+            run_webhook(application, settings, shared)
         else:
+            if shared.shared:
+                logger.info("polling: one instance, BOT_SHARED_STATE_URL is not needed")
             run_polling(application)
     finally:
         bank.dispose()

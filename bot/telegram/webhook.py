@@ -2,6 +2,10 @@
 
 A request without the X-Telegram-Bot-Api-Secret-Token header, or with a wrong one, gets 403 and
 nothing is processed. The token is compared in constant time and never logged.
+
+With the shared ordering (BOT_SHARED_STATE_URL) an update is answered 200 only once it is
+recorded in Redis (503 when Redis cannot take it, so Telegram delivers it again later); without
+it, the update goes to this process's update queue.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ import logging
 from typing import Final
 
 from aiohttp import web
+from redis.exceptions import RedisError
 from telegram import Update
 from telegram.ext import Application
+
+from bot.shared_state.ordering import SharedChatOrdering
+from bot.telegram.ordering import update_chat_id
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +34,10 @@ def build_webhook_app(
     *,
     path: str,
     secret_token: str,
+    ordering: SharedChatOrdering | None = None,
 ) -> web.Application:
-    """An aiohttp app that queues each valid update into the bot's update queue."""
+    """An aiohttp app that queues each valid update: into `ordering` (shared by the instances)
+    when given, else into the bot's update queue."""
     expected = secret_token.encode()
 
     async def receive(request: web.Request) -> web.Response:
@@ -38,10 +48,21 @@ def build_webhook_app(
         try:
             data = json.loads(await request.read())
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             logger.warning("webhook request refused: not an update")
             return web.Response(status=400)
-        await application.update_queue.put(update)
+        if not isinstance(update, Update):
+            logger.warning("webhook request refused: not an update")
+            return web.Response(status=400)
+        if ordering is None:
+            await application.update_queue.put(update)
+            return web.Response(status=200)
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        try:
+            await ordering.receive(update_chat_id(update) or 0, update.update_id, body)
+        except RedisError as exc:
+            logger.warning("update not recorded (%s): Telegram will retry", type(exc).__name__)
+            return web.Response(status=503)
         return web.Response(status=200)
 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
