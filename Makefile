@@ -105,15 +105,16 @@ nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails
 browser: ## Install Debian's Chromium for the browser test (only if missing)
 	scripts/install_chromium.sh
 
-e2e: install db train browser ## End-to-end tests: real Rasa, action server, bot, playground, browser
+e2e: install db train browser lb ## End-to-end tests: real Rasa, action server, bot, playground, browser
 	MODEL=$(MODEL) scripts/pytest.sh tests/e2e
 
 test: install lint typecheck unit security validate stories nlu-report e2e ## Everything CI runs
 
-bench: install train ## Turn latency (REST, Telegram stand-in, 1 and 20 users), keyboards, training, ours vs a minimal form bot
+bench: install train lb ## Turn latency (REST, Telegram stand-in, 1 and 20 users), keyboards, training, ours vs a minimal form bot
 	MODEL=$(MODEL) $(PY) bench/registration_latency.py
 	MODEL=$(MODEL) $(PY) bench/telegram_latency.py
 	MODEL=$(MODEL) $(PY) bench/compare.py
+	MODEL=$(MODEL) $(PY) bench/scaled.py
 
 clean: ## Remove models, results and local databases (keeps the venvs)
 	rm -rf models var
