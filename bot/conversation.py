@@ -29,9 +29,11 @@ from bot.rasa_client import (
     ExpectedInput,
     QrCode,
     RasaClient,
+    RasaNoAnswer,
     RasaUnavailable,
     SecureInputRequest,
 )
+from bot.rasa_outage import OnWaiting, RasaOutage
 from bot.secure_input import (
     TYPED_COMMAND_PAYLOAD,
     TYPED_SECRET_PAYLOAD,
@@ -134,6 +136,8 @@ class Turn:
         channel deletes it and tells them not to share keys; Rasa got only TYPED_SECRET_PAYLOAD.
     awaiting_secret: the next typed message will be read as a secret of this kind.
     delivered: False when Rasa or the secret store failed; apologise and let the user retry.
+    maybe_processed: with delivered False, Rasa may have processed the message (its answer was
+        lost or empty): it must not be sent again; the channel re-asks the current step instead.
     """
 
     messages: tuple[BotMessage, ...]
@@ -141,6 +145,7 @@ class Turn:
     awaiting_secret: SecretKind | None = None
     delivered: bool = True
     secret_refused: bool = False
+    maybe_processed: bool = False
 
 
 def awaited_input(replies: Sequence[BotMessage]) -> PendingKind | None:
@@ -163,6 +168,9 @@ class Conversation:
 
     With a recorder, every turn goes to the chat's transcript for agents: what the customer typed
     or tapped (a secret only as "a secret was typed") and the bot's text messages.
+
+    With an outage helper, a message that provably did not reach Rasa is sent again while Rasa
+    restarts (bot/rasa_outage.py); `on_waiting` (per call) tells the customer to wait.
     """
 
     def __init__(
@@ -172,11 +180,18 @@ class Conversation:
         pending_inputs: PendingInputStore,
         *,
         recorder: TurnRecorder | None = None,
+        outage: RasaOutage | None = None,
     ) -> None:
         self._rasa = rasa
         self._secrets = secret_store
         self._pending = pending_inputs
         self._recorder = recorder
+        self._outage = outage
+
+    @property
+    def outage(self) -> RasaOutage | None:
+        """The helper that rides out Rasa restarts, if this conversation has one."""
+        return self._outage
 
     async def pending_secret(self, sender_id: str) -> SecretKind | None:
         """The secret the sender's next typed message will be read as, if any."""
@@ -195,6 +210,7 @@ class Conversation:
         *,
         on_secret: Callable[[], Awaitable[None]] | None = None,
         on_refused: Callable[[], Awaitable[None]] | None = None,
+        on_waiting: OnWaiting | None = None,
     ) -> Turn:
         """Handle a typed message: collect it as a secret, refuse an injection or a PIN typed out
         of turn, or pass it on.
@@ -229,22 +245,35 @@ class Conversation:
                 pending,
                 secret_consumed=True,
                 said=secret_line(),
+                on_waiting=on_waiting,
             )
         said = customer_line(text)
         if is_injection(text):
             logger.info("refused typed text that looks like an intent injection")
             return await self._exchange(
-                sender_id, TYPED_COMMAND_PAYLOAD, metadata, pending, said=said
+                sender_id,
+                TYPED_COMMAND_PAYLOAD,
+                metadata,
+                pending,
+                said=said,
+                on_waiting=on_waiting,
             )
         if pending != "number" and is_bare_secret_number(text):
             logger.info("refused a bare PIN or code typed when none was asked for")
             if on_refused is not None:
                 await on_refused()
             turn = await self._exchange(
-                sender_id, TYPED_SECRET_PAYLOAD, metadata, pending, said=secret_line()
+                sender_id,
+                TYPED_SECRET_PAYLOAD,
+                metadata,
+                pending,
+                said=secret_line(),
+                on_waiting=on_waiting,
             )
             return dataclasses.replace(turn, secret_refused=True)
-        return await self._exchange(sender_id, text, metadata, pending, said=said)
+        return await self._exchange(
+            sender_id, text, metadata, pending, said=said, on_waiting=on_waiting
+        )
 
     async def handle_channel_secret(
         self,
@@ -252,6 +281,8 @@ class Conversation:
         kind: ChannelSecretKind,
         value: str,
         metadata: Mapping[str, object] | None = None,
+        *,
+        on_waiting: OnWaiting | None = None,
     ) -> Turn:
         """Hand over a secret the channel collected itself (the picks of a picture password).
 
@@ -269,7 +300,12 @@ class Conversation:
             return Turn(messages=(), awaiting_secret=secret, delivered=False)
         logger.debug("collected a %s secret", kind)
         return await self._exchange(
-            sender_id, secret_ref_payload(ref), metadata, pending, said=secret_line()
+            sender_id,
+            secret_ref_payload(ref),
+            metadata,
+            pending,
+            said=secret_line(),
+            on_waiting=on_waiting,
         )
 
     async def handle_button(
@@ -279,13 +315,16 @@ class Conversation:
         metadata: Mapping[str, object] | None = None,
         *,
         said: str | None = None,
+        on_waiting: OnWaiting | None = None,
     ) -> Turn:
         """Handle a payload the bot itself created (a tapped button, a command, the resume after
         an agent): it goes to Rasa as it is. `said` is what the customer saw themselves send (the
         button's title, the typed command) for the transcript; None records no customer line."""
         pending = await self._pending.get(sender_id)
         line = customer_line(said) if said is not None else None
-        return await self._exchange(sender_id, payload, metadata, pending, said=line)
+        return await self._exchange(
+            sender_id, payload, metadata, pending, said=line, on_waiting=on_waiting
+        )
 
     async def _exchange(
         self,
@@ -296,10 +335,16 @@ class Conversation:
         *,
         secret_consumed: bool = False,
         said: TranscriptLine | None = None,
+        on_waiting: OnWaiting | None = None,
     ) -> Turn:
         """Send one message to Rasa, update secret mode from the reply and resolve QR codes."""
         turn = await self._send_to_rasa(
-            sender_id, message, metadata, pending, secret_consumed=secret_consumed
+            sender_id,
+            message,
+            metadata,
+            pending,
+            secret_consumed=secret_consumed,
+            on_waiting=on_waiting,
         )
         if self._recorder is not None:
             lines = [said] if said is not None else []
@@ -315,11 +360,17 @@ class Conversation:
         pending: PendingKind | None,
         *,
         secret_consumed: bool,
+        on_waiting: OnWaiting | None = None,
     ) -> Turn:
         # On a failure secret mode stays as it was, so the user's retry is collected the same way.
         still_secret = pending if is_secret_kind(pending) else None
         try:
-            replies = await self._rasa.send(sender_id, message, metadata)
+            if self._outage is None:
+                replies = await self._rasa.send(sender_id, message, metadata)
+            else:
+                replies = await self._outage.send(
+                    self._rasa, sender_id, message, metadata, on_waiting=on_waiting
+                )
         except RasaUnavailable as exc:
             logger.warning("rasa unavailable: %s", exc)
             return Turn(
@@ -327,6 +378,7 @@ class Conversation:
                 secret_consumed=secret_consumed,
                 awaiting_secret=still_secret,
                 delivered=False,
+                maybe_processed=isinstance(exc, RasaNoAnswer),
             )
         if not replies:
             # Rasa answers nothing when an action failed (the action server is down): a failure
@@ -337,6 +389,7 @@ class Conversation:
                 secret_consumed=secret_consumed,
                 awaiting_secret=still_secret,
                 delivered=False,
+                maybe_processed=True,
             )
         awaiting = awaited_input(replies)
         if awaiting is None:

@@ -21,10 +21,25 @@ logger = logging.getLogger(__name__)
 DEFAULT_RASA_URL: Final = "http://127.0.0.1:5005"
 WEBHOOK_PATH: Final = "/webhooks/rest/webhook"
 DEFAULT_TIMEOUT_SECONDS: Final = 30.0
+HEALTH_TIMEOUT_SECONDS: Final = 2.0
 
 
 class RasaUnavailable(Exception):
     """Rasa could not be reached or did not answer properly (refused, timeout, HTTP error)."""
+
+
+class RasaNotReached(RasaUnavailable):
+    """The message provably never reached Rasa (connection refused or failed to connect, a 502
+    or 503 from whatever is in front of it): sending it again is safe."""
+
+
+class RasaNoAnswer(RasaUnavailable):
+    """Rasa got the message but its answer was lost (a read timeout, a 500, a broken body): it
+    may have processed it, so it must never be sent again."""
+
+
+# Answers of a proxy or a server that is not ready: the request was not handed to Rasa's core.
+NOT_REACHED_STATUSES: Final = frozenset({502, 503})
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +386,7 @@ class RasaClient:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
     ) -> None:
         self._http = http
+        self._root = base_url.rstrip("/") + "/"
         self._url = base_url.rstrip("/") + WEBHOOK_PATH
         self._timeout = timeout
 
@@ -389,13 +405,34 @@ class RasaClient:
             response.raise_for_status()
             items = response.json()
         except httpx.HTTPStatusError as exc:
-            raise RasaUnavailable(f"Rasa answered HTTP {exc.response.status_code}") from None
+            status = exc.response.status_code
+            failure = RasaNotReached if status in NOT_REACHED_STATUSES else RasaNoAnswer
+            raise failure(f"Rasa answered HTTP {status}") from None
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise RasaNotReached(f"cannot reach Rasa ({type(exc).__name__})") from None
         except httpx.TimeoutException:
-            raise RasaUnavailable("Rasa did not answer in time") from None
+            raise RasaNoAnswer("Rasa did not answer in time") from None
         except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"cannot reach Rasa ({type(exc).__name__})") from None
+            # A dropped connection after the request went out: Rasa may have it.
+            raise RasaNoAnswer(f"lost Rasa's answer ({type(exc).__name__})") from None
         except ValueError:
-            raise RasaUnavailable("Rasa answered invalid JSON") from None
-        messages = parse_rasa_output(items)
+            raise RasaNoAnswer("Rasa answered invalid JSON") from None
+        try:
+            messages = parse_rasa_output(items)
+        except RasaUnavailable as exc:
+            raise RasaNoAnswer(str(exc)) from None
         logger.debug("rasa answered %d message(s)", len(messages))
         return messages
+
+    async def healthy(self, *, timeout: float = HEALTH_TIMEOUT_SECONDS) -> bool:
+        """Whether Rasa's server answers its root page (it listens once its model is loaded)."""
+        return await http_ok(self._http, self._root, timeout=timeout)
+
+
+async def http_ok(http: httpx.AsyncClient, url: str, *, timeout: float) -> bool:
+    """Whether a GET of `url` answers 2xx in time; never raises for a network failure."""
+    try:
+        response = await http.get(url, timeout=timeout)
+    except httpx.HTTPError:
+        return False
+    return response.is_success

@@ -25,7 +25,8 @@ from bot.assist.bank_calls import AssistBank
 from bot.assist.transcript import TranscriptRecorder
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats, DatabasePendingInputStore
 from bot.conversation import Conversation
-from bot.rasa_client import RasaClient
+from bot.rasa_client import HEALTH_TIMEOUT_SECONDS, RasaClient, http_ok
+from bot.rasa_outage import HealthProbe, RasaOutage
 from bot.telegram import handlers
 from bot.telegram.assist_expiry import expiry_loop
 from bot.telegram.assist_gate import assist_gate
@@ -34,6 +35,7 @@ from bot.telegram.deletions import deletion_loop
 from bot.telegram.errors import on_error
 from bot.telegram.notices import notice_loop, stop_task
 from bot.telegram.ordering import PerChatUpdateProcessor
+from bot.telegram.send_retry import RetryingRateLimiter
 from bot.telegram.services import SERVICES_KEY, BotServices
 from bot.telegram.settings import BotSettings
 from bot.telegram.texts import ChannelTexts, load_channel_texts
@@ -48,6 +50,36 @@ EXPIRY_TASK_KEY: Final = "assist_expiry_task"
 BACKGROUND_TASK_KEYS: Final = (NOTICE_TASK_KEY, DELETION_TASK_KEY, EXPIRY_TASK_KEY)
 # Retries on 429 "Too Many Requests" (waiting retry_after each time), besides the limiter's pacing.
 MAX_RATE_LIMIT_RETRIES: Final = 3
+OUTAGE_KEY: Final = "rasa_outage"
+ACTION_SERVER_HEALTH_PATH: Final = "/health"
+
+
+class GracefulApplication(Application):  # type: ignore[type-arg]
+    """An Application whose stop() first ends every wait for Rasa, so in-flight updates finish
+    at once (a waiting message gets the "try again" apology) instead of holding the exit."""
+
+    async def stop(self) -> None:
+        """End the waits for Rasa, then stop as python-telegram-bot does: every update already
+        taken from Telegram is processed and its replies sent before this returns."""
+        outage = self.bot_data.get(OUTAGE_KEY)
+        if isinstance(outage, RasaOutage):
+            outage.stop()
+        await super().stop()
+
+
+def health_probes(
+    http: httpx.AsyncClient, rasa: RasaClient, settings: BotSettings
+) -> list[HealthProbe]:
+    """Rasa's root page and, when its URL is set, the action server's /health."""
+    probes: list[HealthProbe] = [rasa.healthy]
+    if settings.action_server_url:
+        url = settings.action_server_url.rstrip("/") + ACTION_SERVER_HEALTH_PATH
+
+        async def action_server() -> bool:
+            return await http_ok(http, url, timeout=HEALTH_TIMEOUT_SECONDS)
+
+        probes.append(action_server)
+    return probes
 
 
 def build_application(
@@ -72,6 +104,12 @@ def build_application(
         http = httpx.AsyncClient(transport=rasa_transport)
         application.bot_data[RASA_HTTP_KEY] = http
         rasa = RasaClient(http, settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+        outage = RasaOutage(
+            settings.rasa_outage,
+            max_waiting=settings.rasa_max_waiting,
+            probes=health_probes(http, rasa, settings),
+        )
+        application.bot_data[OUTAGE_KEY] = outage
         state = AsyncChannelState(bank.channel_state)
         application.bot_data[SERVICES_KEY] = BotServices(
             settings=settings,
@@ -80,6 +118,7 @@ def build_application(
                 bank.secret_box,
                 DatabasePendingInputStore(bank.channel_state),
                 recorder=recorder,
+                outage=outage,
             ),
             state=state,
             texts=channel_texts,
@@ -127,12 +166,16 @@ def build_application(
         if isinstance(http, httpx.AsyncClient):
             await http.aclose()
 
+    rate_limiter = RetryingRateLimiter(
+        AIORateLimiter(max_retries=MAX_RATE_LIMIT_RETRIES), settings.telegram_retry
+    )
     application = (
         ApplicationBuilder()
+        .application_class(GracefulApplication)
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.file_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=MAX_RATE_LIMIT_RETRIES))
+        .rate_limiter(rate_limiter)
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
         .post_stop(post_stop)

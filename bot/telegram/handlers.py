@@ -13,10 +13,12 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
 from bot.assist.commands import parse_agent_command
 from bot.deep_links import DEEP_LINKS, START_PAYLOAD
+from bot.rasa_outage import OnWaiting
 from bot.secure_input import ChannelSecretKind, is_channel_secret_kind
 from bot.telegram.assist_commands import run_agent_command
+from bot.telegram.delivery import deliver_turn
 from bot.telegram.render import chat_key
-from bot.telegram.services import BotServices, get_renderer, get_services
+from bot.telegram.services import BotServices, get_services
 from bot.telegram.typing_indicator import typing
 from bot.telegram.ui import html_text, progress, with_choice
 
@@ -50,11 +52,31 @@ async def _send_payload(
     if chat is None:
         return
     services = get_services(context)
+    metadata = rasa_metadata(update)
     async with typing(context.bot, chat.id):
         turn = await services.conversation.handle_button(
-            chat_key(chat.id), payload, rasa_metadata(update), said=said
+            chat_key(chat.id),
+            payload,
+            metadata,
+            said=said,
+            on_waiting=waiting_notice(context, chat.id),
         )
-    await get_renderer(context).render(chat.id, turn)
+    await deliver_turn(context.bot, services, chat.id, turn, metadata)
+
+
+def waiting_notice(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> OnWaiting:
+    """Tells the chat "un momento" while its message waits for Rasa to come back."""
+
+    async def tell() -> None:
+        services = get_services(context)
+        await context.bot.send_message(
+            chat_id,
+            html_text(services.texts.get("utter_channel_rasa_waiting")),
+            parse_mode=ParseMode.HTML,
+            disable_notification=await services.quiet.quiet(chat_key(chat_id)),
+        )
+
+    return tell
 
 
 def _typed(update: Update) -> str | None:
@@ -107,15 +129,17 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             disable_notification=await services.quiet.quiet(key),
         )
 
+    metadata = rasa_metadata(update)
     async with typing(context.bot, chat.id):
         turn = await services.conversation.handle_text(
             key,
             message.text,
-            rasa_metadata(update),
+            metadata,
             on_secret=delete_secret,
             on_refused=refuse_secret,
+            on_waiting=waiting_notice(context, chat.id),
         )
-    await get_renderer(context).render(chat.id, turn)
+    await deliver_turn(context.bot, services, chat.id, turn, metadata)
 
 
 async def _delete_message(message: Message) -> None:
@@ -252,11 +276,16 @@ async def _send_secret(
     if chat is None:
         return
     services = get_services(context)
+    metadata = rasa_metadata(update)
     async with typing(context.bot, chat.id):
         turn = await services.conversation.handle_channel_secret(
-            chat_key(chat.id), kind, value, rasa_metadata(update)
+            chat_key(chat.id),
+            kind,
+            value,
+            metadata,
+            on_waiting=waiting_notice(context, chat.id),
         )
-    await get_renderer(context).render(chat.id, turn)
+    await deliver_turn(context.bot, services, chat.id, turn, metadata)
 
 
 async def _show_choice(message: object, line: str) -> None:

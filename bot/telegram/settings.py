@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
+from bot.backoff import Backoff
 from bot.rasa_client import DEFAULT_RASA_URL, DEFAULT_TIMEOUT_SECONDS
 
 OFFICIAL_API_BASE_URL: Final = "https://api.telegram.org/bot"
@@ -24,6 +25,43 @@ _SECRET_TOKEN_SHAPE: Final = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_ASSIST_EXPIRY_SECONDS: Final = 5.0
 DEFAULT_ASSIST_TYPING_SECONDS: Final = 1.0
 MAX_ASSIST_TYPING_SECONDS: Final = 5.0
+# Self-healing (bot/backoff.py). A Bot API call that failed for a transient reason (a 5xx, a
+# dropped connection, a timeout) is retried within TELEGRAM_RETRY_ATTEMPTS / _SECONDS.
+DEFAULT_TELEGRAM_RETRY_ATTEMPTS: Final = 5
+DEFAULT_TELEGRAM_RETRY_SECONDS: Final = 20.0
+TELEGRAM_RETRY_FIRST_DELAY: Final = 0.5
+TELEGRAM_RETRY_MAX_DELAY: Final = 5.0
+# When a turn's replies still could not be delivered, the apology (and the step asked again) is
+# tried for this long, as Telegram comes back.
+DEFAULT_REPLY_RECOVERY_SECONDS: Final = 120.0
+REPLY_RECOVERY_FIRST_DELAY: Final = 2.0
+REPLY_RECOVERY_MAX_DELAY: Final = 15.0
+# While Rasa cannot be reached (a restart with a ~40 s model load) a message waits this long, and
+# at most this many messages wait at once.
+DEFAULT_RASA_OUTAGE_SECONDS: Final = 120.0
+DEFAULT_RASA_MAX_WAITING: Final = 32
+RASA_OUTAGE_FIRST_DELAY: Final = 1.0
+RASA_OUTAGE_MAX_DELAY: Final = 5.0
+# Attempts are bounded by time for these two (a restart takes what it takes).
+_ATTEMPTS_BOUNDED_BY_TIME: Final = 1_000
+DEFAULT_TELEGRAM_RETRY: Final = Backoff(
+    DEFAULT_TELEGRAM_RETRY_ATTEMPTS,
+    TELEGRAM_RETRY_FIRST_DELAY,
+    TELEGRAM_RETRY_MAX_DELAY,
+    DEFAULT_TELEGRAM_RETRY_SECONDS,
+)
+DEFAULT_REPLY_RECOVERY: Final = Backoff(
+    _ATTEMPTS_BOUNDED_BY_TIME,
+    REPLY_RECOVERY_FIRST_DELAY,
+    REPLY_RECOVERY_MAX_DELAY,
+    DEFAULT_REPLY_RECOVERY_SECONDS,
+)
+DEFAULT_RASA_OUTAGE: Final = Backoff(
+    _ATTEMPTS_BOUNDED_BY_TIME,
+    RASA_OUTAGE_FIRST_DELAY,
+    RASA_OUTAGE_MAX_DELAY,
+    DEFAULT_RASA_OUTAGE_SECONDS,
+)
 
 BotMode = Literal["polling", "webhook"]
 
@@ -49,6 +87,12 @@ class BotSettings:
     playground: bool = False
     assist_expiry_seconds: float = DEFAULT_ASSIST_EXPIRY_SECONDS
     assist_typing_seconds: float = DEFAULT_ASSIST_TYPING_SECONDS
+    telegram_retry: Backoff = DEFAULT_TELEGRAM_RETRY
+    reply_recovery: Backoff = DEFAULT_REPLY_RECOVERY
+    rasa_outage: Backoff = DEFAULT_RASA_OUTAGE
+    rasa_max_waiting: int = DEFAULT_RASA_MAX_WAITING
+    # The action server's base URL; when set, its /health is checked before a step is re-asked.
+    action_server_url: str | None = None
 
     @property
     def bot_id(self) -> str:
@@ -85,6 +129,12 @@ def _typing_seconds(env: Mapping[str, str]) -> float:
     if not 0 <= value <= MAX_ASSIST_TYPING_SECONDS:
         raise BotSettingsError(f"ASSIST_TYPING_SECONDS must be 0 to {MAX_ASSIST_TYPING_SECONDS:g}")
     return value
+
+
+def _backoff(seconds: float, first: float, maximum: float, attempts: int) -> Backoff:
+    """A policy whose delays never exceed its total time (short totals in tests)."""
+    cap = min(maximum, seconds)
+    return Backoff(attempts, min(first, cap), cap, seconds)
 
 
 def load_bot_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
@@ -129,4 +179,24 @@ def load_bot_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
         playground=playground,
         assist_expiry_seconds=_number(env, "ASSIST_EXPIRY_SECONDS", DEFAULT_ASSIST_EXPIRY_SECONDS),
         assist_typing_seconds=_typing_seconds(env),
+        telegram_retry=_backoff(
+            _number(env, "TELEGRAM_RETRY_SECONDS", DEFAULT_TELEGRAM_RETRY_SECONDS),
+            TELEGRAM_RETRY_FIRST_DELAY,
+            TELEGRAM_RETRY_MAX_DELAY,
+            int(_number(env, "TELEGRAM_RETRY_ATTEMPTS", DEFAULT_TELEGRAM_RETRY_ATTEMPTS)),
+        ),
+        reply_recovery=_backoff(
+            _number(env, "REPLY_RECOVERY_SECONDS", DEFAULT_REPLY_RECOVERY_SECONDS),
+            REPLY_RECOVERY_FIRST_DELAY,
+            REPLY_RECOVERY_MAX_DELAY,
+            _ATTEMPTS_BOUNDED_BY_TIME,
+        ),
+        rasa_outage=_backoff(
+            _number(env, "RASA_OUTAGE_SECONDS", DEFAULT_RASA_OUTAGE_SECONDS),
+            RASA_OUTAGE_FIRST_DELAY,
+            RASA_OUTAGE_MAX_DELAY,
+            _ATTEMPTS_BOUNDED_BY_TIME,
+        ),
+        rasa_max_waiting=int(_number(env, "RASA_MAX_WAITING", DEFAULT_RASA_MAX_WAITING)),
+        action_server_url=env.get("ACTION_SERVER_URL", "").strip() or None,
     )

@@ -24,6 +24,8 @@ CHANNEL_RESPONSES: Final = (
     "utter_channel_token_qr_caption",
     "utter_channel_unavailable",
     "utter_channel_error",
+    "utter_channel_rasa_waiting",
+    "utter_channel_reply_lost",
     "utter_channel_text_only",
     "utter_channel_private_only",
     "utter_channel_stale_button",

@@ -21,6 +21,7 @@ class FakeRasa:
         self.default_reply: list[dict[str, Any]] = [{"recipient_id": "x", "text": "ok"}]
         self.down = False
         self.status = 200
+        self.health_checks = 0
 
     def reply_with(self, *items: dict[str, Any]) -> None:
         """Queue the answer to the next request."""
@@ -38,6 +39,9 @@ class FakeRasa:
     def handler(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
+        if request.method == "GET":
+            self.health_checks += 1
+            return httpx.Response(200, text="Hello from Rasa: 3.6.21")
         self.paths.append(request.url.path)
         self.raw_bodies.append(request.content)
         self.received.append(json.loads(request.content))

@@ -209,19 +209,27 @@ async def test_sensitive_text_and_qr_are_protected(bot: RunningBot) -> None:
     assert (public["protect_content"], private["protect_content"]) == (False, True)
 
 
-async def test_rasa_down_gets_an_apology_and_the_next_message_works(bot: RunningBot) -> None:
+async def test_rasa_down_gets_a_moment_and_the_message_is_answered_when_it_is_back(
+    bot: RunningBot,
+) -> None:
     bot.rasa.down = True
     state = await bot.say(CUSTOMER, "hola")
-    assert "No pude conectarme" in bot_messages(state)[-1]["text"]
+    assert "Un momento" in bot_messages(state)[-1]["text"]
     bot.rasa.down = False
+    state = await bot.wait(CUSTOMER, lambda s: bot_messages(s)[-1]["text"] == "ok")
+    assert bot.rasa.messages == ["hola"]
     state = await bot.say(CUSTOMER, "hola otra vez")
     assert bot_messages(state)[-1]["text"] == "ok"
 
 
-async def test_an_empty_answer_from_rasa_gets_an_apology(bot: RunningBot) -> None:
+async def test_an_empty_answer_from_rasa_is_not_resent_and_the_step_is_asked_again(
+    bot: RunningBot,
+) -> None:
     bot.rasa.reply_with()
-    state = await bot.say(CUSTOMER, "hola")
-    assert "No pude conectarme" in bot_messages(state)[-1]["text"]
+    state = await bot.say(CUSTOMER, "hola", answers=2)
+    apology, step = bot_messages(state)[-2:]
+    assert "no te llegó" in apology["text"] and step["text"] == "ok"
+    assert bot.rasa.messages == ["hola", "/resume_after_agent"]
 
 
 async def test_rate_limits_are_retried(bot: RunningBot) -> None:
@@ -350,13 +358,22 @@ async def test_a_busy_database_gets_an_apology_and_the_next_message_works(
     assert bot_messages(chat)[-1]["text"] == "ok"
 
 
-async def test_a_slow_rasa_gets_an_apology_within_the_timeout(tmp_path: Path) -> None:
+async def test_a_slow_rasa_gets_an_apology_within_the_timeout_and_nothing_is_resent(
+    tmp_path: Path,
+) -> None:
+    received: list[str] = []
+
     async def slow(request: web.Request) -> web.Response:
+        received.append((await request.json())["message"])
         await asyncio.sleep(3)
         return web.json_response([{"recipient_id": "x", "text": "tarde"}])
 
+    async def root(request: web.Request) -> web.Response:
+        return web.Response(text="Hello from Rasa")
+
     app = web.Application()
     app.router.add_post("/webhooks/rest/webhook", slow)
+    app.router.add_get("/", root)
     async with (
         TestServer(app, host="127.0.0.1") as rasa_server,
         running_playground() as playground,
@@ -372,8 +389,13 @@ async def test_a_slow_rasa_gets_an_apology_within_the_timeout(tmp_path: Path) ->
         started = asyncio.get_running_loop().time()
         chat = await bot.say(CUSTOMER, "hola")
         elapsed = asyncio.get_running_loop().time() - started
-        assert "No pude conectarme" in bot_messages(chat)[-1]["text"]
+        assert "no te llegó" in bot_messages(chat)[-1]["text"]
         assert elapsed < 2.5
+        # The step is asked again (that is slow too: the customer is told to write again later);
+        # the customer's own message is never sent twice.
+        chat = await bot.wait(CUSTOMER, lambda s: len(bot_messages(s)) == 2)
+        assert "No pude conectarme" in bot_messages(chat)[-1]["text"]
+        assert received == ["hola", "/resume_after_agent"]
 
 
 async def test_a_bank_notice_reaches_the_parents_chat(bot: RunningBot) -> None:
