@@ -25,8 +25,9 @@ def update_chat_id(update: object) -> int | None:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Processes updates of different chats concurrently and those of one chat one at a time.
 
-    The locks live in this process: several bot instances rely on Rasa's lock store, which
-    orders the messages of one conversation across instances.
+    The locks live in this process, which is enough for one instance (polling, or a single
+    webhook server). Several webhook instances share their per-chat order through Redis
+    instead (BOT_SHARED_STATE_URL, bot/shared_state/ordering.py).
     """
 
     def __init__(self, max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES) -> None:
