@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +22,10 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import Answer, Handler
 from actions.common.bank_access import in_thread
 from actions.common.replies import utter
+
+# The bank's step for the chat being validated, asked once per validation call and forgotten when
+# an answer is handed to the bank (rasa-sdk asks for the required slots three times a call).
+_known_step: ContextVar[tuple[str, str | None] | None] = ContextVar("known_step", default=None)
 
 
 class JourneyService(Protocol):
@@ -81,6 +86,7 @@ class JourneyFormValidation(FormValidationAction, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Restart a journey idle for 10 minutes first, then validate and ask."""
+        _known_step.set(None)
         touched = await in_thread(self.form.service().touch, sender_id=tracker.sender_id)
         if getattr(touched, "code", None) == "restarted_inactive":
             utter(dispatcher, self.form.restarted_response)
@@ -95,7 +101,7 @@ class JourneyFormValidation(FormValidationAction, ABC):
         domain: DomainDict,
     ) -> list[str]:
         """Ask only for the slot of the step the bank's journey is at (none when it is over)."""
-        step = await in_thread(self.form.service().current_step, sender_id=tracker.sender_id)
+        step = await self._current_step(tracker.sender_id)
         slot = self.form.slot_for_step.get(str(step)) if step else None
         return [slot] if slot else []
 
@@ -109,6 +115,17 @@ class JourneyFormValidation(FormValidationAction, ABC):
             if slot not in self.form.slots:
                 continue
             if slot in current and value is not None:
+                _known_step.set(None)
                 await self.form.handlers[slot](Answer(tracker.sender_id, value, dispatcher, domain))
             events.append(SlotSet(slot, None))
         return events
+
+    async def _current_step(self, sender_id: str) -> str | None:
+        """The journey's step, from the bank once per validation call until an answer moves it."""
+        known = _known_step.get()
+        if known is not None and known[0] == sender_id:
+            return known[1]
+        step = await in_thread(self.form.service().current_step, sender_id=sender_id)
+        found = None if step is None else str(step)
+        _known_step.set((sender_id, found))
+        return found
