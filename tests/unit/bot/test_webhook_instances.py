@@ -26,6 +26,7 @@ from redis.asyncio import Redis
 from telegram_harness import cheap_bank
 
 from bank.bootstrap import Bank
+from bot.playground.client import bot_messages, find_button
 from bot.playground.delivery import DeliverySettings
 from bot.shared_state.settings import SharedStateSettings
 from bot.telegram.application import build_application
@@ -49,11 +50,15 @@ class SlowRasa(httpx.AsyncBaseTransport):
     messages: dict[str, list[str]] = field(default_factory=dict)
     running: dict[str, int] = field(default_factory=dict)
     most_at_once: dict[str, int] = field(default_factory=dict)
+    replies: list[list[dict[str, Any]]] = field(default_factory=list)  # then "ok"
+    bodies: list[bytes] = field(default_factory=list)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method == "GET":
             return httpx.Response(200, text="Hello from Rasa: 3.6.21")
-        body = json.loads(await request.aread())
+        raw = await request.aread()
+        self.bodies.append(raw)
+        body = json.loads(raw)
         sender = body["sender"]
         self.running[sender] = self.running.get(sender, 0) + 1
         self.most_at_once[sender] = max(self.most_at_once.get(sender, 0), self.running[sender])
@@ -62,7 +67,8 @@ class SlowRasa(httpx.AsyncBaseTransport):
             self.messages.setdefault(sender, []).append(body["message"])
         finally:
             self.running[sender] -= 1
-        return httpx.Response(200, json=[{"recipient_id": sender, "text": "ok"}])
+        answer = self.replies.pop(0) if self.replies else [{"text": "ok"}]
+        return httpx.Response(200, json=[{"recipient_id": sender, **item} for item in answer])
 
 
 @dataclass
@@ -229,3 +235,50 @@ async def test_without_redis_the_webhook_answers_503_so_telegram_retries(tmp_pat
                 await asyncio.wait_for(server, 20)
     finally:
         bank.dispose()
+
+
+async def test_a_chat_moves_between_instances_without_losing_its_state(
+    tmp_path: Path, prefix: str
+) -> None:
+    """Consecutive updates go to alternate instances: a secret prompt set by one is honoured by
+    the other, and a keyboard sent by one is tapped through the other (all in the database)."""
+    rasa = SlowRasa()
+    bank = cheap_bank(tmp_path)
+    shared = SharedStateSettings(redis_url=REDIS_URL, key_prefix=prefix, lease_seconds=3)
+    try:
+        async with (
+            running_playground() as playground,
+            webhook_instances(playground, rasa, bank, shared) as balancer,
+        ):
+            client = playground.client
+
+            async def say(text: str, answers: int) -> dict[str, Any]:
+                before = len(bot_messages(await client.chat(CUSTOMER)))
+                await client.send_text(CUSTOMER, text)
+                return await client.wait_for(
+                    CUSTOMER, lambda s: len(bot_messages(s)) >= before + answers, timeout=20
+                )
+
+            rasa.replies.append(
+                [{"text": "Escribe tu clave"}, {"custom": {"type": "secure_input", "kind": "pin"}}]
+            )
+            await say("quiero registrarme", 1)
+            rasa.replies.append(
+                [{"text": "¿Seguimos?", "buttons": [{"title": "Sí", "payload": "/affirm"}]}]
+            )
+            state = await say("4321", 2)  # the deletion notice and the question
+            question = bot_messages(state)[-1]
+            await client.tap(
+                CUSTOMER, question["message_id"], find_button(question, "Sí")["callback_data"]
+            )
+            await until(lambda: len(rasa.messages.get(f"tg:{CUSTOMER}", [])) == 3, "the tap")
+            forwarded = dict(balancer.forwarded)
+    finally:
+        bank.dispose()
+
+    first, secret, tap = rasa.messages[f"tg:{CUSTOMER}"]
+    assert first == "quiero registrarme"
+    assert json.loads(secret[len("/inform") :])["secret_ref"].startswith("sb_")
+    assert tap == "/affirm"
+    assert b"4321" not in b"".join(rasa.bodies)
+    assert sorted(forwarded.values()) == [1, 2]  # the three updates alternated
