@@ -7,9 +7,11 @@ Options (each defaults to an environment variable):
 Webhook mode, as on Telegram: a bot calls setWebhook(url, secret_token, max_connections,
 allowed_updates); from then on getUpdates answers 409 Conflict and every update is POSTed as JSON
 to `url` with the header X-Telegram-Bot-Api-Secret-Token, at most max_connections (default 40)
-at once, lowest update_id first. A non-2xx answer, a timeout or a refused connection keeps the
-update and retries it with backoff (first retry after --webhook-first-retry seconds, doubling up
-to --webhook-max-retry), so nothing is lost while every bot is down. setWebhook with the same url
+at once, taken from the lowest undelivered update_ids (with 1: one by one, strictly in order;
+with more, a later update may arrive before an earlier one, as on Telegram). A non-2xx answer,
+a timeout or a refused connection keeps the update and retries it with backoff (first retry
+after --webhook-first-retry seconds, doubling up to --webhook-max-retry), so nothing is lost
+while every bot is down. setWebhook with the same url
 again (several bot instances behind one load balancer) is idempotent; every instance must use the
 same secret_token (the bot's WEBHOOK_SECRET_TOKEN), since the last setWebhook's secret is sent.
 deleteWebhook (or setWebhook with an empty url) goes back to getUpdates; drop_pending_updates is

@@ -3,8 +3,9 @@
 Each update goes as a JSON body with the `X-Telegram-Bot-Api-Secret-Token` header (when the bot
 gave a secret_token). A 2xx answer confirms it; any other answer, a timeout or a connection error
 keeps it and retries it later with exponential backoff, so updates written while every bot is
-down arrive once one is back. Up to `max_connections` POSTs are in flight at once, lowest
-update_id first, so (as on Telegram) a later update may arrive before an earlier one.
+down arrive once one is back. Up to `max_connections` POSTs are in flight at once, among the
+`max_connections` lowest undelivered update_ids: with more than one, a later update may arrive
+before an earlier one (as on Telegram); with one, they arrive strictly in order.
 """
 
 from __future__ import annotations

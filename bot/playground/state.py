@@ -798,14 +798,14 @@ class PlaygroundState:
         self._updates_signal.fire()
 
     def take_deliveries(self) -> list[QueuedUpdate]:
-        """Due updates to POST now, lowest update_id first, up to max_connections in flight."""
+        """Updates to POST now: the due ones among the max_connections lowest undelivered
+        update_ids (so with max_connections=1 they go one by one, in order, retries included)."""
         if self.webhook is None:
             return []
-        in_flight = sum(update.in_flight for update in self._queue)
-        room = self.webhook.max_connections - in_flight
         now = self._monotonic()
-        due = [u for u in self._queue if not u.in_flight and u.not_before <= now]
-        taken = sorted(due, key=lambda update: update.update_id)[: max(room, 0)]
+        window = sorted(self._queue, key=lambda update: update.update_id)
+        window = window[: self.webhook.max_connections]
+        taken = [u for u in window if not u.in_flight and u.not_before <= now]
         for update in taken:
             update.in_flight = True
             update.attempts += 1

@@ -187,6 +187,17 @@ async def test_at_most_max_connections_deliveries_are_in_flight(
     assert receiver.most_in_flight == 2
 
 
+async def test_with_one_connection_updates_arrive_one_by_one_in_order_despite_retries(
+    bot: telegram.Bot, playground: Playground, receiver: Receiver
+) -> None:
+    receiver.statuses = [500, 500]  # the first update fails twice
+    await bot.set_webhook(receiver.url, secret_token=SECRET, max_connections=1)
+    sent = [playground.state.user_sends(CUSTOMER, f"mensaje {n}")[0] for n in range(4)]
+    await until(lambda: receiver.delivered == sent, "all four delivered")
+    assert [body["update_id"] for _, body in receiver.received] == [sent[0]] * 3 + sent[1:]
+    assert receiver.most_in_flight == 1
+
+
 async def test_setting_the_same_webhook_again_is_idempotent(
     bot: telegram.Bot, playground: Playground, receiver: Receiver
 ) -> None:
