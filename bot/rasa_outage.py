@@ -94,8 +94,8 @@ class RasaOutage:
         await self._tell_once(sender_id, on_waiting)
         self._waiting += 1
         try:
-            started, failures = self._clock(), 1
-            while await self._pause(failures, started):
+            started, failures = self.now(), 1
+            while await self.pause(failures, started):
                 try:
                     return self._got_through(await rasa.send(sender_id, message, metadata))
                 except RasaNotReached as exc:
@@ -108,14 +108,14 @@ class RasaOutage:
     async def wait_until_healthy(self) -> bool:
         """Poll the health probes (Rasa, and the action server when configured) until all pass;
         False when the budget runs out or the bot stops."""
-        started, failures = self._clock(), 0
+        started, failures = self.now(), 0
         while True:
             if self.stopping:
                 return False
             if await self._all_healthy():
                 return True
             failures += 1
-            if not await self._pause(failures, started):
+            if not await self.pause(failures, started):
                 return False
 
     async def _all_healthy(self) -> bool:
@@ -124,8 +124,13 @@ class RasaOutage:
                 return False
         return True
 
-    async def _pause(self, failures: int, started: float) -> bool:
-        """Wait the policy's delay after `failures` failures; False when it is time to give up."""
+    def now(self) -> float:
+        """The clock the budget is measured on (pass its value to pause() as `started`)."""
+        return self._clock()
+
+    async def pause(self, failures: int, started: float) -> bool:
+        """Wait the policy's delay after `failures` failures since `started`; False when it is
+        time to give up (budget spent, or the bot is stopping)."""
         delay = self._policy.next_delay(failures, self._clock() - started, self._rng)
         if delay is None or self.stopping:
             return False

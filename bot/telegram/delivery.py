@@ -29,6 +29,7 @@ import logging
 import random
 import time
 from collections.abc import Mapping
+from typing import Final
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -44,7 +45,9 @@ from bot.telegram.ui import html_text
 logger = logging.getLogger(__name__)
 
 # What the channel sends Rasa to have the current step asked again (see the module docstring).
-REASK_PAYLOAD = "/resume_after_agent"
+REASK_PAYLOAD: Final = "/resume_after_agent"
+# Asking again is harmless, but a Rasa that keeps timing out is not pressed more than this.
+REASK_ATTEMPTS: Final = 3
 
 
 async def deliver_turn(
@@ -79,18 +82,34 @@ async def recover_lost_reply(
         logger.warning("gave up telling a chat its reply was lost")
         return
     await services.recorder.record(chat_key(chat_id), [assistant_line(apology)])
-    outage = services.conversation.outage
-    turn: Turn | None = None
-    if outage is None or await outage.wait_until_healthy():
-        turn = await services.conversation.handle_button(chat_key(chat_id), REASK_PAYLOAD, metadata)
-    if turn is None or not turn.delivered:
-        # Rasa did not come back in time (or failed again): nothing was asked; the customer's
-        # progress is stored, and their next message is answered at the stored step.
-        turn = Turn(messages=(), delivered=False)
+    turn = await _ask_step_again(services, chat_id, metadata)
     try:
         await make_renderer(bot, services).render(chat_id, turn)
     except TelegramError as exc:
         logger.warning("could not ask the step again (%s)", type(exc).__name__)
+
+
+async def _ask_step_again(
+    services: BotServices, chat_id: int, metadata: Mapping[str, object]
+) -> Turn:
+    """Rasa's answer to REASK_PAYLOAD once Rasa (and the action server) are healthy. Asking
+    changes nothing in the journey, so an empty or lost answer (the action server still down)
+    is asked again (REASK_ATTEMPTS, within the outage budget); an undelivered Turn when that
+    never works."""
+    conversation, key = services.conversation, chat_key(chat_id)
+    outage = conversation.outage
+    if outage is None:
+        return await conversation.handle_button(key, REASK_PAYLOAD, metadata)
+    started, failures = outage.now(), 0
+    while await outage.wait_until_healthy():
+        turn = await conversation.handle_button(key, REASK_PAYLOAD, metadata)
+        if turn.delivered or not turn.maybe_processed:
+            return turn
+        failures += 1
+        if failures >= REASK_ATTEMPTS or not await outage.pause(failures, started):
+            break
+    # Nothing was asked; the progress is stored and the next message is answered at its step.
+    return Turn(messages=(), delivered=False)
 
 
 async def _send_patiently(bot: Bot, services: BotServices, chat_id: int, text: str) -> bool:

@@ -22,6 +22,8 @@ class FakeRasa:
         self.down = False
         self.status = 200
         self.health_checks = 0
+        # Senders whose messages are refused, as if Rasa were down for them only.
+        self.down_for: set[str] = set()
 
     def reply_with(self, *items: dict[str, Any]) -> None:
         """Queue the answer to the next request."""
@@ -36,8 +38,15 @@ class FakeRasa:
         """All raw bytes Rasa received, decoded, for searching secrets."""
         return b"\n".join(self.raw_bodies).decode()
 
+    @staticmethod
+    def _sender(request: httpx.Request) -> str | None:
+        if request.method != "POST":
+            return None
+        sender = json.loads(request.content).get("sender")
+        return sender if isinstance(sender, str) else None
+
     def handler(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
+        if self.down or (self.down_for and self._sender(request) in self.down_for):
             raise httpx.ConnectError("connection refused", request=request)
         if request.method == "GET":
             self.health_checks += 1

@@ -395,7 +395,8 @@ async def test_a_slow_rasa_gets_an_apology_within_the_timeout_and_nothing_is_res
         # the customer's own message is never sent twice.
         chat = await bot.wait(CUSTOMER, lambda s: len(bot_messages(s)) == 2)
         assert "No pude conectarme" in bot_messages(chat)[-1]["text"]
-        assert received == ["hola", "/resume_after_agent"]
+        assert received[0] == "hola" and received.count("hola") == 1
+        assert set(received[1:]) == {"/resume_after_agent"}
 
 
 async def test_a_bank_notice_reaches_the_parents_chat(bot: RunningBot) -> None:
