@@ -19,7 +19,8 @@ from deploy.scaled.topology import (
 )
 
 _HAPROXY_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
-# Rasa's own rule (rasa.shared.utils.io.replace_environment_variables).
+# Rasa's own rules (rasa.shared.utils.io.replace_environment_variables).
+_RASA_SCALAR = re.compile(r"^(.*)\$\{(.*)\}(.*)$")
 _RASA_VARIABLE = re.compile(r"\$\{([^}]+)\}")
 
 
@@ -84,16 +85,25 @@ def haproxy_sections(env: dict[str, str]) -> list[Section]:
     return sections
 
 
+def rasa_yaml(text: str, env: dict[str, str]) -> Any:
+    """YAML read as Rasa reads endpoints.yml: ${VAR} is replaced in plain (unquoted) scalars
+    only, through an implicit resolver (rasa.shared.utils.io.replace_environment_variables)."""
+
+    class RasaLoader(yaml.SafeLoader):
+        pass
+
+    RasaLoader.add_implicit_resolver("!env_var", _RASA_SCALAR, None)
+
+    def expand(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+        value = str(loader.construct_scalar(node))
+        return _RASA_VARIABLE.sub(lambda m: env[m.group(1)], value)
+
+    RasaLoader.add_constructor("!env_var", expand)
+    return yaml.load(text, Loader=RasaLoader)
+
+
 def rasa_endpoints(env: dict[str, str]) -> dict[str, Any]:
-    """endpoints.yml with ${VAR} replaced in every value, as Rasa reads it (missing: KeyError)."""
-
-    def expand(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {key: expand(value) for key, value in node.items()}
-        if isinstance(node, str):
-            return _RASA_VARIABLE.sub(lambda m: env[m.group(1)], node)
-        return node
-
-    loaded = expand(yaml.safe_load(ENDPOINTS_YML.read_text()))
+    """deploy/scaled/endpoints.yml as a Rasa server started by the launcher reads it."""
+    loaded = rasa_yaml(ENDPOINTS_YML.read_text(), env)
     assert isinstance(loaded, dict)
     return loaded

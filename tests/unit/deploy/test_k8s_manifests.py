@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from scaled_configs import rasa_yaml
 
 from deploy.scaled.health import HEALTH_CHECKS
 from deploy.scaled.topology import DEFAULT_PORTS, REPO, WEBHOOK_PATH
@@ -107,11 +108,17 @@ def test_settings_reach_each_tier_through_the_services() -> None:
     )
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
     assert endpoints["lock_store"]["type"] == "redis", "two Rasa pods need the shared lock"
-    # Every ${VAR} Rasa expands is given to the Rasa pod (ConfigMap or Secret).
+    # Every ${VAR} Rasa expands is given to the Rasa pod (ConfigMap or Secret), and expanded.
     rasa = container(of_kind("Deployment")["rasa"])
     given = set(settings) | {item["name"] for item in rasa["env"]}
     wanted = set(re.findall(r"\$\{([A-Z_]+)\}", str(endpoints)))
     assert wanted and wanted <= given, wanted - given
+    pod_env = {**settings, **{name: f"<{name}>" for name in given - set(settings)}}
+    text = of_kind("ConfigMap")["rasa-endpoints"]["data"]["endpoints.yml"]
+    expanded = rasa_yaml(text, pod_env)
+    assert "${" not in str(expanded), "a quoted ${VAR} is not replaced by Rasa"
+    assert expanded["tracker_store"]["url"] == settings["POSTGRES_HOST"]
+    assert expanded["lock_store"]["password"] == "<REDIS_PASSWORD>"
 
 
 def test_secrets_come_only_from_the_secret_and_each_setting_is_one_the_code_reads() -> None:
