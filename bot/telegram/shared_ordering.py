@@ -11,9 +11,11 @@ from redis.asyncio import Redis
 from telegram import Update
 from telegram.ext import Application
 
+from bot.rasa_outage import RasaOutage
 from bot.shared_state.chat_queue import RedisChatQueue
 from bot.shared_state.ordering import SharedChatOrdering
 from bot.shared_state.settings import SharedStateSettings
+from bot.telegram.application import OUTAGE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -46,5 +48,10 @@ async def shared_ordering(
     try:
         yield ordering
     finally:
+        # As GracefulApplication.stop() does for its own queue: end the waits for Rasa first,
+        # so the updates under way finish at once instead of holding the exit.
+        outage = application.bot_data.get(OUTAGE_KEY)
+        if isinstance(outage, RasaOutage):
+            outage.stop()
         await ordering.stop()
         await redis.aclose()

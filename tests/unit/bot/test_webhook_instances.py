@@ -282,3 +282,47 @@ async def test_a_chat_moves_between_instances_without_losing_its_state(
     assert tap == "/affirm"
     assert b"4321" not in b"".join(rasa.bodies)
     assert sorted(forwarded.values()) == [1, 2]  # the three updates alternated
+
+
+@dataclass
+class DownRasa(httpx.AsyncBaseTransport):
+    """Rasa is not reachable at all."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+
+async def test_stopping_an_instance_ends_its_wait_for_rasa_and_answers_the_chat(
+    tmp_path: Path, prefix: str
+) -> None:
+    """A stop during a Rasa outage: the update under way finishes at once with the "write again"
+    apology (it is not cut off and left for another instance after the grace period)."""
+    bank = cheap_bank(tmp_path)
+    shared = SharedStateSettings(redis_url=REDIS_URL, key_prefix=prefix, lease_seconds=3)
+    port = free_port()
+    try:
+        async with running_playground() as playground:
+            settings = instance_settings(
+                playground, f"http://127.0.0.1:{port}/telegram/webhook", port
+            )
+            application = build_application(settings, bank, rasa_transport=DownRasa())
+            stop = asyncio.Event()
+            server = asyncio.create_task(serve_webhook(application, settings, stop, shared=shared))
+            try:
+                await until(lambda: playground.state.webhook is not None, "a webhook was set")
+                await playground.client.send_text(CUSTOMER, "hola")
+                await playground.client.wait_for(
+                    CUSTOMER,
+                    lambda s: any("Un momento" in (m["text"] or "") for m in bot_messages(s)),
+                    timeout=20,
+                )
+                stop.set()
+                await asyncio.wait_for(server, 20)
+                last = bot_messages(await playground.client.chat(CUSTOMER))[-1]
+            finally:
+                stop.set()
+                if not server.done():
+                    server.cancel()
+    finally:
+        bank.dispose()
+    assert "No pude conectarme" in (last["text"] or "")
