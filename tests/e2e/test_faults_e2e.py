@@ -1,0 +1,359 @@
+"""`make run` under supervisord, killed piece by piece during a registration in the playground.
+
+The real launcher (scripts/run.sh) runs in a temporary work directory on free ports with its own
+bank and Rasa tracker. Each process is killed with SIGKILL in turn; supervisord must start it
+again, the journey must go on at its stored step and finish, and nothing may be done twice.
+Messages written while the bot, Rasa and the action server are all stopped are answered after
+they are back. SIGTERM to the launcher stops everything, bot first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import time
+import xmlrpc.client
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pyotp
+import pytest
+from sqlalchemy import text
+from supervisor.xmlrpc import SupervisorTransport
+
+from bank.bootstrap import Bank, build_bank
+from bank.settings import load_settings
+from bot.playground.client import PlaygroundClient, bot_messages
+from tests.support.journeys import Secrets
+from tests.support.servers import REPO, Servers, current_model
+from tests.support.telegram_user import TelegramUser
+
+pytestmark = pytest.mark.e2e
+
+MARIA, CARLOS = 1001, 1003
+MARIA_PHONE = "+593991234567"
+START_TIMEOUT_SECONDS = 420.0
+RESTART_TIMEOUT_SECONDS = 240.0
+STOP_TIMEOUT_SECONDS = 150.0
+READY_LINE = "The assistant is running"
+PROGRAMS = ("actions", "rasa", "playground", "bot")
+
+
+@dataclass
+class LocalRun:
+    """scripts/run.sh started in its own session, and ways to reach its supervisord."""
+
+    servers: Servers
+    process: subprocess.Popen[bytes]
+    output: Path
+
+    @property
+    def var_dir(self) -> Path:
+        return self.servers.workdir / "var"
+
+    def rpc(self) -> Any:
+        """supervisord's XML-RPC interface, over its unix socket."""
+        transport = SupervisorTransport(None, None, f"unix://{self.var_dir / 'supervisor.sock'}")
+        return xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport).supervisor
+
+    def info(self, name: str) -> dict[str, Any]:
+        info: dict[str, Any] = self.rpc().getProcessInfo(name)
+        return info
+
+    def health_url(self, name: str) -> str | None:
+        servers = self.servers
+        return {
+            "actions": f"http://127.0.0.1:{servers.action_port}/health",
+            "rasa": f"{servers.rasa_url}/",
+            "playground": f"{servers.playground_url}/playground/api/personas",
+        }.get(name)
+
+    def wait_ready(self) -> None:
+        """Until the launcher prints its "running" message (it checked every health)."""
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if READY_LINE in self.output.read_text(errors="replace"):
+                return
+            if self.process.poll() is not None:
+                raise AssertionError(f"run.sh exited:\n{self.describe()}")
+            time.sleep(1)
+        raise AssertionError(f"run.sh was not ready in time:\n{self.describe()}")
+
+    def kill(self, name: str) -> int:
+        """SIGKILL one supervised program; its old pid."""
+        pid = int(self.info(name)["pid"])
+        assert pid > 0, f"{name} is not running"
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    async def wait_restarted(self, name: str, old_pid: int) -> int:
+        """Until supervisord reports `name` RUNNING again under a new pid that answers."""
+        deadline = time.monotonic() + RESTART_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            info = await asyncio.to_thread(self.info, name)
+            if info["statename"] == "RUNNING" and info["pid"] not in (0, old_pid):
+                url = self.health_url(name)
+                if url is None or await answers(url):
+                    return int(info["pid"])
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"{name} was not restarted:\n{self.describe()}")
+
+    async def wait_healthy(self, name: str) -> None:
+        url = self.health_url(name)
+        assert url is not None
+        deadline = time.monotonic() + RESTART_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if await answers(url):
+                return
+            await asyncio.sleep(0.5)
+        raise AssertionError(f"{name} did not answer {url}:\n{self.describe()}")
+
+    def session_pids(self) -> list[int]:
+        """Every live process of the launcher's session (run.sh, supervisord, programs)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[3]) == self.process.pid and fields[0] != "Z":
+                found.append(int(entry.name))
+        return found
+
+    def stop(self) -> int | None:
+        """SIGTERM the launcher and wait; anything left afterwards is killed. Its exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        for pid in self.session_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if self.process.poll() is None:
+            self.process.wait(timeout=10)
+        return self.process.returncode
+
+    def supervisor_log(self) -> str:
+        return (self.var_dir / "log" / "supervisord.log").read_text(errors="replace")
+
+    def describe(self) -> str:
+        logs = [self.output.read_text(errors="replace")[-2000:]]
+        for name in ("supervisord", *PROGRAMS):
+            path = self.var_dir / "log" / f"{name}.log"
+            if path.exists():
+                logs.append(f"--- {name}.log\n{path.read_text(errors='replace')[-1500:]}")
+        return "\n".join(logs)
+
+
+async def answers(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient() as http:
+            return (await http.get(url, timeout=2.0)).status_code < 500
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun]:
+    servers = Servers(workdir=tmp_path_factory.mktemp("faults"), model=current_model())
+    servers.prepare()  # the bank migrated and seeded, endpoints with the tracker in workdir
+    env = {
+        **servers.env(),
+        "MODEL": str(servers.model),
+        "VAR_DIR": str(servers.workdir / "var"),
+        "ENDPOINTS": str(servers.workdir / "endpoints.yml"),
+        "RASA_PORT": str(servers.rasa_port),
+        "ACTION_SERVER_PORT": str(servers.action_port),
+        "PLAYGROUND_PORT": str(servers.playground_port),
+    }
+    output = servers.workdir / "run.out"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(REPO / "scripts" / "run.sh")],
+            cwd=REPO,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    launched = LocalRun(servers=servers, process=process, output=output)
+    try:
+        launched.wait_ready()
+        yield launched
+    finally:
+        launched.stop()
+
+
+@pytest.fixture(scope="module")
+def bank(run: LocalRun) -> Iterator[Bank]:
+    wired = build_bank(load_settings(run.servers.env()))
+    yield wired
+    wired.dispose()
+
+
+@pytest.fixture
+async def playground(run: LocalRun) -> AsyncIterator[PlaygroundClient]:
+    async with httpx.AsyncClient() as http:
+        yield PlaygroundClient(run.servers.playground_url, http)
+
+
+def step_reader(bank: Bank) -> Callable[[str], object]:
+    return lambda sender: bank.registration.current_step(sender_id=sender)
+
+
+async def sms_codes(playground: PlaygroundClient, phone: str) -> list[str]:
+    """Every SMS code sent to `phone`, newest first."""
+    return [
+        code
+        for message in await playground.outbox()
+        if message["channel"] == "sms" and message["recipient"] == phone
+        for code in re.findall(r"\b\d{6}\b", message["body"])
+    ]
+
+
+async def type_secret(person: TelegramUser, value: str, step: str) -> None:
+    await person.say(value)
+    await person.wait_step(step)
+    assert await person.last_message_deleted(), "the secret stayed in the chat"
+
+
+async def bot_polls(run: LocalRun, playground: PlaygroundClient) -> None:
+    """Until the (restarted) bot has called getUpdates on this playground again."""
+    before = int((await playground.stats()).get("methods", {}).get("getUpdates", 0))
+    deadline = time.monotonic() + RESTART_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if int((await playground.stats()).get("methods", {}).get("getUpdates", 0)) > before:
+            return
+        await asyncio.sleep(0.5)
+    raise AssertionError(f"the bot does not poll the playground:\n{run.describe()}")
+
+
+def audit_count(bank: Bank, action: str) -> int:
+    with bank.sessions() as session:
+        query = text("SELECT COUNT(*) FROM audit_log WHERE action = :action")
+        return int(session.execute(query, {"action": action}).scalar_one())
+
+
+def scalar(bank: Bank, sql: str) -> int:
+    with bank.sessions() as session:
+        return int(session.execute(text(sql)).scalar_one())
+
+
+async def test_make_run_starts_every_program_under_supervisord(run: LocalRun) -> None:
+    states = {info["name"]: info["statename"] for info in run.rpc().getAllProcessInfo()}
+    assert states == dict.fromkeys(PROGRAMS, "RUNNING")
+    assert run.rpc().getState()["statename"] == "RUNNING"
+    assert (run.var_dir / "supervisor.sock").stat().st_mode & 0o077 == 0, "owner-only socket"
+    for name in PROGRAMS:
+        log = run.var_dir / "log" / f"{name}.log"
+        assert log.exists() and log.stat().st_mode & 0o077 == 0, name
+
+
+async def test_registration_goes_on_while_each_process_is_killed_and_restarted(
+    run: LocalRun, bank: Bank, playground: PlaygroundClient
+) -> None:
+    secrets = Secrets()
+    maria = TelegramUser(playground, MARIA, step_of=step_reader(bank))
+    await maria.say("/start", expect="Registrarme")
+    await maria.tap("Registrarme en Produbanco en línea")
+    await maria.wait_step("identity_number")
+
+    await run.wait_restarted("actions", run.kill("actions"))
+    await maria.say("171003406-5")
+    await maria.wait_step("pin")
+    await type_secret(maria, secrets.pin, "contact_confirmation")
+
+    await run.wait_restarted("rasa", run.kill("rasa"))
+    await maria.tap("Generar OTP")
+    await maria.wait_step("otp")
+    codes = await sms_codes(playground, MARIA_PHONE)
+
+    await run.wait_restarted("bot", run.kill("bot"))
+    await bot_polls(run, playground)
+    await type_secret(maria, codes[-1], "username")
+
+    # A full outage: what Maria writes meanwhile waits in the Bot API and is answered after.
+    control = run.rpc()
+    for name in ("bot", "rasa", "actions"):
+        assert control.stopProcess(name, True)
+    await playground.send_text(MARIA, "mjandrade2024")
+    await asyncio.sleep(3)
+    assert str(bank.registration.current_step(sender_id=maria.sender_id)) == "username"
+    for name in ("actions", "rasa", "bot"):
+        assert await asyncio.to_thread(lambda n=name: run.rpc().startProcess(n, True))
+        if name != "bot":
+            await run.wait_healthy(name)
+    await maria.wait_step("username_confirmation")
+
+    await maria.say("mjandrade2024")
+    await maria.wait_step("password")
+    await type_secret(maria, secrets.password, "password_confirmation")
+    await type_secret(maria, secrets.password, "security_image")
+    await asyncio.sleep(1)
+    keyboard = [m for m in bot_messages(await maria.state()) if m["photo"]][-1]
+    third = next(b for row in keyboard["buttons"] for b in row if b["text"] == "3")
+    await playground.tap(MARIA, keyboard["message_id"], third["callback_data"])
+    await maria.wait_step("home_phone")
+    await maria.say("02 234 5678")
+    await maria.wait_step("work_phone")
+    await maria.tap("No tengo")
+    await maria.wait_step("challenge_first_name")
+    await type_secret(maria, secrets.first_name, "challenge_mother_surname")
+    await type_secret(maria, secrets.mother_surname, "challenge_father_surname")
+    await type_secret(maria, secrets.father_surname, "terms")
+    await maria.tap("Acepto")
+    await maria.wait_step("smart_device")
+    await maria.tap("Sí")
+    await maria.wait_step("second_factor")
+    await maria.tap("Token digital")
+    await maria.wait_step("token_activation")
+    await maria.tap("Activar ahora")
+    await maria.wait_step("token_code")
+    uri = bank.registration.token_provisioning_uri(sender_id=maria.sender_id)
+    await type_secret(
+        maria, pyotp.TOTP(parse_qs(urlparse(uri).query)["secret"][0]).now(), "completed"
+    )
+
+    assert len(await sms_codes(playground, MARIA_PHONE)) == 1, "one SMS code per request"
+    assert audit_count(bank, "otp.issued") == 1
+    assert audit_count(bank, "registration.started") == 1
+    assert audit_count(bank, "registration.completed") == 1
+    assert (
+        scalar(bank, "SELECT COUNT(*) FROM online_users WHERE username_key = 'mjandrade2024'") == 1
+    )
+    log = run.supervisor_log()
+    for name in ("actions", "rasa", "bot"):
+        assert f"exited: {name} (terminated by SIGKILL; not expected)" in log, name
+
+
+async def test_the_playground_is_restarted_and_the_bot_polls_it_again(
+    run: LocalRun, bank: Bank, playground: PlaygroundClient
+) -> None:
+    await run.wait_restarted("playground", run.kill("playground"))
+    await bot_polls(run, playground)
+    carlos = TelegramUser(playground, CARLOS, step_of=step_reader(bank))
+    assert await carlos.say("/start", expect="Registrarme")
+    assert "exited: playground (terminated by SIGKILL; not expected)" in run.supervisor_log()
+
+
+def test_sigterm_stops_every_program_gracefully_bot_first(run: LocalRun) -> None:
+    pids = [int(info["pid"]) for info in run.rpc().getAllProcessInfo()]
+    assert run.stop() == 143, run.describe()
+    assert run.session_pids() == []
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists(), pid
+    stopped = [line for line in run.supervisor_log().splitlines() if "stopped: " in line][-4:]
+    names = [line.split("stopped: ")[1].split()[0] for line in stopped]
+    assert names == ["bot", "playground", "rasa", "actions"], stopped
+    for line in stopped:
+        assert "SIGKILL" not in line, f"supervisord had to kill: {line}"
