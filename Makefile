@@ -20,7 +20,7 @@ export SANIC_HOST := 127.0.0.1
 
 # The model is named after a hash of everything it is trained from: it is retrained only when
 # that data changed.
-TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml))
+TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml rasa_extensions/*.py))
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
@@ -94,8 +94,8 @@ security: $(VENV)/.installed ## The attacks of the security review (tests/securi
 validate: $(RASA_VENV)/.installed ## rasa data validate
 	$(RASA) data validate --data nlu dialogues --domain domain.yml --config config.yml --fail-on-warnings
 
-stories: train ## rasa test stories with --fail-on-prediction-errors
-	$(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \
+stories: train ## rasa test stories with --fail-on-prediction-errors (the rule index checked against RulePolicy)
+	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \
 		--out var/results/core
 
 nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails below target
@@ -106,7 +106,7 @@ browser: ## Install Debian's Chromium for the browser test (only if missing)
 	scripts/install_chromium.sh
 
 e2e: install db train browser lb ## End-to-end tests: real Rasa, action server, bot, playground, browser
-	MODEL=$(MODEL) scripts/pytest.sh tests/e2e
+	MODEL=$(MODEL) RULE_INDEX_SELF_CHECK=1 scripts/pytest.sh tests/e2e
 
 test: install lint typecheck unit security validate stories nlu-report e2e ## Everything CI runs
 

@@ -31,6 +31,10 @@ DEFAULT_RETENTION_DAYS: Final = 30
 RETENTION_DAYS_VARIABLE: Final = "TRACKER_RETENTION_DAYS"
 URL_VARIABLE: Final = "TRACKER_DB_URL"
 DEFAULT_ENDPOINTS: Final = Path("endpoints.yml")
+# Rasa's SQL tracker store, and ours that keeps sessions short (same table).
+SQL_STORE_TYPES: Final = frozenset(
+    {"SQL", "sql", "rasa_extensions.compacting_tracker_store.CompactingSQLTrackerStore"}
+)
 EVENTS_TABLE: Final = "events"
 SECONDS_PER_DAY: Final = 86_400
 # Rasa's dialect names in endpoints.yml -> the drivers installed beside our code.
@@ -97,7 +101,7 @@ def tracker_url(endpoints: Path, env: Mapping[str, str]) -> URL:
     except OSError as exc:
         raise RetentionError(f"cannot read {endpoints} ({type(exc).__name__})") from None
     store: dict[str, Any] = config.get("tracker_store") or {}
-    if str(store.get("type", "")).upper() != "SQL":
+    if str(store.get("type", "")) not in SQL_STORE_TYPES:
         raise RetentionError(f"{endpoints} has no SQL tracker_store; set {URL_VARIABLE}")
     dialect = _substitute(store.get("dialect", "sqlite"), env) or "sqlite"
     driver = _DRIVERS.get(dialect.lower())

@@ -144,6 +144,14 @@ def test_a_postgresql_tracker_store_in_endpoints_yml_is_found_with_its_secrets_f
     )
 
 
+def test_the_tracker_store_make_run_configures_is_the_one_pruned() -> None:
+    # endpoints.yml names our compacting SQL store (same events table): pruning must find it.
+    url = retention().tracker_url(REPO / "endpoints.yml", {})
+
+    assert url.drivername == "sqlite"
+    assert url.database == str(REPO / "var" / "rasa_tracker.db")
+
+
 @pytest.fixture
 def postgres_schema_url() -> Iterator[str]:
     """A URL whose connections work in a new, empty schema (dropped at the end)."""

@@ -15,6 +15,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
+# The tracker store of endpoints.yml (make run): Rasa's SQL store that keeps sessions short.
+TRACKER_STORE_TYPE = "rasa_extensions.compacting_tracker_store.CompactingSQLTrackerStore"
 
 
 def free_port() -> int:
@@ -44,6 +46,7 @@ class Servers:
     bank_url: str | None = None
     tracker_url: str | None = None
     lock_store_url: str | None = None
+    compact_after_events: int = 200
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     playground_port: int = field(default_factory=free_port)
@@ -96,12 +99,16 @@ class Servers:
         url = httpx.URL(tracker_url)
         if url.scheme.startswith("postgresql"):
             tracker = (
-                "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+                f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: postgresql\n"
                 f"  url: {url.host}\n  port: {url.port or 5432}\n"
                 f"  db: {url.path.lstrip('/')}\n  username: {url.username or 'postgres'}\n"
             )
         else:
-            tracker = f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {url.path}\n"
+            tracker = (
+                f"tracker_store:\n  type: {TRACKER_STORE_TYPE}\n  dialect: sqlite\n"
+                f"  db: {url.path}\n"
+            )
+        tracker += f"  compact_after_events: {self.compact_after_events}\n"
         lock = ""
         if self.lock_store_url:
             lock_url = httpx.URL(self.lock_store_url)
