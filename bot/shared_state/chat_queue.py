@@ -6,6 +6,7 @@ Keys (all under `<prefix>:`):
   chat:<id>:pending   sorted set of the chat's waiting update ids (score = update_id)
   chat:<id>:payloads  hash update_id -> the update's JSON
   chat:<id>:lock      the token of the instance working on the chat, with a lease (PX)
+  chat:<id>:started   hash update_id -> 1 for an update whose processing has begun
   chat:<id>:last      the chat's last processed update_id
 
 Every change that must be atomic is one Lua script, so instances never see half a change.
@@ -14,6 +15,7 @@ Every change that must be atomic is one Lua script, so instances never see half 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Final
 
 from redis.asyncio import Redis
@@ -47,14 +49,28 @@ _RELEASE: Final = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 """
+_BEGIN: Final = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('HSETNX', KEYS[2], ARGV[2], 1) == 0 then return 1 end
+return 0
+"""
 _COMPLETE: Final = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[2])
 redis.call('HDEL', KEYS[3], ARGV[2])
+redis.call('HDEL', KEYS[6], ARGV[2])
 redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[4])
 if redis.call('ZCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[5], ARGV[3]) end
 return 1
 """
+
+
+class Begun(Enum):
+    """What `begin` found: a fresh update, one an earlier holder had begun, or a lost lock."""
+
+    FRESH = 0
+    INTERRUPTED = 1
+    LOCK_LOST = -1
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,7 @@ class RedisChatQueue:
         self._record = redis.register_script(_RECORD)
         self._renew = redis.register_script(_RENEW)
         self._release = redis.register_script(_RELEASE)
+        self._begin = redis.register_script(_BEGIN)
         self._complete = redis.register_script(_COMPLETE)
 
     def _key(self, *parts: object) -> str:
@@ -120,6 +137,15 @@ class RedisChatQueue:
         # Recording is atomic, so a body is always there; "" lets a broken entry be skipped.
         return PendingUpdate(update_id, "" if payload is None else _text(payload))
 
+    async def begin(self, chat_id: int, token: str, update_id: int) -> Begun:
+        """Mark an update as begun (while holding the lock); INTERRUPTED when an earlier holder
+        had begun it and died (or lost its lock) before completing it."""
+        result = await self._begin(
+            keys=[self._key("chat", chat_id, "lock"), self._key("chat", chat_id, "started")],
+            args=[token, update_id],
+        )
+        return Begun(int(result))
+
     async def complete(self, chat_id: int, token: str, update_id: int) -> bool:
         """Remove a processed update (only while holding the lock); False when the lock was lost."""
         result = await self._complete(
@@ -129,6 +155,7 @@ class RedisChatQueue:
                 self._key("chat", chat_id, "payloads"),
                 self._key("chat", chat_id, "last"),
                 self._key("chats"),
+                self._key("chat", chat_id, "started"),
             ],
             args=[token, update_id, chat_id, LAST_ID_SECONDS],
         )

@@ -18,9 +18,12 @@ What is guaranteed, whichever instance the load balancer gave each update to:
   With WEBHOOK_MAX_CONNECTIONS=1 Telegram sends the next update only after this 200, so every
   update is recorded in update_id order and the order is strict without any wait.
 - Once: a repeated delivery of an update_id still remembered (the last 100 000) is acknowledged
-  and dropped at once; older repeats, and a retry of an update whose instance died while
-  processing it, are stopped by the bank's update-id claim (channel_updates, shared by every
-  instance through the database): an update whose processing started is not processed again.
+  and dropped at once; older repeats are stopped by the bank's update-id claim (channel_updates,
+  shared by every instance through the database).
+- Interrupted updates: an update whose processing had begun in an instance that died (or lost
+  its lock) is not processed again (its message may already have reached Rasa, and the bank's
+  claim would drop it anyway); it goes to `resume` instead, which for the bot apologises and
+  asks the chat's current step again (bot/telegram/shared_ordering.py).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from typing import Final
 
 from redis.exceptions import RedisError
 
-from bot.shared_state.chat_queue import PendingUpdate, RedisChatQueue
+from bot.shared_state.chat_queue import Begun, PendingUpdate, RedisChatQueue
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +59,14 @@ class SharedChatOrdering:
         *,
         lease_seconds: float,
         gap_wait_seconds: float,
+        resume: ProcessUpdate | None = None,
         max_concurrent_updates: int = DEFAULT_MAX_CONCURRENT_UPDATES,
     ) -> None:
+        """`process` handles an update; `resume` one whose processing was interrupted (by
+        default it is processed again)."""
         self._queue = queue
         self._process = process
+        self._resume = resume or process
         self._lease_ms = max(int(lease_seconds * 1000), 1)
         self._renew_every = lease_seconds / 3
         self._gap_wait = gap_wait_seconds
@@ -159,7 +166,16 @@ class SharedChatOrdering:
                 update = await self._next_update(chat_id)
                 if update is None:
                     break
-                await self._run(update)
+                begun = await self._queue.begin(chat_id, token, update.update_id)
+                if begun is Begun.LOCK_LOST:
+                    break
+                if begun is Begun.INTERRUPTED:
+                    logger.warning(
+                        "update %d was interrupted in another instance", update.update_id
+                    )
+                await self._run(
+                    update, self._resume if begun is Begun.INTERRUPTED else self._process
+                )
                 if not await self._queue.complete(chat_id, token, update.update_id):
                     logger.warning("lost the lock of a chat while processing an update")
                     break
@@ -187,13 +203,13 @@ class SharedChatOrdering:
                 continue
             await asyncio.sleep(GAP_POLL_SECONDS)
 
-    async def _run(self, update: PendingUpdate) -> None:
+    async def _run(self, update: PendingUpdate, handle: ProcessUpdate) -> None:
         if not update.payload:
             logger.warning("update %d has no recorded body; skipped", update.update_id)
             return
         async with self._slots:
             try:
-                await self._process(update.payload)
+                await handle(update.payload)
             except Exception:
                 # One bad update must not block its chat: it counts as processed.
                 logger.exception("update %d failed", update.update_id)

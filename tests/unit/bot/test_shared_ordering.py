@@ -98,12 +98,21 @@ async def instances(prefix: str) -> AsyncIterator[Callable[..., Instance]]:
     built: list[Instance] = []
 
     def build(
-        name: str, journal: Journal, *, lease: float = 2.0, gap_wait: float = 2.0
+        name: str,
+        journal: Journal,
+        *,
+        lease: float = 2.0,
+        gap_wait: float = 2.0,
+        resumed: Journal | None = None,
     ) -> Instance:
         redis = Redis.from_url(REDIS_URL)
         queue = RedisChatQueue(redis, prefix)
         ordering = SharedChatOrdering(
-            queue, journal.processor(name), lease_seconds=lease, gap_wait_seconds=gap_wait
+            queue,
+            journal.processor(name),
+            lease_seconds=lease,
+            gap_wait_seconds=gap_wait,
+            resume=None if resumed is None else resumed.processor(name),
         )
         ordering.start()
         instance = Instance(name, redis, queue, ordering)
@@ -206,7 +215,8 @@ async def test_the_same_update_delivered_to_both_instances_is_processed_once(
 async def test_a_dead_instance_lock_expires_and_another_instance_takes_the_chat(
     instances: Callable[..., Instance], prefix: str
 ) -> None:
-    # What a killed instance leaves: the chat's lock with its lease, and a recorded update.
+    # What a killed instance leaves: the chat's lock with its lease, and a recorded update it
+    # had not begun.
     redis = Redis.from_url(REDIS_URL)
     dead = RedisChatQueue(redis, prefix)
     assert await dead.acquire(CHAT, "dead-instance", lease_ms=1500)
@@ -308,16 +318,33 @@ async def test_a_chat_held_by_a_killed_process_is_taken_over_after_its_lease(
         process.kill()  # kill -9 while it holds the chat
         await process.wait()
 
-        journal = Journal()
-        instances("B", journal, lease=0.6, gap_wait=0)
+        journal, resumed = Journal(), Journal()
+        instances("B", journal, lease=0.6, gap_wait=0, resumed=resumed)
         assert await redis.pttl(f"{prefix}:chat:{CHAT}:lock") > 0  # the dead one's lease
         assert journal.processed == []
-        await until(lambda: len(journal.processed) == 2, "taken over once the lease ran out")
-        # Update 1 is processed again: its processing had started in the killed process (the
-        # bot's update-id claim in the bank decides whether it runs twice; see ordering.py).
-        assert journal.ids(CHAT) == [1, 2]
+        await until(lambda: len(journal.processed) == 1, "taken over once the lease ran out")
+        # Update 1 had begun in the killed process: it is resumed, not processed again.
+        assert (resumed.ids(CHAT), journal.ids(CHAT)) == ([1], [2])
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
         await redis.aclose()
+
+
+async def test_an_update_begun_by_a_dead_instance_is_resumed_not_processed_again(
+    instances: Callable[..., Instance], prefix: str
+) -> None:
+    redis = Redis.from_url(REDIS_URL)
+    dead = RedisChatQueue(redis, prefix)
+    assert await dead.acquire(CHAT, "dead-instance", lease_ms=500)
+    for update_id in (10, 11):
+        assert await dead.record(CHAT, update_id, body(CHAT, update_id))
+    assert (await dead.begin(CHAT, "dead-instance", 10)).name == "FRESH"
+    assert (await dead.begin(CHAT, "not-the-holder", 11)).name == "LOCK_LOST"
+
+    journal, resumed = Journal(), Journal()
+    instances("B", journal, lease=0.6, gap_wait=0, resumed=resumed)
+    await until(lambda: len(journal.processed) == 1, "taken over")
+    assert (resumed.ids(CHAT), journal.ids(CHAT)) == ([10], [11])
+    await redis.aclose()

@@ -28,6 +28,7 @@ from telegram_harness import cheap_bank
 from bank.bootstrap import Bank
 from bot.playground.client import bot_messages, find_button
 from bot.playground.delivery import DeliverySettings
+from bot.shared_state.chat_queue import RedisChatQueue
 from bot.shared_state.settings import SharedStateSettings
 from bot.telegram.application import build_application
 from bot.telegram.runner import serve_webhook
@@ -326,3 +327,55 @@ async def test_stopping_an_instance_ends_its_wait_for_rasa_and_answers_the_chat(
     finally:
         bank.dispose()
     assert "No pude conectarme" in (last["text"] or "")
+
+
+async def test_a_turn_cut_off_by_a_killed_instance_gets_the_apology_and_the_step_again(
+    tmp_path: Path, prefix: str
+) -> None:
+    """What a kill -9 mid-turn leaves: the chat's lock (until its lease ends), the update begun
+    and claimed in the bank. The surviving instance does not send the message to Rasa again: it
+    apologises and asks the current step again."""
+    rasa = SlowRasa()
+    rasa.replies.append([{"text": "Sigamos: escribe tu cédula"}])
+    bank = cheap_bank(tmp_path)
+    shared = SharedStateSettings(redis_url=REDIS_URL, key_prefix=prefix, lease_seconds=0.6)
+    port = free_port()
+    update = {
+        "update_id": 5,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": CUSTOMER, "type": "private"},
+            "from": {"id": CUSTOMER, "is_bot": False, "first_name": "María"},
+            "text": "1712345678",
+        },
+    }
+    try:
+        async with running_playground() as playground:
+            settings = instance_settings(
+                playground, f"http://127.0.0.1:{port}/telegram/webhook", port
+            )
+            redis = Redis.from_url(REDIS_URL)
+            dead = RedisChatQueue(redis, f"{prefix}:{settings.bot_id}")
+            assert await dead.acquire(CUSTOMER, "killed", lease_ms=1000)
+            assert await dead.record(CUSTOMER, 5, json.dumps(update))
+            await dead.begin(CUSTOMER, "killed", 5)
+            assert bank.channel_state.claim_update(settings.bot_id, 5)
+            await redis.aclose()
+
+            application = build_application(settings, bank, rasa_transport=rasa)
+            stop = asyncio.Event()
+            server = asyncio.create_task(serve_webhook(application, settings, stop, shared=shared))
+            try:
+                state = await playground.client.wait_for(
+                    CUSTOMER, lambda s: len(bot_messages(s)) >= 2, timeout=20
+                )
+            finally:
+                stop.set()
+                await asyncio.wait_for(server, 20)
+    finally:
+        bank.dispose()
+    shown = [message["text"] for message in bot_messages(state)]
+    assert "no te llegó" in shown[0]
+    assert shown[1] == "Sigamos: escribe tu cédula"
+    assert rasa.messages == {f"tg:{CUSTOMER}": ["/resume_after_agent"]}
