@@ -10,11 +10,13 @@ What is guaranteed, whichever instance the load balancer gave each update to:
   consecutive ids, and delivers up to max_connections of them concurrently, so update 11 may be
   recorded before update 10. Before processing update N, the holder waits (up to the gap wait)
   until every id between the chat's last processed update and N has been recorded by some
-  instance. So updates are processed in update_id order unless an earlier one reaches the bots
-  more than the gap wait after a later one of the same chat has started; such a late update is
-  processed next (never dropped). Ids that never come (updates of another kind) only cost the wait.
+  instance (looking back at most 1 000 ids, and not before the oldest id Redis remembers). So
+  an update M < N of the same chat is processed after N only if M is recorded more than the gap
+  wait after N became the chat's lowest waiting update (a late update is processed next, never
+  dropped). Ids that never come (an update of another kind) only cost the wait, once.
 - Nothing acknowledged is lost: the webhook answers 200 only after the update is recorded in
   Redis, so an instance killed afterwards loses nothing; before that, Telegram retries it.
+  (Surviving a Redis crash as well needs Redis's append-only file, appendfsync always.)
   With WEBHOOK_MAX_CONNECTIONS=1 Telegram sends the next update only after this 200, so every
   update is recorded in update_id order and the order is strict without any wait.
 - Once: a repeated delivery of an update_id still remembered (the last 100 000) is acknowledged
