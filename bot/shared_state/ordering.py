@@ -13,7 +13,7 @@ What is guaranteed, whichever instance the load balancer gave each update to:
   instance (looking back at most 1 000 ids, and not before the oldest id Redis remembers). So
   an update M < N of the same chat is processed after N only if M is recorded more than the gap
   wait after N became the chat's lowest waiting update (a late update is processed next, never
-  dropped). Ids that never come (an update of another kind) only cost the wait, once.
+  dropped). An id that never comes (an update of another kind) costs the wait once per chat.
 - Nothing acknowledged is lost: the webhook answers 200 only after the update is recorded in
   Redis, so an instance killed afterwards loses nothing; before that, Telegram retries it.
   (Surviving a Redis crash as well needs Redis's append-only file, appendfsync always.)
