@@ -1,0 +1,148 @@
+"""Rasa dies in the middle of a registration and comes back: the bot keeps answering.
+
+The real Rasa server, action server, playground and bot (tests/support/servers.py). María José
+is at the PIN step when Rasa is killed (SIGKILL); she types her PIN, is told "un momento", the
+test restarts Rasa (a full model load), and her PIN is answered at the right step: the journey
+moves on and the registration finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pyotp
+import pytest
+
+from bank.bootstrap import Bank, build_bank
+from bank.settings import load_settings
+from bot.playground.client import PlaygroundClient, bot_messages
+from tests.support.journeys import Secrets
+from tests.support.servers import Servers, current_model
+from tests.support.telegram_user import TelegramUser
+
+pytestmark = pytest.mark.e2e
+
+MARIA = 1001
+MOMENT = "Un momento"
+# Long enough for a Rasa restart with its model load on a busy 2-core machine.
+OUTAGE_SECONDS = "300"
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    running = Servers(
+        workdir=tmp_path_factory.mktemp("outage"),
+        model=current_model(),
+        bot_env={"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS},
+    )
+    try:
+        running.start()
+        running.start_playground()
+        running.start_bot()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="module")
+def bank(system: Servers) -> Iterator[Bank]:
+    wired = build_bank(load_settings(system.env()))
+    yield wired
+    wired.dispose()
+
+
+@pytest.fixture
+async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
+    async with httpx.AsyncClient() as http:
+        yield PlaygroundClient(system.playground_url, http)
+
+
+def kill_rasa(system: Servers) -> None:
+    """SIGKILL, as a crash: no graceful anything."""
+    process = system.processes.pop("rasa")
+    process.kill()
+    process.wait(timeout=30)
+
+
+async def latest_sms_code(playground: PlaygroundClient, phone_e164: str) -> str:
+    for message in await playground.outbox():
+        if message["channel"] == "sms" and message["recipient"] == phone_e164:
+            codes = re.findall(r"\b\d{6}\b", message["body"])
+            if codes:
+                return str(codes[-1])
+    raise AssertionError(f"no SMS code to {phone_e164}")
+
+
+async def type_secret(person: TelegramUser, value: str, step: str) -> None:
+    await person.say(value)
+    await person.wait_step(step)
+
+
+def moments(state: dict[str, object]) -> int:
+    return sum(MOMENT in (m["text"] or "") for m in bot_messages(state))  # type: ignore[arg-type]
+
+
+async def test_rasa_killed_mid_registration_the_pin_waits_and_the_journey_finishes(
+    playground: PlaygroundClient, bank: Bank, system: Servers
+) -> None:
+    sentinels = Secrets()
+    maria = TelegramUser(
+        playground,
+        MARIA,
+        step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+    )
+    await maria.say("/start", expect="Registrarme")
+    await maria.tap("Registrarme en Produbanco en línea")
+    await maria.wait_step("identity_number")
+    await maria.say("171003406-5")
+    await maria.wait_step("pin")
+
+    kill_rasa(system)
+    await playground.send_text(MARIA, sentinels.pin)
+    await playground.wait_for(MARIA, lambda s: moments(s) == 1, timeout=60)
+    assert str(bank.registration.current_step(sender_id=maria.sender_id)) == "pin"
+
+    await asyncio.to_thread(system.start_rasa)  # waits until Rasa answers again
+    await maria.wait_step("contact_confirmation", timeout=120)
+    state = await maria.state()
+    assert moments(state) == 1, "told once"
+    assert any("Celular" in (m["text"] or "") for m in bot_messages(state)), "the next step"
+    assert not any("No pude conectarme" in (m["text"] or "") for m in bot_messages(state))
+
+    await maria.tap("Generar OTP")
+    await maria.wait_step("otp")
+    await type_secret(maria, await latest_sms_code(playground, "+593991234567"), "username")
+    await maria.say("mjandrade2024")
+    await maria.wait_step("username_confirmation")
+    await maria.say("mjandrade2024")
+    await maria.wait_step("password")
+    await type_secret(maria, sentinels.password, "password_confirmation")
+    await type_secret(maria, sentinels.password, "security_image")
+    keyboard = [m for m in bot_messages(await maria.state()) if m["photo"]][-1]
+    third = next(b for row in keyboard["buttons"] for b in row if b["text"] == "3")
+    await playground.tap(MARIA, keyboard["message_id"], third["callback_data"])
+    await maria.wait_step("home_phone")
+    await maria.say("02 234 5678")
+    await maria.wait_step("work_phone")
+    await maria.tap("No tengo")
+    await maria.wait_step("challenge_first_name")
+    await type_secret(maria, sentinels.first_name, "challenge_mother_surname")
+    await type_secret(maria, sentinels.mother_surname, "challenge_father_surname")
+    await type_secret(maria, sentinels.father_surname, "terms")
+    await maria.tap("Acepto")
+    await maria.wait_step("smart_device")
+    await maria.tap("Sí")
+    await maria.wait_step("second_factor")
+    await maria.tap("Token digital")
+    await maria.wait_step("token_activation")
+    await maria.tap("Activar ahora")
+    await maria.wait_step("token_code")
+    uri = bank.registration.token_provisioning_uri(sender_id=maria.sender_id)
+    code = pyotp.TOTP(parse_qs(urlparse(uri).query)["secret"][0]).now()
+    await type_secret(maria, code, "completed")
+    done = bot_messages(await maria.state())
+    assert any("mjandrade2024" in (m["text"] or "") for m in done)
