@@ -15,6 +15,8 @@ from bot.backoff import Backoff
 from bot.conversation import Conversation, InMemoryPendingInputStore
 from bot.rasa_client import RasaClient, RasaNoAnswer, RasaNotReached, TextMessage
 from bot.rasa_outage import RasaOutage
+from bot.telegram.application import health_probes
+from bot.telegram.settings import load_bot_settings
 
 FAST = Backoff(attempts=1000, first_delay=0.01, max_delay=0.02, total_seconds=5.0)
 ANSWER = [{"recipient_id": "tg:1", "text": "¿Cuál es tu número de cédula?"}]
@@ -211,3 +213,22 @@ async def test_the_conversation_marks_what_may_have_been_processed(
     assert (timed_out.delivered, timed_out.maybe_processed) == (False, True)
     assert (not_reached.delivered, not_reached.maybe_processed) == (False, False)
     assert never.received == []
+
+
+async def test_the_action_server_is_probed_only_when_its_url_is_set() -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        healthy = request.url.port == 5005 or request.url.path == "/health"
+        return httpx.Response(200 if healthy else 404)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        rasa = RasaClient(http, "http://127.0.0.1:5005")
+        without = health_probes(http, rasa, load_bot_settings({}))
+        with_actions = health_probes(
+            http, rasa, load_bot_settings({"ACTION_SERVER_URL": "http://127.0.0.1:5055/"})
+        )
+        assert [await probe() for probe in without] == [True]
+        assert [await probe() for probe in with_actions] == [True, True]
+    assert asked[-1] == "http://127.0.0.1:5055/health"
