@@ -38,7 +38,7 @@ from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
 
-MARIA, CARLOS = 1001, 1003
+MARIA, CARLOS, ANDREA = 1001, 1003, 1004
 MARIA_PHONE = "+593991234567"
 START_TIMEOUT_SECONDS = 420.0
 RESTART_TIMEOUT_SECONDS = 240.0
@@ -344,6 +344,62 @@ async def test_the_playground_is_restarted_and_the_bot_polls_it_again(
     carlos = TelegramUser(playground, CARLOS, step_of=step_reader(bank))
     assert await carlos.say("/start", expect="Registrarme")
     assert "exited: playground (terminated by SIGKILL; not expected)" in run.supervisor_log()
+
+
+def waiting_bytes_at(port: int) -> bool:
+    """Whether a connection to `port` waits to be accepted or read (/proc/net/tcp queues)."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rpartition(":")[2], 16)
+        if local_port == port and int(fields[4].rpartition(":")[2], 16) > 0:
+            return True
+    return False
+
+
+async def refuses_connections(port: int) -> bool:
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return True
+    writer.close()
+    return False
+
+
+async def until(condition: Callable[[], Any], what: str, run: LocalRun) -> None:
+    deadline = time.monotonic() + RESTART_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        result = condition()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{what}:\n{run.describe()}")
+
+
+async def test_a_turn_in_flight_when_rasa_is_stopped_finishes_before_it_exits(
+    run: LocalRun, bank: Bank, playground: PlaygroundClient
+) -> None:
+    andrea = TelegramUser(playground, ANDREA, step_of=step_reader(bank))
+    await andrea.say("/start", expect="Registrarme")
+    actions_pid = int(run.info("actions")["pid"])
+    os.kill(actions_pid, signal.SIGSTOP)  # the turn will wait inside Rasa for the action server
+    try:
+        await playground.send_text(ANDREA, "quiero registrarme")
+        await until(lambda: waiting_bytes_at(run.servers.action_port), "no action call", run)
+        assert run.rpc().stopProcess("rasa", False)  # SIGTERM, without waiting
+        await until(lambda: refuses_connections(run.servers.rasa_port), "Rasa still listens", run)
+        assert run.info("rasa")["statename"] == "STOPPING"
+    finally:
+        os.kill(actions_pid, signal.SIGCONT)
+    await andrea.wait_step("identity_number")
+    await until(lambda: run.info("rasa")["statename"] == "STOPPED", "Rasa did not stop", run)
+    about_rasa = [line for line in run.supervisor_log().splitlines() if ": rasa " in line]
+    assert about_rasa[-1].endswith("stopped: rasa (exit status 0)"), about_rasa
+    answer = [m["text"] or "" for m in bot_messages(await andrea.state())][-1]
+    assert "cédula" in answer, answer
+    assert await asyncio.to_thread(lambda: run.rpc().startProcess("rasa", True))
+    await run.wait_healthy("rasa")
 
 
 def test_sigterm_stops_every_program_gracefully_bot_first(run: LocalRun) -> None:
