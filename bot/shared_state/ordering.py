@@ -149,6 +149,10 @@ class SharedChatOrdering:
                     logger.warning("shared state unreachable (%s)", type(exc).__name__)
                     await asyncio.sleep(REDIS_RETRY_SECONDS)
                     continue
+                except Exception:
+                    # Not expected; the chat is left to the sweep rather than spun on.
+                    logger.exception("working on a chat failed")
+                    return
                 if chat_id not in self._wake_again:
                     return
         finally:
