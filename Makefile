@@ -59,8 +59,10 @@ train: $(MODEL) ## Train the Rasa model if its training data changed
 run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token) under supervisord
 	MODEL=$(MODEL) scripts/run.sh
 
-stop: ## Stop what `make run` started, gracefully (bot first)
+stop: ## Stop what `make run` started, gracefully (bot first), and wait until it has
 	$(VENV)/bin/supervisorctl -c "$${VAR_DIR:-var}/supervisord.conf" shutdown
+	@pid="$${VAR_DIR:-var}/supervisord.pid"; \
+	while [ -f "$$pid" ] && kill -0 "$$(cat "$$pid")" 2>/dev/null; do sleep 1; done
 
 run-scaled: install train lb ## 2 bots (webhook), 2 Rasa, 2 action servers behind HAProxy, PostgreSQL + Redis, under supervisord
 	MODEL=$(MODEL) scripts/run_scaled.sh
