@@ -159,6 +159,11 @@ class ScaledSystem:
         pid = self.pid(program)
         assert pid > 0, f"{program} is not running"
         os.kill(pid, signal.SIGKILL)
+        # The kernel tears a big process down for a moment (its listening socket still takes
+        # connections meanwhile): the crash is over once the process is gone or a zombie.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and process_alive(pid):
+            time.sleep(0.05)
         return pid
 
     def wait_restarted(self, program: str, old_pid: int, timeout: float = 300.0) -> int:
@@ -192,6 +197,15 @@ class ScaledSystem:
             f"--- {name}\n{content[-size:].decode(errors='replace')}"
             for name, content in self.logs().items()
         )
+
+
+def process_alive(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
 
 
 def session_members(session_id: int) -> list[int]:
