@@ -19,8 +19,9 @@ RASA := $(RASA_VENV)/bin/rasa
 export SANIC_HOST := 127.0.0.1
 
 # The model is named after a hash of everything it is trained from: it is retrained only when
-# that data changed.
-TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml rasa_extensions/*.py))
+# that data changed (the components config.yml loads from rasa_extensions/ included).
+TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml)) \
+	rasa_extensions/indexed_rule_policy.py
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
