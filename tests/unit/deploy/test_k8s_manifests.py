@@ -107,6 +107,8 @@ def test_settings_reach_each_tier_through_the_services() -> None:
         f"http://actions:{DEFAULT_PORTS['ACTION_LB_PORT']}/webhook"
     )
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
+    local = yaml.safe_load((REPO / "endpoints.yml").read_text())["tracker_store"]
+    assert endpoints["tracker_store"]["type"] == local["type"], "the same store as make run"
     assert endpoints["lock_store"]["type"] == "redis", "two Rasa pods need the shared lock"
     # Every ${VAR} Rasa expands is given to the Rasa pod (ConfigMap or Secret), and expanded.
     rasa = container(of_kind("Deployment")["rasa"])
