@@ -65,7 +65,10 @@ for _ in $(seq 1 60); do  # RUNNING: up for the program's startsecs
   failed "The bot" bot
   sleep 1
 done
-ctl status bot 2>/dev/null | grep -q RUNNING || { echo "The bot did not start; see $VAR_DIR/log/bot.log" >&2; exit 1; }
+if ! ctl status bot 2>/dev/null | grep -q RUNNING; then
+  tail -5 "$VAR_DIR/log/bot.log" >&2 || true
+  echo "The bot did not start; see $VAR_DIR/log/bot.log" >&2; exit 1
+fi
 
 if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   where="Open the playground:  http://127.0.0.1:$PLAYGROUND_PORT  (a Telegram-like chat; no token needed)"
