@@ -5,12 +5,18 @@ each has both cores), and get the same conversations: "hola", "quiero registrarm
 cédula (bench customers, so our journey stops at the PIN step). Figures: one conversation at a
 time, 20 at once, optionally one long conversation; each Rasa server's resident memory after the
 load and model load time. Prints a markdown table with the ratios ours/minimal; asserts nothing.
+
+Ours runs twice: as `make run` starts it (one Rasa worker, SQLite, the in-memory lock store),
+and on both cores as a bank would run one machine (`--two-cores`, on by default): 2 Rasa Sanic
+workers, which Rasa allows only with the Redis lock store, the tracker store and the bank on
+PostgreSQL, and 2 action-server workers (the local PostgreSQL and Redis servers).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import secrets
 import statistics
 import sys
 import tempfile
@@ -21,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -38,20 +45,25 @@ from bank.bootstrap import build_bank  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
 from tests.support.servers import Servers, current_model  # noqa: E402
 
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS = "redis://127.0.0.1:6379"
+TWO_CORES_ENV = {"SANIC_WORKERS": "2", "ACTION_SERVER_SANIC_WORKERS": "2"}
+
 LONG_MESSAGES = ("hola", "gracias", "¿qué es la cuenta mini?")
 LONG_TURNS = 400
 EARLY = slice(9, 30)  # turns 10-30
 LATE = slice(379, 400)  # turns 380-400
 
-# (label, minimal bot's value, our value, how to show a value)
-Row = tuple[str, float, float, Callable[[float], str]]
+# (label, minimal bot's value, each of our runs' value, how to show a value)
+Row = tuple[str, float, list[float], Callable[[float], str]]
 
 
 class GroupedServers(Servers):
     """Our servers, each in its own process group, stopped group and all."""
 
     def env(self) -> dict[str, str]:
-        return {**super().env(), "RASA_TELEMETRY_ENABLED": "false"}
+        # The rule index's self-check (on in make e2e) would measure RulePolicy twice.
+        return {**super().env(), "RASA_TELEMETRY_ENABLED": "false", "RULE_INDEX_SELF_CHECK": "0"}
 
     def _spawn(self, name: str, command: list[str]) -> None:
         self.processes[name] = spawn_group(
@@ -154,34 +166,80 @@ def measure_minimal(load: Load) -> Figures:
 
 
 @contextmanager
-def running_ours(people: list[tuple[str, str]]) -> Iterator[tuple[GroupedServers, float]]:
+def postgres_databases(*names: str) -> Iterator[list[str]]:
+    """New PostgreSQL databases with these name prefixes (URLs for psycopg), dropped at the end."""
+    suffix = secrets.token_hex(4)
+    created = [f"{name}_{suffix}" for name in names]
+    with psycopg.connect(POSTGRES, autocommit=True) as admin:
+        for name in created:
+            admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in created]
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as admin:
+            for name in created:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def running_ours(
+    people: list[tuple[str, str]], *, two_cores: bool = False
+) -> Iterator[tuple[GroupedServers, float]]:
     """Our action server and Rasa server in a temporary directory with the bench customers:
-    the servers and the model load time (Rasa's start until it answers); stopped at the end."""
+    the servers and the model load time (Rasa's start until it answers); stopped at the end.
+
+    two_cores: 2 Rasa and 2 action-server workers, Redis lock store, PostgreSQL stores."""
     with tempfile.TemporaryDirectory(prefix="bench-ours-") as workdir:
-        servers = GroupedServers(workdir=Path(workdir), model=current_model())
+        if two_cores:
+            with postgres_databases("bench_bank", "bench_tracker") as (bank_url, tracker_url):
+                servers = GroupedServers(
+                    workdir=Path(workdir),
+                    model=current_model(),
+                    bank_url=bank_url.replace("postgresql://", "postgresql+psycopg://"),
+                    tracker_url=tracker_url,
+                    lock_store_url=REDIS,
+                    bot_env=dict(TWO_CORES_ENV),
+                )
+                yield from _started(servers, people)
+        else:
+            servers = GroupedServers(workdir=Path(workdir), model=current_model())
+            yield from _started(servers, people)
+
+
+def _started(
+    servers: GroupedServers, people: list[tuple[str, str]]
+) -> Iterator[tuple[GroupedServers, float]]:
+    try:
+        servers.prepare()
+        bank = build_bank(load_settings(servers.env()))
         try:
-            servers.prepare()
-            bank = build_bank(load_settings(servers.env()))
-            try:
-                add_bench_customers(bank, people)
-            finally:
-                bank.dispose()
-            servers.start_actions()
-            started = time.monotonic()
-            servers.start_rasa()
-            yield servers, time.monotonic() - started
+            add_bench_customers(bank, people)
         finally:
-            servers.stop()
+            bank.dispose()
+        servers.start_actions()
+        started = time.monotonic()
+        servers.start_rasa()
+        yield servers, time.monotonic() - started
+    finally:
+        servers.stop()
 
 
-def measure_ours(people: list[tuple[str, str]], load: Load) -> Figures:
+def measure_ours(people: list[tuple[str, str]], load: Load, *, two_cores: bool = False) -> Figures:
     """Start our servers, drive the load, stop them."""
     figures = Figures()
-    with running_ours(people) as (servers, load_seconds):
+    with running_ours(people, two_cores=two_cores) as (servers, load_seconds):
         figures.load_seconds = load_seconds
         asyncio.run(drive(servers.rasa_url, "ours", load, figures))
-        figures.rss_mib = resident_mib(servers.processes["rasa"].pid)
+        figures.rss_mib = max(resident_mib(pid) for pid in rasa_pids(servers))
     return figures
+
+
+def rasa_pids(servers: GroupedServers) -> list[int]:
+    """The Rasa server's process and its Sanic workers (children), for their memory."""
+    main = servers.processes["rasa"].pid
+    children = Path(f"/proc/{main}/task/{main}/children")
+    extra = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    return [main, *extra]
 
 
 def p95(seconds: list[float]) -> float:
@@ -194,8 +252,10 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms"
 
 
-def rows(minimal: Figures, ours: Figures, sequential_count: int, concurrency: int) -> list[Row]:
-    """(label, minimal value, our value, formatter) for every figure."""
+def rows(
+    minimal: Figures, ours: list[Figures], sequential_count: int, concurrency: int
+) -> list[Row]:
+    """(label, minimal value, our values, formatter) for every figure."""
     per_second = "{:.1f} turns/s".format
     table: list[Row] = []
     for name, pick, wall in (
@@ -211,25 +271,41 @@ def rows(minimal: Figures, ours: Figures, sequential_count: int, concurrency: in
         ),
     ):
         table += [
-            (f"{name}: p50", statistics.median(pick(minimal)), statistics.median(pick(ours)), ms),
-            (f"{name}: p95", p95(pick(minimal)), p95(pick(ours)), ms),
+            (
+                f"{name}: p50",
+                statistics.median(pick(minimal)),
+                [statistics.median(pick(run)) for run in ours],
+                ms,
+            ),
+            (f"{name}: p95", p95(pick(minimal)), [p95(pick(run)) for run in ours], ms),
             (
                 f"{name}: throughput",
                 len(pick(minimal)) / wall(minimal),
-                len(pick(ours)) / wall(ours),
+                [len(pick(run)) / wall(run) for run in ours],
                 per_second,
             ),
         ]
-    if minimal.long and ours.long:
-        early = (statistics.median(minimal.long[EARLY]), statistics.median(ours.long[EARLY]))
-        late = (statistics.median(minimal.long[LATE]), statistics.median(ours.long[LATE]))
+    if minimal.long and all(run.long for run in ours):
+        early = [statistics.median(run.long[EARLY]) for run in (minimal, *ours)]
+        late = [statistics.median(run.long[LATE]) for run in (minimal, *ours)]
+        growth = [last / first for first, last in zip(early, late, strict=True)]
         table += [
-            (f"REST, one conversation of {LONG_TURNS} turns: median turns 10–30", *early, ms),
-            (f"REST, one conversation of {LONG_TURNS} turns: median turns 380–400", *late, ms),
+            (
+                f"REST, one conversation of {LONG_TURNS} turns: median turns 10–30",
+                early[0],
+                early[1:],
+                ms,
+            ),
+            (
+                f"REST, one conversation of {LONG_TURNS} turns: median turns 380–400",
+                late[0],
+                late[1:],
+                ms,
+            ),
             (
                 "long conversation: turns 380–400 / turns 10–30",
-                late[0] / early[0],
-                late[1] / early[1],
+                growth[0],
+                growth[1:],
                 "{:.2f}×".format,
             ),
         ]
@@ -237,28 +313,28 @@ def rows(minimal: Figures, ours: Figures, sequential_count: int, concurrency: in
         (
             "Rasa resident memory (VmRSS) after the load",
             minimal.rss_mib,
-            ours.rss_mib,
+            [run.rss_mib for run in ours],
             "{:.0f} MiB".format,
         ),
         (
             "Rasa model load (process start → answering)",
             minimal.load_seconds,
-            ours.load_seconds,
+            [run.load_seconds for run in ours],
             "{:.1f} s".format,
         ),
     ]
     return table
 
 
-def markdown(table: list[Row]) -> str:
-    """The side-by-side table."""
-    lines = [
-        "| | minimal form bot | our assistant | ours / minimal |",
-        "| --- | ---: | ---: | ---: |",
-    ]
+def markdown(table: list[Row], names: list[str]) -> str:
+    """The side-by-side table: the minimal bot, then each of our runs and its ratio."""
+    header = "| | minimal form bot |" + "".join(f" {name} | / minimal |" for name in names)
+    lines = [header, "| --- | ---: |" + " ---: | ---: |" * len(names)]
     for label, minimal, ours, show in table:
-        ratio = f"{ours / minimal:.2f}×" if minimal else "–"
-        lines.append(f"| {label} | {show(minimal)} | {show(ours)} | {ratio} |")
+        cells = "".join(
+            f" {show(value)} | {f'{value / minimal:.2f}×' if minimal else '–'} |" for value in ours
+        )
+        lines.append(f"| {label} | {show(minimal)} |{cells}")
     return "\n".join(lines)
 
 
@@ -272,6 +348,12 @@ def main() -> None:
         action=argparse.BooleanOptionalAction,
         default=True,
         help=f"also one conversation of {LONG_TURNS} turns (default on)",
+    )
+    parser.add_argument(
+        "--two-cores",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also ours on both cores: 2 Rasa workers, Redis lock store, PostgreSQL (default on)",
     )
     args = parser.parse_args()
     stop_on_sigterm()
@@ -288,12 +370,16 @@ def main() -> None:
     minimal = measure_minimal(load)
     print(f"minimal form bot measured in {time.monotonic() - started:.0f} s", flush=True)
     print(f"  last reply to a cédula: {minimal.last_reply[:100]}", flush=True)
-    started = time.monotonic()
-    ours = measure_ours(people, load)
-    print(f"our assistant measured in {time.monotonic() - started:.0f} s", flush=True)
-    print(f"  last reply to a cédula: {ours.last_reply[:100]}", flush=True)
+    runs = [("ours, make run", False)] + ([("ours, both cores", True)] if args.two_cores else [])
+    ours: list[Figures] = []
+    for name, two_cores in runs:
+        started = time.monotonic()
+        ours.append(measure_ours(people, load, two_cores=two_cores))
+        print(f"{name} measured in {time.monotonic() - started:.0f} s", flush=True)
+        print(f"  last reply to a cédula: {ours[-1].last_reply[:100]}", flush=True)
     print()
-    print(markdown(rows(minimal, ours, args.sequential, args.concurrency)))
+    table = rows(minimal, ours, args.sequential, args.concurrency)
+    print(markdown(table, [name for name, _ in runs]))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from bank.bootstrap import Bank, build_bank  # noqa: E402
 from bank.outbox import read_outbox  # noqa: E402
 from bank.registration.images import SECURITY_IMAGES  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
+from bench.minimal_bot_runner import resident_mib  # noqa: E402
 from bench.registration_latency import BENCH_PIN, add_bench_customers, bench_people  # noqa: E402
 from bot.pictures import render_keyboard  # noqa: E402
 from bot.playground.client import PlaygroundClient, bot_messages  # noqa: E402
@@ -251,6 +252,8 @@ async def run(plan: Plan) -> None:
             async with httpx.AsyncClient(limits=limits) as http:
                 client = PlaygroundClient(servers.playground_url, http)
                 await measure(client, bank, iter(people), plan)
+            bot_mib = resident_mib(servers.processes["bot"].pid)
+            print(f"bot resident memory (VmRSS) after the load: {bot_mib:.0f} MiB", flush=True)
         finally:
             if bank is not None:
                 bank.dispose()
