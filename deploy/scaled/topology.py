@@ -145,6 +145,5 @@ def scaled_environment(env: Mapping[str, str], *, run_dir: Path, model: Path) ->
         "WEBHOOK_LISTEN": LOOPBACK,
         "BOT_SHARED_STATE_URL": f"{redis}/{settings['BOT_STATE_DB']}",
         "SANIC_HOST": LOOPBACK,
-        "ACTION_SERVER_SANIC_WORKERS": "1",
         "TELEGRAM_BOT_TOKEN": token,
     }

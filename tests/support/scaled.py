@@ -7,6 +7,7 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,15 @@ from deploy.scaled.health import balancer_states
 from deploy.scaled.topology import DEFAULT_PORTS, postgres_url, scaled_environment
 from tests.support.servers import PYTHON, REPO, free_port
 
+# The port each program a test may kill listens on.
+PROGRAM_PORTS: Final = {
+    "rasa-1": "RASA_1_PORT",
+    "rasa-2": "RASA_2_PORT",
+    "action-1": "ACTION_1_PORT",
+    "action-2": "ACTION_2_PORT",
+    "bot-1": "BOT_1_PORT",
+    "bot-2": "BOT_2_PORT",
+}
 READY_LINE: Final = "The scaled assistant is running"
 START_TIMEOUT_SECONDS: Final = 600.0
 STOP_TIMEOUT_SECONDS: Final = 150.0
@@ -159,11 +169,14 @@ class ScaledSystem:
         pid = self.pid(program)
         assert pid > 0, f"{program} is not running"
         os.kill(pid, signal.SIGKILL)
-        # The kernel tears a big process down for a moment (its listening socket still takes
-        # connections meanwhile): the crash is over once the process is gone or a zombie.
+        # The kernel tears a big process down for a moment, thread by thread, and its listening
+        # socket still takes connections meanwhile: the crash is over once every thread is gone
+        # and the port refuses connections.
+        port = self.ports[PROGRAM_PORTS[program]]
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process_alive(pid):
+        while time.monotonic() < deadline and (process_alive(pid) or port_open(port)):
             time.sleep(0.05)
+        assert not port_open(port), f"{program} was killed but its port still answers"
         return pid
 
     def wait_restarted(self, program: str, old_pid: int, timeout: float = 300.0) -> int:
@@ -200,12 +213,22 @@ class ScaledSystem:
 
 
 def process_alive(pid: int) -> bool:
-    """Whether `pid` exists and is not a zombie."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return False
-    return fields[0] != "Z"
+    """Whether any thread of process `pid` is still running (not gone, not a zombie)."""
+    for stat in Path(f"/proc/{pid}/task").glob("*/stat"):
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            return True
+    return False
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:`port`."""
+    with socket.socket() as probe:
+        probe.settimeout(1.0)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def session_members(session_id: int) -> list[int]:

@@ -87,7 +87,7 @@ def test_the_commands_are_the_ones_the_local_topology_runs() -> None:
     mount = rasa["volumeMounts"][0]["mountPath"]
     assert args[args.index("--endpoints") + 1] == f"{mount}/endpoints.yml"
     assert container(deployments["actions"])["command"] == [
-        "python", "-m", "rasa_sdk", "--actions", "actions", "--port", "5055",
+        "python", "-m", "bot.supervision.action_server", "--actions", "actions", "--port", "5055",
     ]  # fmt: skip
     assert container(deployments["bot"])["command"] == ["python", "-m", "bot"]
 
@@ -135,8 +135,8 @@ def test_secrets_come_only_from_the_secret_and_each_setting_is_one_the_code_read
             continue  # Read by Rasa from endpoints.yml, checked above.
         if name in ("REDIS_HOST", "REDIS_PORT", "LOCK_STORE_DB", "LOCK_STORE_KEY_PREFIX"):
             continue
-        if name in ("SANIC_HOST", "ACTION_SERVER_SANIC_WORKERS"):
-            continue  # Read by Sanic and rasa-sdk.
+        if name in ("SANIC_HOST", "SANIC_GRACEFUL_SHUTDOWN_TIMEOUT"):
+            continue  # Read by Sanic.
         assert f'"{name}"' in sources, f"{name} is read by no code"
     for name in settings:
         assert not any(word in name for word in ("TOKEN", "SECRET", "PASSWORD")), name

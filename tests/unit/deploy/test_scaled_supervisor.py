@@ -44,12 +44,14 @@ def test_each_backend_listens_on_its_own_port_of_the_topology(tmp_path: Path) ->
         assert rasa[rasa.index("--endpoints") + 1] == str(ENDPOINTS_YML)
         assert rasa[rasa.index("--model") + 1] == env["MODEL"]
         assert "--enable-api" not in rasa, "the HTTP API stays off"
+        assert parsed[f"rasa-{number}"].environment["SANIC_GRACEFUL_SHUTDOWN_TIMEOUT"] == "20"
         actions = parsed[f"action-{number}"]
         words = actions.command.split()
+        # One process: a killed server takes its port with it (no orphaned Sanic worker).
+        assert words[1:3] == ["-m", "bot.supervision.action_server"]
         assert words[words.index("--port") + 1] == env[f"ACTION_{number}_PORT"]
-        # rasa-sdk binds to SANIC_HOST (0.0.0.0 without it).
         assert actions.environment["SANIC_HOST"] == "127.0.0.1"
-        assert actions.environment["ACTION_SERVER_SANIC_WORKERS"] == "1"
+        assert actions.environment["SANIC_GRACEFUL_SHUTDOWN_TIMEOUT"] == "20"
         bot = parsed[f"bot-{number}"]
         assert bot.environment["WEBHOOK_PORT"] == env[f"BOT_{number}_PORT"]
     playground = parsed["playground"].command.split()
