@@ -257,6 +257,9 @@ async def test_make_run_starts_every_program_under_supervisord(run: LocalRun) ->
     for name in PROGRAMS:
         log = run.var_dir / "log" / f"{name}.log"
         assert log.exists() and log.stat().st_mode & 0o077 == 0, name
+    for written in ("supervisord.conf", "endpoints.yml", "log/supervisord.log"):
+        content = (run.var_dir / written).read_text()
+        assert run.servers.secret_key not in content, f"the bank's key is in {written}"
 
 
 async def test_registration_goes_on_while_each_process_is_killed_and_restarted(
