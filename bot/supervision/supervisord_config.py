@@ -14,6 +14,7 @@ TEMPLATE_DIR: Final = Path(__file__).resolve().parents[2] / "deploy" / "local"
 # before it resorts to SIGKILL.
 GRACEFUL_SECONDS: Final = 20
 STOP_WAIT_SECONDS: Final = 30
+BOT_STOP_WAIT_SECONDS: Final = 60
 
 
 def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMPLATE_DIR) -> str:
@@ -23,6 +24,7 @@ def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMP
         "var_dir": str(topology.var_dir),
         "graceful_seconds": str(GRACEFUL_SECONDS),
         "stop_wait_seconds": str(STOP_WAIT_SECONDS),
+        "bot_stop_wait_seconds": str(BOT_STOP_WAIT_SECONDS),
         "actions_command": _command(actions_command(topology)),
         "rasa_command": _command(rasa_command(topology)),
         "playground_command": _command(playground_command(topology)),

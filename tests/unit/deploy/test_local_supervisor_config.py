@@ -15,7 +15,11 @@ from supervisor.options import ClientOptions, ServerOptions
 
 from bot.supervision.__main__ import prepare
 from bot.supervision.endpoints import EndpointsError, local_endpoints
-from bot.supervision.supervisord_config import GRACEFUL_SECONDS, render_supervisord_config
+from bot.supervision.supervisord_config import (
+    BOT_STOP_WAIT_SECONDS,
+    GRACEFUL_SECONDS,
+    render_supervisord_config,
+)
 from bot.supervision.topology import REPO, LocalTopology, TopologyError, topology_from_environ
 
 SERVERS = ("actions", "rasa")
@@ -84,7 +88,7 @@ def test_every_program_is_restarted_whenever_it_exits_and_stops_gracefully(
         environment = servers[name].environment
         assert environment == {"SANIC_GRACEFUL_SHUTDOWN_TIMEOUT": str(GRACEFUL_SECONDS)}
         assert servers[name].stopwaitsecs > GRACEFUL_SECONDS, "Sanic drains before SIGKILL"
-    assert servers["bot"].stopwaitsecs > GRACEFUL_SECONDS
+    assert servers["bot"].stopwaitsecs == BOT_STOP_WAIT_SECONDS > GRACEFUL_SECONDS
 
 
 def test_each_program_logs_to_its_usual_file_in_var_log(tmp_path: Path) -> None:
