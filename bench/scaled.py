@@ -28,13 +28,12 @@ sys.path.insert(0, str(REPO))
 from bank.bootstrap import build_bank  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
 from bench.registration_latency import BENCH_PIN, add_bench_customers, bench_people  # noqa: E402
-from bench.telegram_latency import Chat, percentile, registration_prefix  # noqa: E402
+from bench.telegram_latency import new_chat, percentile, registration_prefix  # noqa: E402
 from bot.playground.client import PlaygroundClient  # noqa: E402
 from tests.support.scaled import ScaledSystem  # noqa: E402
 from tests.support.servers import current_model  # noqa: E402
 
 CONCURRENCY: Final = (20, 50)
-FIRST_CHAT_ID: Final = 770_000
 
 
 def line(label: str, seconds: list[float], wall: float) -> str:
@@ -50,12 +49,12 @@ HEADER: Final = f"{'':<38}{'turns':>6}{'turns/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'
 
 
 async def through_telegram(
-    system: ScaledSystem, people: list[tuple[str, str]], first_id: int
+    system: ScaledSystem, people: list[tuple[str, str]]
 ) -> tuple[list[float], float]:
     """Every person's registration prefix in its own playground chat, all at once."""
     async with httpx.AsyncClient(timeout=120.0) as http:
         client = PlaygroundClient(system.url("PLAYGROUND_PORT"), http)
-        chats = [Chat(client, first_id + index) for index in range(len(people))]
+        chats = [await new_chat(client, f"Bench {index}") for index in range(len(people))]
         started = time.perf_counter()
         pairs = zip(chats, people, strict=True)
         await asyncio.gather(*(registration_prefix(chat, cedula) for chat, (cedula, _) in pairs))
@@ -111,13 +110,13 @@ def main() -> None:
             finally:
                 bank.dispose()
             # Warm-up: one chat through every tier.
-            asyncio.run(through_telegram(system, people[:1], FIRST_CHAT_ID))
+            asyncio.run(through_telegram(system, people[:1]))
             rows = []
             used = 1
             for size in sizes:
                 group = people[used : used + size]
                 used += size
-                seconds, wall = asyncio.run(through_telegram(system, group, FIRST_CHAT_ID + used))
+                seconds, wall = asyncio.run(through_telegram(system, group))
                 rows.append(line(f"Telegram stand-in, {size} chats at once", seconds, wall))
             for size in sizes:
                 group = people[used : used + size]
