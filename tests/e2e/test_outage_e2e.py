@@ -1,9 +1,12 @@
-"""Rasa dies in the middle of a registration and comes back: the bot keeps answering.
+"""Faults in the middle of a registration: the bot keeps answering, at the right step.
 
-The real Rasa server, action server, playground and bot (tests/support/servers.py). María José
-is at the PIN step when Rasa is killed (SIGKILL); she types her PIN, is told "un momento", the
-test restarts Rasa (a full model load), and her PIN is answered at the right step: the journey
-moves on and the registration finishes.
+The real Rasa server, action server, playground and bot (tests/support/servers.py).
+- Rasa dies: María José is at the PIN step when Rasa is killed (SIGKILL); she types her PIN, is
+  told "un momento", the test restarts Rasa (a full model load), and her PIN is answered at the
+  right step: the journey moves on and the registration finishes.
+- Telegram keeps failing: Luis's answer is processed but every send of its reply fails (502)
+  past the retries; once Telegram works he gets the apology and the current step again, and
+  goes on from there.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
 
-MARIA = 1001
+MARIA, LUIS = 1001, 1002
 MOMENT = "Un momento"
 # Long enough for a Rasa restart with its model load on a busy 2-core machine.
 OUTAGE_SECONDS = "300"
@@ -37,7 +40,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     running = Servers(
         workdir=tmp_path_factory.mktemp("outage"),
         model=current_model(),
-        bot_env={"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS},
+        # Two tries per send, so a few injected 502s outlast the retries.
+        bot_env={"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS, "TELEGRAM_RETRY_ATTEMPTS": "2"},
     )
     try:
         running.start()
@@ -108,7 +112,10 @@ async def test_rasa_killed_mid_registration_the_pin_waits_and_the_journey_finish
 
     await asyncio.to_thread(system.start_rasa)  # waits until Rasa answers again
     await maria.wait_step("contact_confirmation", timeout=120)
-    state = await maria.state()
+    # The bank moves before the bot has shown the answer: wait for it in the chat.
+    state = await playground.wait_for(
+        MARIA, lambda s: any("Celular" in (m["text"] or "") for m in bot_messages(s)), timeout=60
+    )
     assert moments(state) == 1, "told once"
     assert any("Celular" in (m["text"] or "") for m in bot_messages(state)), "the next step"
     assert not any("No pude conectarme" in (m["text"] or "") for m in bot_messages(state))
@@ -146,3 +153,28 @@ async def test_rasa_killed_mid_registration_the_pin_waits_and_the_journey_finish
     await type_secret(maria, code, "completed")
     done = bot_messages(await maria.state())
     assert any("mjandrade2024" in (m["text"] or "") for m in done)
+
+
+async def test_a_reply_telegram_keeps_refusing_is_followed_by_an_apology_and_the_step(
+    playground: PlaygroundClient, bank: Bank
+) -> None:
+    luis = TelegramUser(
+        playground,
+        LUIS,
+        step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+    )
+    await luis.say("quiero registrarme")
+    await luis.wait_step("identity_number")
+    # Two 502s exhaust the reply's send, two more the apology's first try.
+    await playground.inject_fault("sendMessage", count=4, error_code=502)
+    await playground.send_text(LUIS, "1791234561001")
+    await luis.wait_step("additional_user_question")
+    state = await playground.wait_for(
+        LUIS, lambda s: "Te registras como" in (bot_messages(s)[-1]["text"] or ""), timeout=90
+    )
+    texts = [m["text"] or "" for m in bot_messages(state)]
+    assert "no te llegó" in texts[-3], texts[-3:]
+    assert "Sigamos donde quedamos" in texts[-2]
+    assert not any("Algo salió mal" in text for text in texts)
+    await luis.tap("Sí")
+    await luis.wait_step("additional_cedula")
