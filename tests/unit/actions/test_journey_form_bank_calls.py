@@ -45,4 +45,3 @@ async def test_an_answer_reads_the_step_before_and_after_it_moves(
     # The answer moved the journey to the PIN: the step asked next is read after the answer.
     assert requested(events) == "pin_ref"
     assert len(step_reads) == 2
-
