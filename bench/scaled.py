@@ -97,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes: list[int] = args.concurrency
     # Distinct customers for every chat of every phase (a cédula is registered once).
-    people = bench_people(1 + 2 * sum(sizes))
+    people = bench_people(2 + 2 * sum(sizes))
     with tempfile.TemporaryDirectory(prefix="bench-scaled-") as workdir:
         system = ScaledSystem(workdir=Path(workdir), model=current_model())
         try:
@@ -109,10 +109,11 @@ def main() -> None:
                 add_bench_customers(bank, people)
             finally:
                 bank.dispose()
-            # Warm-up: one chat through every tier.
+            # Warm-up, then one chat alone: the cost of a turn through every tier.
             asyncio.run(through_telegram(system, people[:1]))
-            rows = []
-            used = 1
+            seconds, wall = asyncio.run(through_telegram(system, people[1:2]))
+            rows = [line("Telegram stand-in, 1 chat", seconds, wall)]
+            used = 2
             for size in sizes:
                 group = people[used : used + size]
                 used += size

@@ -40,7 +40,9 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScaledSystem]:
         system.start()
         yield system
     finally:
-        system.stop()
+        leftovers = system.stop()
+    # Ctrl-C stopped every process of the topology (supervisord stops its programs).
+    assert leftovers == [], f"processes outlived the launcher: {leftovers}"
 
 
 # A customer of the bench (PIN 1234) for the REST journey; María José goes through Telegram.
@@ -144,6 +146,12 @@ async def test_a_registration_through_the_rasa_balancer_survives_killed_servers(
 
     assert set(killed) == {"rasa-1", "action-1"}
     assert_done_once(scaled, sender_id, "restscaled01", "+593" + mobile[1:])
+    env = scaled.env()
+    with psycopg.connect(postgres_url(env, env["TRACKER_DB"])) as tracker:
+        events = tracker.execute(
+            "SELECT count(*) FROM events WHERE sender_id = %s", (sender_id,)
+        ).fetchone()
+    assert events is not None and events[0] > 0, "both Rasa servers share the PostgreSQL tracker"
     rows = balancer_rows(scaled.ports["LB_STATS_PORT"])
     for backend, server in (("rasa", "rasa1"), ("actions", "action1")):
         assert int(rows[(backend, server)]["chkdown"]) >= 1, f"HAProxy never saw {server} down"

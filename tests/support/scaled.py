@@ -111,18 +111,19 @@ class ScaledSystem:
             time.sleep(1.0)
         raise RuntimeError(f"not up within {START_TIMEOUT_SECONDS:.0f} s\n{self.log_tails()}")
 
-    def stop(self) -> None:
-        """SIGTERM the launcher (it stops supervisord and every program), then clean up."""
+    def stop(self) -> list[int]:
+        """Ctrl-C (SIGINT) to the launcher, which stops supervisord and every program; then
+        clean up. Returns the pids that outlived the launcher (killed here; none expected)."""
         try:
-            self._stop_processes()
+            return self._stop_processes()
         finally:
             self._drop_stores()
 
-    def _stop_processes(self) -> None:
+    def _stop_processes(self) -> list[int]:
         if self.process is None:
-            return
+            return []
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired:
@@ -130,9 +131,11 @@ class ScaledSystem:
                 self.process.wait(timeout=10)
         # Whatever of this run is still alive (supervisord's programs have their own process
         # groups, but stay in the launcher's session).
-        for pid in session_members(self.process.pid):
+        leftovers = [pid for pid in session_members(self.process.pid) if process_alive(pid)]
+        for pid in leftovers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+        return leftovers
 
     def _drop_stores(self) -> None:
         env = self.launcher_env()
