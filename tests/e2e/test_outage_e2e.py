@@ -4,6 +4,9 @@ The real Rasa server, action server, playground and bot (tests/support/servers.p
 - Rasa dies: María José is at the PIN step when Rasa is killed (SIGKILL); she types her PIN, is
   told "un momento", the test restarts Rasa (a full model load), and her PIN is answered at the
   right step: the journey moves on and the registration finishes.
+- Everything down: the bot is stopped and Rasa killed; Ana Lucía's cédula, written meanwhile, is
+  kept by the Bot API, fetched when the bot starts ("un momento": Rasa is still loading) and
+  answered at her journey's stored step once Rasa is back.
 - Telegram keeps failing: Luis's answer is processed but every send of its reply fails (502)
   past the retries; once Telegram works he gets the apology and the current step again, and
   goes on from there.
@@ -178,3 +181,32 @@ async def test_a_reply_telegram_keeps_refusing_is_followed_by_an_apology_and_the
     assert not any("Algo salió mal" in text for text in texts)
     await luis.tap("Sí")
     await luis.wait_step("additional_cedula")
+
+
+async def test_a_message_written_while_the_bot_and_rasa_were_down_is_answered_at_its_step(
+    playground: PlaygroundClient, bank: Bank, system: Servers
+) -> None:
+    guest = await playground.add_persona("Ana Lucía", last_name="Torres")
+    ana = TelegramUser(
+        playground,
+        int(guest["user_id"]),
+        step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+    )
+    await ana.say("quiero registrarme")
+    await ana.wait_step("identity_number")
+
+    system.stop_process("bot")  # SIGTERM: the bot stops gracefully
+    kill_rasa(system)
+    await playground.send_text(ana.user_id, "1109876548")  # kept by the Bot API until fetched
+    await asyncio.to_thread(system.start_bot)
+    await playground.wait_for(ana.user_id, lambda s: moments(s) == 1, timeout=60)
+    assert str(bank.registration.current_step(sender_id=ana.sender_id)) == "identity_number"
+
+    await asyncio.to_thread(system.start_rasa)
+    await ana.wait_step("pin", timeout=120)
+    state = await playground.wait_for(
+        ana.user_id,
+        lambda s: "Escribe tu clave de 4 dígitos" in (bot_messages(s)[-1]["text"] or ""),
+        timeout=60,
+    )
+    assert moments(state) == 1
