@@ -29,6 +29,8 @@ def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMP
         "rasa_command": _command(rasa_command(topology)),
         "playground_command": _command(playground_command(topology)),
         "bot_command": _command(bot_command(topology)),
+        # The bot checks the action server's health before asking a lost step again.
+        "action_server_url": f"http://127.0.0.1:{topology.action_port}",
     }
     playground = ""
     if topology.playground:

@@ -151,6 +151,12 @@ def test_the_commands_use_the_chosen_ports_model_and_generated_endpoints(tmp_pat
     assert commands["bot"] == [python, "-m", "bot"]
 
 
+def test_the_bot_knows_where_the_action_servers_health_is(tmp_path: Path) -> None:
+    # Before asking a lost step again the bot waits until the action server answers too.
+    bot = programs(parsed(tmp_path, topology(tmp_path)))["bot"]
+    assert bot.environment == {"ACTION_SERVER_URL": "http://127.0.0.1:6055"}
+
+
 def test_defaults_are_the_usual_ports_and_var(tmp_path: Path) -> None:
     chosen = topology_from_environ({"MODEL": "models/m.tar.gz"})
     assert (chosen.rasa_port, chosen.action_port, chosen.playground_port) == (5005, 5055, 8080)
