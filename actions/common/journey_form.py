@@ -108,16 +108,26 @@ class JourneyFormValidation(FormValidationAction, ABC):
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Hand the current step's answer to the bank; clear every answer extracted this turn."""
+        """Hand the current step's answer to the bank; clear every answer slot.
+
+        Answers extracted this turn are handed over, then cleared. An answer left in a slot by an
+        earlier turn whose validation never ran (the action server was down: Rasa kept the slot
+        without asking us) is cleared unseen: otherwise the form would take its step as answered
+        and submit, while the bank's journey has not moved.
+        """
         current = await self.required_slots([], dispatcher, tracker, domain)
         events: list[EventType] = []
-        for slot, value in tracker.slots_to_validate().items():
+        extracted = tracker.slots_to_validate()
+        for slot, value in extracted.items():
             if slot not in self.form.slots:
                 continue
             if slot in current and value is not None:
                 _known_step.set(None)
                 await self.form.handlers[slot](Answer(tracker.sender_id, value, dispatcher, domain))
             events.append(SlotSet(slot, None))
+        for slot in self.form.slots:
+            if slot not in extracted and tracker.get_slot(slot) is not None:
+                events.append(SlotSet(slot, None))
         return events
 
     async def _current_step(self, sender_id: str) -> str | None:
