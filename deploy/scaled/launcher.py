@@ -146,7 +146,7 @@ def banner(env: Mapping[str, str]) -> str:
   HAProxy status: http://{LOOPBACK}:{env["LB_STATS_PORT"]}/
   PostgreSQL databases {env["BANK_DB"]} (bank), {env["TRACKER_DB"]} (conversations); Redis locks.
 {where}
-Processes:  .venv/bin/supervisorctl -c deploy/scaled/supervisord.conf status
+Processes:  .venv/bin/supervisorctl -s unix://{env["SCALED_RUN_DIR"]}/supervisor.sock status
 Logs:       {env["SCALED_LOG_DIR"]}/
 Ctrl-C stops everything."""
 

@@ -54,6 +54,7 @@ def test_the_banner_says_where_to_chat_and_never_shows_a_secret(tmp_path: Path) 
     text = banner(env)
     assert "Open the playground:  http://127.0.0.1:8080" in text
     assert "LB :5005 -> :5006 :5007" in text
+    assert f"supervisorctl -s unix://{tmp_path}/supervisor.sock status" in text
     assert "SecretValue123" not in text
     token_env = scaled_environment(
         {"TELEGRAM_BOT_TOKEN": "123456:ABCDEFGHIJ", "WEBHOOK_URL": "https://x.example/t"},
