@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import httpx
 import psycopg
 import pyotp
 import pytest
+import redis
 
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
@@ -278,6 +280,19 @@ async def test_many_chats_typing_at_once_each_see_their_answers_in_order(
     """Each chat sends its questions without waiting (a different order per chat); the updates
     are spread over both bot instances, yet every chat gets each answer once, in its order."""
     before = balancer_rows(scaled.ports["LB_STATS_PORT"])
+    env = scaled.env()
+    locks = redis.Redis(host="127.0.0.1", port=6379, db=int(env["LOCK_STORE_DB"]))
+    lock_keys: set[bytes] = set()
+    done = threading.Event()
+
+    def watch_rasa_locks() -> None:
+        """Rasa holds each conversation's lock in Redis while it handles a message."""
+        while not done.is_set():
+            lock_keys.update(locks.scan_iter(f"{env['LOCK_STORE_KEY_PREFIX']}:lock:*"))
+            done.wait(0.01)
+
+    watcher = threading.Thread(target=watch_rasa_locks, daemon=True)
+    watcher.start()
 
     async def chat(number: int) -> tuple[list[int], list[int]]:
         persona = await playground.add_persona(f"Orden {number}", description="scaled e2e")
@@ -291,7 +306,13 @@ async def test_many_chats_typing_at_once_each_see_their_answers_in_order(
         await asyncio.sleep(2)  # nothing more (no answer twice) arrives afterwards
         return order, answer_order(await playground.chat(user_id))
 
-    results = await asyncio.gather(*(chat(number) for number in range(ORDER_CHATS)))
+    try:
+        results = await asyncio.gather(*(chat(number) for number in range(ORDER_CHATS)))
+    finally:
+        done.set()
+        watcher.join(timeout=5)
+        locks.close()
+    assert lock_keys, "the Rasa servers never took a conversation lock in Redis"
     for order, answers in results:
         assert answers == order, f"sent {order}, answered {answers}"
     after = balancer_rows(scaled.ports["LB_STATS_PORT"])
