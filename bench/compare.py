@@ -9,7 +9,8 @@ load and model load time. Prints a markdown table with the ratios ours/minimal; 
 Ours runs twice: as `make run` starts it (one Rasa worker, SQLite, the in-memory lock store),
 and on both cores as a bank would run one machine (`--two-cores`, on by default): 2 Rasa Sanic
 workers, which Rasa allows only with the Redis lock store, the tracker store and the bank on
-PostgreSQL, and 2 action-server workers (the local PostgreSQL and Redis servers).
+PostgreSQL (the local PostgreSQL and Redis servers); the action server stays one process, as
+`make run` starts it (it uses a fifth of a core under this load).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from tests.support.servers import Servers, current_model  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379"
-TWO_CORES_ENV = {"SANIC_WORKERS": "2", "ACTION_SERVER_SANIC_WORKERS": "2"}
+TWO_CORES_ENV = {"SANIC_WORKERS": "2"}
 
 LONG_MESSAGES = ("hola", "gracias", "¿qué es la cuenta mini?")
 LONG_TURNS = 400
@@ -188,7 +189,7 @@ def running_ours(
     """Our action server and Rasa server in a temporary directory with the bench customers:
     the servers and the model load time (Rasa's start until it answers); stopped at the end.
 
-    two_cores: 2 Rasa and 2 action-server workers, Redis lock store, PostgreSQL stores."""
+    two_cores: 2 Rasa workers, Redis lock store, PostgreSQL stores."""
     with tempfile.TemporaryDirectory(prefix="bench-ours-") as workdir:
         if two_cores:
             with postgres_databases("bench_bank", "bench_tracker") as (bank_url, tracker_url):

@@ -10,6 +10,10 @@ The real Rasa server, action server, playground and bot (tests/support/servers.p
 - Telegram keeps failing: Luis's answer is processed but every send of its reply fails (502)
   past the retries; once Telegram works he gets the apology and the current step again, and
   goes on from there.
+- The action server dies: a customer's cédula reaches Rasa, which cannot run the form's
+  validation (it answers nothing); the bot apologises, waits until the action server is back
+  (restarted by the test), and the identity step is asked again, not skipped; the retyped
+  cédula moves the journey on.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import pytest
 
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
+from bench.registration_latency import add_bench_customers, bench_people
 from bot.playground.client import PlaygroundClient, bot_messages
 from tests.support.journeys import Secrets
 from tests.support.servers import Servers, current_model
@@ -32,7 +37,7 @@ from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
 
-MARIA, LUIS = 1001, 1002
+MARIA, LUIS, DIANA = 1001, 1002, 1003
 MOMENT = "Un momento"
 # Long enough for a Rasa restart with its model load on a busy 2-core machine.
 OUTAGE_SECONDS = "300"
@@ -46,6 +51,8 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         # Two tries per send, so a few injected 502s outlast the retries.
         bot_env={"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS, "TELEGRAM_RETRY_ATTEMPTS": "2"},
     )
+    # As make run does: the bot checks the action server's health before asking a step again.
+    running.bot_env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{running.action_port}"
     try:
         running.start()
         running.start_playground()
@@ -210,3 +217,41 @@ async def test_a_message_written_while_the_bot_and_rasa_were_down_is_answered_at
         timeout=60,
     )
     assert moments(state) == 1
+
+
+async def test_the_action_server_killed_at_a_step_gets_the_step_asked_again_not_skipped(
+    playground: PlaygroundClient, bank: Bank, system: Servers
+) -> None:
+    person = bench_people(1)[0]
+    add_bench_customers(bank, [person])
+    cedula = person[0]
+    diana = TelegramUser(
+        playground,
+        DIANA,
+        step_of=lambda sender: bank.registration.current_step(sender_id=sender),
+    )
+    await diana.say("quiero registrarme")
+    await diana.wait_step("identity_number")
+
+    actions = system.processes.pop("actions")
+    actions.kill()  # SIGKILL, as a crash
+    actions.wait(timeout=30)
+    await playground.send_text(DIANA, cedula)
+    lost = "mi última respuesta no te llegó"
+    await playground.wait_for(
+        DIANA, lambda s: any(lost in (m["text"] or "") for m in bot_messages(s)), timeout=120
+    )
+    assert str(bank.registration.current_step(sender_id=diana.sender_id)) == "identity_number"
+
+    await asyncio.to_thread(system.start_actions)
+    state = await playground.wait_for(
+        DIANA,
+        lambda s: "número de cédula" in (bot_messages(s)[-1]["text"] or ""),
+        timeout=120,
+    )
+    # The step is asked again: the journey neither moved nor ended behind the customer's back.
+    assert str(bank.registration.current_step(sender_id=diana.sender_id)) == "identity_number"
+    assert lost in " ".join(m["text"] or "" for m in bot_messages(state))
+
+    await diana.say(cedula)
+    await diana.wait_step("pin")

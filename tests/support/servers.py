@@ -127,7 +127,8 @@ class Servers:
             [
                 str(PYTHON),
                 "-m",
-                "rasa_sdk",
+                # As make run starts it: one process, so a kill takes the server down.
+                "bot.supervision.action_server",
                 "--actions",
                 "actions",
                 "--port",
