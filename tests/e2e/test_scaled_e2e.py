@@ -65,6 +65,13 @@ async def playground(scaled: ScaledSystem) -> AsyncIterator[PlaygroundClient]:
         yield PlaygroundClient(scaled.url("PLAYGROUND_PORT"), http)
 
 
+def test_every_process_listens_on_loopback_and_only_on_its_own_port(scaled: ScaledSystem) -> None:
+    listening = scaled.listening()
+    addresses = {address for address, _, _ in listening}
+    assert addresses == {"127.0.0.1"}, listening
+    assert {port for _, port, _ in listening} == set(scaled.ports.values()), listening
+
+
 @dataclass
 class Fault:
     """Something that happens right after a given turn of the journey (counted from 1)."""

@@ -204,6 +204,22 @@ class ScaledSystem:
             time.sleep(0.5)
         raise AssertionError(f"{backend}/{server} never {state}: {states}")
 
+    def listening(self) -> list[tuple[str, int, str]]:
+        """(address, port, command) of every TCP socket a process of this run listens on."""
+        assert self.process is not None
+        found = []
+        sockets = listening_sockets()
+        for pid in session_members(self.process.pid):
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+                links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            except OSError:
+                continue
+            for link in links:
+                if link in sockets:
+                    found.append((*sockets[link], command.decode(errors="replace")[:80]))
+        return found
+
     def logs(self) -> dict[str, bytes]:
         """Every log of this run."""
         return {path.name: path.read_bytes() for path in self.log_dir.glob("*.log")}
@@ -232,6 +248,27 @@ def port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1.0)
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def listening_sockets() -> dict[str, tuple[str, int]]:
+    """Every listening TCP socket of the machine: "socket:[inode]" -> (address, port)."""
+    found = {}
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            address, port = fields[1].split(":")
+            raw = bytes.fromhex(address)
+            # The kernel prints each 32-bit word in host (little-endian) order.
+            words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            text = (
+                socket.inet_ntop(socket.AF_INET, words)
+                if width == 8
+                else socket.inet_ntop(socket.AF_INET6, words)
+            )
+            found[f"socket:[{fields[9]}]"] = (text, int(port, 16))
+    return found
 
 
 def session_members(session_id: int) -> list[int]:
