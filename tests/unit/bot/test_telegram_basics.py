@@ -213,6 +213,30 @@ async def test_one_chat_in_order_different_chats_in_parallel() -> None:
     assert log[3:] == ["end a1", "start a2", "end a2"]
 
 
+async def test_one_chats_queued_updates_do_not_hold_every_slot() -> None:
+    # Two slots; chat 10 has one update running and five queued behind it (someone typing on
+    # while Rasa is down). Chat 20 must still get a slot.
+    processor = PerChatUpdateProcessor(2)
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def work(name: str, wait: bool) -> None:
+        if wait:
+            await release.wait()
+        done.append(name)
+
+    queued = [
+        asyncio.create_task(processor.process_update(_update(i, 10), work(f"a{i}", i == 1)))
+        for i in range(1, 7)
+    ]
+    other = asyncio.create_task(processor.process_update(_update(7, 20), work("b", False)))
+    await asyncio.wait_for(other, 1)
+    assert done == ["b"]
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*queued), 1)
+    assert done[1:] == [f"a{i}" for i in range(1, 7)]
+
+
 def test_html_texts_escape_the_template_and_take_html_fragments() -> None:
     texts = ChannelTexts({"t": "Código de {child} <¡ya!>: {code} & {missing}"})
     shown = texts.get_html("t", child=html_text("<i>Ana</i>"), code="<b>123456</b>")
