@@ -140,6 +140,9 @@ def scaled_environment(env: Mapping[str, str], *, run_dir: Path, model: Path) ->
         "PLAYGROUND_AUTOSTART": "false" if token else "true",
         "DATABASE_URL": postgres_url(env, settings["BANK_DB"], driver="psycopg"),
         "RASA_URL": f"http://{LOOPBACK}:{chosen['RASA_LB_PORT']}",
+        # The bots wait for the action servers' health (through their balancer) before asking
+        # a lost step again.
+        "ACTION_SERVER_URL": f"http://{LOOPBACK}:{chosen['ACTION_LB_PORT']}",
         "BOT_MODE": "webhook",
         "WEBHOOK_URL": webhook_url,
         "WEBHOOK_LISTEN": LOOPBACK,

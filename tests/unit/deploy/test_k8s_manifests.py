@@ -95,6 +95,7 @@ def test_the_commands_are_the_ones_the_local_topology_runs() -> None:
 def test_settings_reach_each_tier_through_the_services() -> None:
     settings = config()
     assert settings["RASA_URL"] == f"http://rasa:{DEFAULT_PORTS['RASA_LB_PORT']}"
+    assert settings["ACTION_SERVER_URL"] == f"http://actions:{DEFAULT_PORTS['ACTION_LB_PORT']}"
     assert settings["BOT_MODE"] == "webhook"
     assert settings["WEBHOOK_PORT"] == str(DEFAULT_PORTS["BOT_LB_PORT"])
     assert settings["WEBHOOK_URL"].startswith("https://")

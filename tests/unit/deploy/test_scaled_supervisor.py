@@ -67,6 +67,7 @@ def test_the_bots_share_their_settings_through_the_launcher_environment(tmp_path
     assert env["WEBHOOK_LISTEN"] == "127.0.0.1"
     assert env["WEBHOOK_URL"] == f"http://127.0.0.1:{env['BOT_LB_PORT']}/telegram/webhook"
     assert env["RASA_URL"] == f"http://127.0.0.1:{env['RASA_LB_PORT']}"
+    assert env["ACTION_SERVER_URL"] == f"http://127.0.0.1:{env['ACTION_LB_PORT']}"
     assert env["DATABASE_URL"].startswith("postgresql+psycopg://")
     assert env["BOT_SHARED_STATE_URL"].startswith("redis://127.0.0.1:")
 
