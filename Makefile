@@ -69,7 +69,7 @@ run-scaled: install train lb ## 2 bots (webhook), 2 Rasa, 2 action servers behin
 	MODEL=$(MODEL) scripts/run_scaled.sh
 
 lb: ## Install Debian's HAProxy for make run-scaled (only if missing)
-	scripts/install_lb.sh
+	scripts/install_debian_package.sh haproxy haproxy
 
 chat: $(VENV)/.installed ## Talk to the running assistant in this terminal
 	$(PY) -m bot.terminal
@@ -106,7 +106,7 @@ nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails
 	$(PY) scripts/nlu_report.py var/results/nlu
 
 browser: ## Install Debian's Chromium for the browser test (only if missing)
-	scripts/install_chromium.sh
+	scripts/install_debian_package.sh /usr/bin/chromium chromium
 
 e2e: install db train browser lb ## End-to-end tests: real Rasa, action server, bot, playground, browser
 	MODEL=$(MODEL) RULE_INDEX_SELF_CHECK=1 scripts/pytest.sh tests/e2e

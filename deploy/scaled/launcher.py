@@ -76,7 +76,7 @@ def prepare(environ: Mapping[str, str], run_dir: Path, *, bots: bool = True) -> 
     """The environment of every process, with the databases ready and HAProxy's file valid."""
     haproxy = shutil.which("haproxy")
     if haproxy is None:
-        raise LaunchError("HAProxy is missing: run scripts/install_lb.sh (make lb)")
+        raise LaunchError("HAProxy is missing: run make lb")
     try:
         env = {
             **environ,

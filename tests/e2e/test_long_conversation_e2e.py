@@ -5,20 +5,14 @@ nothing (rasa_extensions/compacting_tracker_store.py)."""
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from bank.bootstrap import Bank, build_bank
-from bank.settings import load_settings
-from bot.conversation import Conversation, InMemoryPendingInputStore
-from bot.rasa_client import RasaClient
 from tests.support.journeys import Customer, Secrets, register_maria_jose
 from tests.support.servers import REPO, Servers, current_model
 
@@ -31,6 +25,7 @@ SMALL_TALK = ("hola", "gracias", "¿qué es la cuenta mini?")
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """conftest's servers (its bank and customer fixtures use these), with a low threshold."""
     running = Servers(
         workdir=Path(tmp_path_factory.mktemp("long")),
         model=current_model(),
@@ -41,28 +36,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         yield running
     finally:
         running.stop()
-
-
-@pytest.fixture(scope="module")
-def bank(servers: Servers) -> Iterator[Bank]:
-    wired = build_bank(load_settings(servers.env()))
-    yield wired
-    wired.dispose()
-
-
-@pytest.fixture
-async def customer(servers: Servers, bank: Bank) -> AsyncIterator[Customer]:
-    async with httpx.AsyncClient() as http:
-        yield Customer(
-            conversation=Conversation(
-                RasaClient(http, servers.rasa_url, timeout=60.0),
-                bank.secret_box,
-                InMemoryPendingInputStore(),
-            ),
-            sender_id=f"e2e:{secrets.token_hex(4)}",
-            env=servers.env(),
-            step_of=lambda sender: bank.registration.current_step(sender_id=sender),
-        )
 
 
 def stored_events(servers: Servers, sender_id: str) -> list[dict[str, Any]]:

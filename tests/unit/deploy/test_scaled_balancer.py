@@ -21,7 +21,7 @@ def by_name(sections: list[Section], kind: str) -> dict[str, Section]:
 
 def test_haproxy_itself_accepts_the_configuration(tmp_path: Path) -> None:
     haproxy = shutil.which("haproxy")
-    assert haproxy, "HAProxy is missing: scripts/install_lb.sh installs it"
+    assert haproxy, "HAProxy is missing: make lb installs it"
     checked = subprocess.run(
         [haproxy, "-c", "-f", str(HAPROXY_CFG)],
         env=topology_env(tmp_path),
