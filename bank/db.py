@@ -16,8 +16,6 @@ from sqlalchemy.pool import StaticPool
 from bank.settings import PRIVATE_FILE_MODE, make_private_dir
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
-# Execution option of a unit of work that only reads (see read_only_work).
-READ_ONLY_OPTION = "bank_read_only"
 
 SessionFactory = sessionmaker[Session]
 
@@ -90,12 +88,8 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: concurrent units of work queue behind the busy timeout
-        # instead of failing when a read snapshot goes stale, and savepoints work. A unit of
-        # work that only reads takes a plain snapshot: in WAL mode it waits for no writer.
-        if connection.get_execution_options().get(READ_ONLY_OPTION):
-            connection.exec_driver_sql("BEGIN")
-        else:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # instead of failing when a read snapshot goes stale, and savepoints work.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:
@@ -114,21 +108,4 @@ def unit_of_work(session_factory: SessionFactory) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
-        session.close()
-
-
-@contextmanager
-def read_only_work(session_factory: SessionFactory) -> Iterator[Session]:
-    """Yield a session for reading only: it never takes SQLite's write lock and never commits.
-
-    For the questions asked several times a turn (which step is this chat at?), so they do
-    not queue behind other chats' writes. Nothing done in it is kept: it is rolled back at the
-    end, so a write by mistake is lost, never half-kept.
-    """
-    session = session_factory()
-    try:
-        session.connection(execution_options={READ_ONLY_OPTION: True})
-        yield session
-    finally:
-        session.rollback()
         session.close()

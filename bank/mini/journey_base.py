@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bank import journey_rows
 from bank.audit import record_audit
 from bank.clock import Clock
-from bank.db import SessionFactory, read_only_work, unit_of_work
+from bank.db import SessionFactory, unit_of_work
 from bank.journey_rows import JourneyRows
 from bank.mini.outcome import MiniOutcome
 from bank.models import CANCELLED, Journey
@@ -141,7 +141,7 @@ class JourneyService:
 
     def current_step(self, *, sender_id: str) -> str | None:
         """The step of the sender's latest journey (an idle one counts as back at the start)."""
-        with read_only_work(self._sessions) as session:
+        with unit_of_work(self._sessions) as session:
             journey = self._rows.load_latest(session, sender_id)
             if journey is None:
                 return None

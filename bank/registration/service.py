@@ -15,7 +15,7 @@ from bank import guards
 from bank.audit import record_audit
 from bank.chat_redaction import redact_chat_text
 from bank.clock import Clock
-from bank.db import SessionFactory, read_only_work, unit_of_work
+from bank.db import SessionFactory, unit_of_work
 from bank.identity import mask_identity_key, parse_identity_key
 from bank.models import CANCELLED, Journey
 from bank.registration import (
@@ -86,7 +86,7 @@ class RegistrationService:
 
     def current_step(self, *, sender_id: str) -> Step | None:
         """The step of the sender's latest journey (an idle one counts as back at the start)."""
-        with read_only_work(self._sessions) as session:
+        with unit_of_work(self._sessions) as session:
             journey = journeys.load_latest(session, sender_id)
             if journey is None:
                 return None
