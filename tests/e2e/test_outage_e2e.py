@@ -19,8 +19,13 @@ The real Rasa server, action server, playground and bot (tests/support/servers.p
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import re
+import signal
+import subprocess
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
@@ -78,6 +83,17 @@ async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
 def kill_rasa(system: Servers) -> None:
     """SIGKILL, as a crash: no graceful anything."""
     process = system.processes.pop("rasa")
+    process.kill()
+    process.wait(timeout=30)
+
+
+def kill_with_workers(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a server and its worker processes (rasa-sdk's Sanic serves from a child)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    for pid in workers:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
     process.kill()
     process.wait(timeout=30)
 
@@ -233,9 +249,7 @@ async def test_the_action_server_killed_at_a_step_gets_the_step_asked_again_not_
     await diana.say("quiero registrarme")
     await diana.wait_step("identity_number")
 
-    actions = system.processes.pop("actions")
-    actions.kill()  # SIGKILL, as a crash
-    actions.wait(timeout=30)
+    kill_with_workers(system.processes.pop("actions"))  # SIGKILL, as a crash
     await playground.send_text(DIANA, cedula)
     lost = "mi última respuesta no te llegó"
     await playground.wait_for(

@@ -127,8 +127,7 @@ class Servers:
             [
                 str(PYTHON),
                 "-m",
-                # As make run starts it: one process, so a kill takes the server down.
-                "bot.supervision.action_server",
+                "rasa_sdk",
                 "--actions",
                 "actions",
                 "--port",
