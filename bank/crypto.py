@@ -19,6 +19,13 @@ PEPPERED_PREFIX = "pep1$"
 # with the key, useless without it, upgraded to the current scheme at the next right secret.
 SEALED_PREFIX = "seal1$"
 
+# argon2id's cost: the OWASP Password Storage Cheat Sheet's configuration (19 MiB, 2 passes,
+# 1 lane), over the pepper above. A hash keeps the cost it was made with; one made with another
+# cost is re-made at its owner's next right secret (`needs_upgrade`). docs/security.md says why.
+ARGON2_TIME_COST = 2
+ARGON2_MEMORY_KIB = 19456
+ARGON2_PARALLELISM = 1
+
 
 class SecretHasher:
     """argon2id hashing of low-entropy secrets (PINs, passwords, challenge answers), peppered."""
@@ -27,9 +34,9 @@ class SecretHasher:
         self,
         *,
         pepper: bytes,
-        time_cost: int = 3,
-        memory_kib: int = 65536,
-        parallelism: int = 4,
+        time_cost: int = ARGON2_TIME_COST,
+        memory_kib: int = ARGON2_MEMORY_KIB,
+        parallelism: int = ARGON2_PARALLELISM,
     ) -> None:
         if len(pepper) < 32:
             raise ValueError("SecretHasher needs a pepper of at least 32 bytes")
@@ -57,8 +64,16 @@ class SecretHasher:
         return self._verify(stored_hash, secret)
 
     def needs_upgrade(self, stored_hash: str | None) -> bool:
-        """Whether a stored hash predates the pepper (re-hash it when the right secret is seen)."""
-        return stored_hash is not None and not stored_hash.startswith(PEPPERED_PREFIX)
+        """Whether a stored hash predates the pepper or the current cost (re-hash it when the
+        right secret is seen)."""
+        if stored_hash is None:
+            return False
+        if not stored_hash.startswith(PEPPERED_PREFIX):
+            return True
+        try:
+            return self._hasher.check_needs_rehash(stored_hash.removeprefix(PEPPERED_PREFIX))
+        except InvalidHashError:
+            return False
 
     def seal_legacy(self, stored_hash: str) -> str:
         """A legacy (unpeppered) hash sealed with the bank's key; other hashes unchanged."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from bank.crypto import ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, ARGON2_TIME_COST
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = REPO_ROOT / "var"
 SECRET_KEY_FILE_NAME = "bank_secret.key"  # noqa: S105 (a file name)
@@ -42,10 +44,10 @@ class Settings:
 
     database_url: str
     secret_key: str = field(repr=False)
-    # argon2id cost; tests lower it, production keeps the argon2-cffi defaults (RFC 9106 low mem).
-    argon2_time_cost: int = 3
-    argon2_memory_kib: int = 65536
-    argon2_parallelism: int = 4
+    # argon2id cost (bank.crypto); tests lower it.
+    argon2_time_cost: int = ARGON2_TIME_COST
+    argon2_memory_kib: int = ARGON2_MEMORY_KIB
+    argon2_parallelism: int = ARGON2_PARALLELISM
     # What a child may ask in one request, and in all of one day's requests (money, withdrawals).
     mini_max_per_request: Decimal = DEFAULT_MINI_MAX_PER_REQUEST
     mini_max_per_day: Decimal = DEFAULT_MINI_MAX_PER_DAY

@@ -33,8 +33,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from bank.audit_upgrade import key_legacy_audit_rows
-from bank.bootstrap import Bank, build_bank
+from bank.bootstrap import SUBKEY_HASH_PEPPER, Bank, build_bank
 from bank.clock import FixedClock
+from bank.crypto import SecretHasher
 from bank.db import make_engine, unit_of_work
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
 from bank.hash_upgrade import seal_legacy_hashes
@@ -104,6 +105,24 @@ def test_legacy_unpeppered_hash_is_sealed_at_migrate_and_upgraded_at_the_next_ri
     upgraded = _maria(bank).pin_hash
     assert upgraded is not None and upgraded.startswith("pep1$")
     assert _crack_pin(upgraded) is None
+
+
+def test_a_hash_of_an_older_cost_is_remade_at_the_current_cost_at_the_next_right_pin(
+    bank: Bank,
+) -> None:
+    # A bank that lowers or raises argon2's cost (bank.crypto) moves every hash to it over time.
+    older = SecretHasher(
+        pepper=bank.settings.subkey(SUBKEY_HASH_PEPPER), time_cost=2, memory_kib=16, parallelism=1
+    )
+    with unit_of_work(bank.sessions) as session:
+        customer = session.scalar(select(Customer).where(Customer.id_number == MARIA_CEDULA))
+        assert customer is not None
+        customer.pin_hash = older.hash(MARIA_PIN)
+    to_pin(bank, "tg:maria")
+    expect(bank.registration.submit_pin(sender_id="tg:maria", pin=MARIA_PIN), "ok")
+    remade = _maria(bank).pin_hash
+    assert remade is not None and "$m=16,t=2,p=1$" not in remade
+    assert not bank.hasher.needs_upgrade(remade) and bank.hasher.verify(remade, MARIA_PIN)
 
 
 def test_other_local_users_cannot_read_var_the_key_or_the_sqlite_files(tmp_path: Path) -> None:

@@ -29,8 +29,18 @@ def test_garbage_hash_is_refused_not_raised() -> None:
     assert not HASHER.verify("not-a-hash", "1234")
 
 
-def test_default_cost_is_argon2id() -> None:
-    assert SecretHasher(pepper=PEPPER).hash("x").startswith("pep1$$argon2id$v=19$m=65536,t=3,p=4$")
+def test_default_cost_is_owasps_argon2id_configuration() -> None:
+    assert SecretHasher(pepper=PEPPER).hash("x").startswith("pep1$$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_a_hash_of_another_cost_or_scheme_needs_an_upgrade_and_a_current_one_does_not() -> None:
+    older_cost = SecretHasher(pepper=PEPPER, time_cost=2, memory_kib=16, parallelism=1)
+    assert HASHER.needs_upgrade(older_cost.hash("1234"))
+    assert HASHER.verify(older_cost.hash("1234"), "1234"), "an older cost still verifies"
+    assert not HASHER.needs_upgrade(HASHER.hash("1234"))
+    assert HASHER.needs_upgrade(HASHER.seal_legacy("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaA"))
+    assert not HASHER.needs_upgrade(None)
+    assert not HASHER.needs_upgrade("pep1$not-a-hash")
 
 
 def test_keyed_digest_depends_on_key_and_parts() -> None:
