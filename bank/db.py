@@ -65,11 +65,21 @@ def _hide_server_details(engine: Engine) -> None:
 
 def _create_private_file(path: Path) -> None:
     """Create the SQLite file readable by its owner only (its -wal and -shm files inherit the
-    mode), and tighten an existing one."""
+    mode), and tighten an existing one.
+
+    An existing file is never opened here: closing any descriptor of a file drops every POSIX
+    lock this process holds on it, SQLite's included. Another process closing its last
+    connection would then take itself for the last user and delete the write-ahead log, and
+    this process's connections would go on reading the old data.
+    """
     if path.parent != Path() and not path.parent.exists():
         make_private_dir(path.parent)
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE_MODE)
-    os.close(descriptor)
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        pass
+    else:
+        os.close(descriptor)
     path.chmod(PRIVATE_FILE_MODE)
 
 

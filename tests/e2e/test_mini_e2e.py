@@ -211,8 +211,7 @@ async def test_parent_code_child_registration_with_regeneration_and_sign_in(
     assert any(m["photo"] for m in bot_messages(await andrea.state())[-3:]), "her avatar greets her"
 
     # No code, password or picture password anywhere the system stores or logs.
-    found = {path.name: path.read_bytes() for path in system.workdir.glob("*.db*")}
-    found.update(system.logs())
+    found = system.stored_bytes()
     picture_password = ",".join(PASSWORD_PICTURES).encode()
     for name, content in found.items():
         if name == "playground.log":

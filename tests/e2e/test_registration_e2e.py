@@ -15,13 +15,6 @@ from tests.support.servers import Servers
 pytestmark = pytest.mark.e2e
 
 
-def stored_bytes(servers: Servers) -> dict[str, bytes]:
-    """Every byte the system stored: databases (with WAL files) and every log."""
-    found = {path.name: path.read_bytes() for path in servers.workdir.glob("*.db*")}
-    found.update(servers.logs())
-    return found
-
-
 def tracker_user_texts(servers: Servers) -> list[str]:
     """What Rasa's tracker store kept of every user message."""
     with sqlite3.connect(servers.workdir / "rasa_tracker.db") as db:
@@ -42,7 +35,7 @@ async def test_whole_registration_leaves_no_secret_anywhere(
     assert any(qr.startswith("otpauth://") for qr in customer.qr_contents)
     assert final.secret_consumed
 
-    stored = stored_bytes(servers)
+    stored = servers.stored_bytes()
     assert {"bank.db", "rasa_tracker.db", "rasa.log", "actions.log"} <= set(stored)
     for sentinel in (
         sentinels.password,

@@ -76,13 +76,6 @@ async def type_secret(person: TelegramUser, value: str, step: str) -> None:
     assert await person.last_message_deleted(), "the secret stayed in the chat"
 
 
-def stored_bytes(system: Servers) -> dict[str, bytes]:
-    """Every byte the system stored: databases (with WAL files) and every log, bot included."""
-    found = {path.name: path.read_bytes() for path in system.workdir.glob("*.db*")}
-    found.update(system.logs())
-    return found
-
-
 async def test_maria_jose_registers_by_taps_and_typing_and_no_secret_is_left(
     playground: PlaygroundClient, bank: Bank, system: Servers
 ) -> None:
@@ -160,7 +153,7 @@ async def test_maria_jose_registers_by_taps_and_typing_and_no_secret_is_left(
     done = bot_messages(await maria.state())
     assert any("mjandrade2024" in (m["text"] or "") and m["protect_content"] for m in done)
 
-    stored = stored_bytes(system)
+    stored = system.stored_bytes()
     assert {"bank.db", "rasa_tracker.db", "bot.log", "playground.log", "rasa.log"} <= set(stored)
     secret_values = (
         sentinels.password,

@@ -127,7 +127,7 @@ class Servers:
             [
                 str(PYTHON),
                 "-m",
-                "rasa_sdk",
+                "bot.supervision.action_server",
                 "--actions",
                 "actions",
                 "--port",
@@ -210,6 +210,20 @@ class Servers:
     def logs(self) -> dict[str, bytes]:
         """Every log file the servers wrote."""
         return {path.name: path.read_bytes() for path in self.log_dir.glob("*.log")}
+
+    def stored_bytes(self) -> dict[str, bytes]:
+        """Every byte the system stored: its SQLite files (with their WAL files) and every log.
+
+        The files are read by another process (`cat`): closing a descriptor of a SQLite file in
+        this process would drop the locks of the test's own bank connections, and the next
+        server to stop would then delete the write-ahead log under them (bank/db.py).
+        """
+        found = {
+            path.name: subprocess.run(["cat", str(path)], capture_output=True, check=True).stdout
+            for path in self.workdir.glob("*.db*")
+        }
+        found.update(self.logs())
+        return found
 
     def _spawn(self, name: str, command: list[str]) -> None:
         log = (self.log_dir / f"{name}.log").open("ab")
