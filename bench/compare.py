@@ -7,17 +7,16 @@ time, 20 at once, optionally one long conversation; each Rasa server's resident 
 load and model load time. Prints a markdown table with the ratios ours/minimal; asserts nothing.
 
 Ours runs twice: as `make run` starts it (one Rasa worker, SQLite, the in-memory lock store),
-and on both cores as a bank would run one machine (`--two-cores`, on by default): 2 Rasa Sanic
-workers, which Rasa allows only with the Redis lock store, the tracker store and the bank on
-PostgreSQL (the local PostgreSQL and Redis servers); the action server stays one process, as
-`make run` starts it (it uses a fifth of a core under this load).
+and on both cores as `RASA_LOCK_STORE_URL=redis://… make run` starts it (`--two-cores`, on by
+default): 2 Rasa Sanic workers, which Rasa allows only with a shared lock store (the local Redis
+server), the tracker store and the bank still on SQLite; the action server stays one process (it
+uses a fifth of a core under this load).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -46,7 +44,6 @@ from bank.bootstrap import build_bank  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
 from tests.support.servers import Servers, current_model  # noqa: E402
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS = "redis://127.0.0.1:6379"
 TWO_CORES_ENV = {"SANIC_WORKERS": "2"}
 
@@ -167,44 +164,24 @@ def measure_minimal(load: Load) -> Figures:
 
 
 @contextmanager
-def postgres_databases(*names: str) -> Iterator[list[str]]:
-    """New PostgreSQL databases with these name prefixes (URLs for psycopg), dropped at the end."""
-    suffix = secrets.token_hex(4)
-    created = [f"{name}_{suffix}" for name in names]
-    with psycopg.connect(POSTGRES, autocommit=True) as admin:
-        for name in created:
-            admin.execute(f"CREATE DATABASE {name}")
-    try:
-        yield [f"postgresql://postgres@127.0.0.1:5432/{name}" for name in created]
-    finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as admin:
-            for name in created:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-@contextmanager
 def running_ours(
     people: list[tuple[str, str]], *, two_cores: bool = False
 ) -> Iterator[tuple[GroupedServers, float]]:
     """Our action server and Rasa server in a temporary directory with the bench customers:
     the servers and the model load time (Rasa's start until it answers); stopped at the end.
 
-    two_cores: 2 Rasa workers, Redis lock store, PostgreSQL stores."""
+    two_cores: 2 Rasa workers and the Redis lock store."""
     with tempfile.TemporaryDirectory(prefix="bench-ours-") as workdir:
         if two_cores:
-            with postgres_databases("bench_bank", "bench_tracker") as (bank_url, tracker_url):
-                servers = GroupedServers(
-                    workdir=Path(workdir),
-                    model=current_model(),
-                    bank_url=bank_url.replace("postgresql://", "postgresql+psycopg://"),
-                    tracker_url=tracker_url,
-                    lock_store_url=REDIS,
-                    bot_env=dict(TWO_CORES_ENV),
-                )
-                yield from _started(servers, people)
+            servers = GroupedServers(
+                workdir=Path(workdir),
+                model=current_model(),
+                lock_store_url=REDIS,
+                bot_env=dict(TWO_CORES_ENV),
+            )
         else:
             servers = GroupedServers(workdir=Path(workdir), model=current_model())
-            yield from _started(servers, people)
+        yield from _started(servers, people)
 
 
 def _started(
@@ -354,7 +331,7 @@ def main() -> None:
         "--two-cores",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="also ours on both cores: 2 Rasa workers, Redis lock store, PostgreSQL (default on)",
+        help="also ours on both cores: 2 Rasa workers, Redis lock store (default on)",
     )
     args = parser.parse_args()
     stop_on_sigterm()

@@ -1,7 +1,8 @@
 """`python -m bot.supervision prepare`: write var/endpoints.yml and var/supervisord.conf.
 
 Reads MODEL, VAR_DIR (var), ENDPOINTS (endpoints.yml), RASA_PORT, ACTION_SERVER_PORT,
-PLAYGROUND_PORT and TELEGRAM_BOT_TOKEN from the environment; prints the configuration's path.
+PLAYGROUND_PORT, TELEGRAM_BOT_TOKEN, RASA_LOCK_STORE_URL and RASA_WORKERS from the environment;
+prints the configuration's path.
 Both files are written owner-only.
 """
 
@@ -30,7 +31,10 @@ def prepare(topology: LocalTopology) -> Path:
     topology.var_dir.chmod(PRIVATE_DIR_MODE)
     source = topology.source_endpoints
     endpoints = local_endpoints(
-        source.read_text(encoding="utf-8"), topology.action_port, source=str(source)
+        source.read_text(encoding="utf-8"),
+        topology.action_port,
+        source=str(source),
+        lock_store=topology.lock_store,
     )
     _write_private(topology.endpoints, endpoints)
     _write_private(topology.supervisord_config, render_supervisord_config(topology))

@@ -51,7 +51,8 @@ def actions_command(topology: LocalTopology) -> list[str]:
 
 
 def rasa_command(topology: LocalTopology) -> list[str]:
-    return [
+    """`rasa run`; with several workers, under the watchdog that restarts it when one dies."""
+    command = [
         str(topology.rasa),
         "run",
         "--model",
@@ -65,6 +66,10 @@ def rasa_command(topology: LocalTopology) -> list[str]:
         "--port",
         str(topology.rasa_port),
     ]
+    if topology.rasa_workers == 1:
+        return command
+    watchdog = [str(topology.python), "-m", "bot.supervision.rasa_workers"]
+    return [*watchdog, str(topology.rasa_workers), "--", *command]
 
 
 def playground_command(topology: LocalTopology) -> list[str]:

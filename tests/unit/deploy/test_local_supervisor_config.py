@@ -184,6 +184,12 @@ def test_paths_with_spaces_survive_supervisors_parsing(tmp_path: Path) -> None:
         ({"VAR_DIR": "var\n[program:evil]"}, "line break"),
         ({"VAR_DIR": "var/%(ENV_HOME)s"}, "'%'"),
         ({"MODEL": "models/100%.tar.gz"}, "'%'"),
+        ({"RASA_WORKERS": "2"}, "RASA_LOCK_STORE_URL"),
+        ({"RASA_LOCK_STORE_URL": "redis://h", "RASA_WORKERS": "0"}, "RASA_WORKERS"),
+        ({"RASA_LOCK_STORE_URL": "http://127.0.0.1:6379"}, "RASA_LOCK_STORE_URL"),
+        ({"RASA_LOCK_STORE_URL": "redis://:secret@127.0.0.1"}, "password"),
+        ({"RASA_LOCK_STORE_URL": "redis://127.0.0.1/x"}, "database"),
+        ({"RASA_LOCK_STORE_URL": "redis://127.0.0.1:99999"}, "RASA_LOCK_STORE_URL"),
     ],
 )
 def test_unusable_settings_are_refused_with_the_variables_name(
@@ -208,6 +214,34 @@ def test_endpoints_get_the_action_servers_port_and_keep_the_rest() -> None:
     }
     with pytest.raises(EndpointsError):
         local_endpoints("- a list\n", 6055)
+
+
+def test_by_default_rasa_runs_one_worker_with_its_in_memory_lock_store(tmp_path: Path) -> None:
+    chosen = topology(tmp_path)
+    assert (chosen.lock_store, chosen.rasa_workers) == (None, 1)
+    prepare(chosen)
+    assert "lock_store" not in yaml.safe_load((chosen.var_dir / "endpoints.yml").read_text())
+
+
+def test_with_a_redis_lock_store_rasa_runs_two_watched_workers(tmp_path: Path) -> None:
+    chosen = topology(tmp_path, RASA_LOCK_STORE_URL="redis://127.0.0.1:6380/3")
+    assert chosen.rasa_workers == 2
+    prepare(chosen)
+    written = yaml.safe_load((chosen.var_dir / "endpoints.yml").read_text())
+    assert written["lock_store"] == {
+        "type": "redis",
+        "url": "127.0.0.1",
+        "port": 6380,
+        "db": 3,
+        "key_prefix": "produbanco",
+    }
+    rasa = shlex.split(programs(parsed(tmp_path, chosen))["rasa"].command)
+    python = str(REPO / ".venv" / "bin" / "python")
+    assert rasa[:6] == [python, "-m", "bot.supervision.rasa_workers", "2", "--", str(chosen.rasa)]
+    assert rasa[-1] == "6005"
+    three = topology(tmp_path, RASA_LOCK_STORE_URL="redis://127.0.0.1", RASA_WORKERS="3")
+    assert three.rasa_workers == 3 and three.lock_store is not None
+    assert three.lock_store.port == 6379 and three.lock_store.db == 0
 
 
 def test_prepare_writes_both_files_owner_only(tmp_path: Path) -> None:
