@@ -9,8 +9,10 @@ expected text (or picture) has arrived and the bot then stays quiet (no further 
 Figures: a registration prefix (greeting, a frequent question, start, cédula, PIN) by 1 chat and
 by 20 chats at once; drawing the security image keyboard in-process; the first keyboard sent
 through the stand-in with an empty picture cache (drawn and uploaded) and later keyboards from
-other chats (sent by file_id: the stand-in's upload count must not grow). Prints; asserts nothing
-about the figures.
+other chats (sent by file_id: the stand-in's upload count must not grow). All of it twice: as
+`make run` starts Rasa (one worker) and on both cores (2 workers and the Redis lock store, as
+`RASA_LOCK_STORE_URL=… make run` does; `--no-two-cores` skips it). Prints; asserts nothing about
+the figures.
 """
 
 from __future__ import annotations
@@ -233,11 +235,17 @@ class Plan:
         return 1 + self.solo_rounds + self.concurrency + 1 + self.cached_chats
 
 
-async def run(plan: Plan) -> None:
+# `make run` on both cores (RASA_LOCK_STORE_URL): 2 Rasa workers sharing the Redis lock store.
+TWO_CORES: Final = {"lock_store_url": "redis://127.0.0.1:6379", "bot_env": {"SANIC_WORKERS": "2"}}
+
+
+async def run(plan: Plan, *, two_cores: bool) -> None:
     """Start everything, measure, print, stop everything."""
     cold_render, warm_render, png_bytes, size = time_rendering()
+    print(f"## ours as make run starts it{' on both cores' if two_cores else ''}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-tg-") as workdir:
-        servers = Servers(workdir=Path(workdir), model=current_model())
+        options: dict[str, Any] = dict(TWO_CORES) if two_cores else {}
+        servers = Servers(workdir=Path(workdir), model=current_model(), **options)
         bank: Bank | None = None
         try:
             started = time.perf_counter()
@@ -366,8 +374,17 @@ def main() -> None:
     parser.add_argument("--solo-rounds", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--cached-chats", type=int, default=2)
+    parser.add_argument(
+        "--two-cores",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also with 2 Rasa workers and the Redis lock store (default on)",
+    )
     args = parser.parse_args()
-    asyncio.run(run(Plan(args.solo_rounds, args.concurrency, args.cached_chats)))
+    plan = Plan(args.solo_rounds, args.concurrency, args.cached_chats)
+    for two_cores in (False, True) if args.two_cores else (False,):
+        asyncio.run(run(plan, two_cores=two_cores))
+        print()
 
 
 if __name__ == "__main__":
