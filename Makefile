@@ -25,7 +25,7 @@ TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run stop run-scaled lb chat browser test lint typecheck unit security validate stories nlu-report e2e bench outbox prune-trackers clean
+.PHONY: help install db train run stop run-scaled lb chat browser test lint typecheck unit integration security validate stories nlu-report e2e bench outbox prune-trackers clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -80,16 +80,20 @@ outbox: $(VENV)/.installed ## Show what the bank "sent" (SMS, e-mail)
 prune-trackers: $(VENV)/.installed ## Remove Rasa conversations idle over TRACKER_RETENTION_DAYS (30)
 	$(PY) -m bot.tracker_retention
 
-lint: $(VENV)/.installed ## ruff lint and format check
+lint: $(VENV)/.installed ## ruff lint and format check, the import contracts (pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --explicit-package-bases deploy/scaled
 
-unit: $(VENV)/.installed browser lb ## Unit tests (bank, actions, bot), PostgreSQL paths included
+unit: $(VENV)/.installed browser lb ## Unit tests (bank, actions, bot): SQLite, offline (no PostgreSQL or Redis)
 	scripts/pytest.sh tests/unit
+
+integration: $(VENV)/.installed ## Integration tests on the local PostgreSQL and Redis servers
+	scripts/pytest.sh tests/integration
 
 security: $(VENV)/.installed ## The attacks of the security review (tests/security, docs/security.md)
 	scripts/pytest.sh tests/security
@@ -111,7 +115,7 @@ browser: ## Install Debian's Chromium for the browser test (only if missing)
 e2e: install db train browser lb ## End-to-end tests: real Rasa, action server, bot, playground, browser
 	MODEL=$(MODEL) RULE_INDEX_SELF_CHECK=1 scripts/pytest.sh tests/e2e
 
-test: install lint typecheck unit security validate stories nlu-report e2e ## Everything CI runs
+test: install lint typecheck unit integration security validate stories nlu-report e2e ## Everything CI runs
 
 bench: install train lb ## Turn latency (REST, Telegram stand-in, 1 and 20 users), keyboards, training, ours vs a minimal form bot
 	MODEL=$(MODEL) $(PY) bench/registration_latency.py

@@ -11,7 +11,7 @@ from typing import Any, Final
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.playground.botapi import add_bot_api_routes
+from bot.playground.botapi.routes import add_bot_api_routes
 from bot.playground.delivery import DeliverySettings, WebhookDeliverer
 from bot.playground.keys import OUTBOX_READER_KEY, STATE_KEY, TOKEN_KEY, OutboxReader
 from bot.playground.state import PlaygroundState

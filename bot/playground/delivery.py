@@ -18,7 +18,8 @@ from typing import Final
 
 import aiohttp
 
-from bot.playground.state import PlaygroundState, QueuedUpdate
+from bot.playground.state import PlaygroundState
+from bot.playground.updates import QueuedUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +55,12 @@ class WebhookDeliverer:
         async with aiohttp.ClientSession(timeout=timeout) as session:
             try:
                 while not self._state.closing:
-                    for update in self._state.take_deliveries():
+                    for update in self._state.delivery.take_deliveries():
                         task = asyncio.create_task(self._post(session, update))
                         self._posts.add(task)
                         task.add_done_callback(self._posts.discard)
-                    wait = self._state.seconds_to_next_delivery()
-                    await self._state.wait_for_updates(
+                    wait = self._state.delivery.seconds_to_next_delivery()
+                    await self._state.updates.signal.wait(
                         IDLE_WAIT_SECONDS if wait is None else max(wait, 0.001)
                     )
             finally:
@@ -73,7 +74,7 @@ class WebhookDeliverer:
         webhook = self._state.webhook
         if webhook is None:
             # deleteWebhook came first: the update waits for getUpdates.
-            self._state.delivery_failed(update, "webhook deleted", 0.0)
+            self._state.delivery.delivery_failed(update, "webhook deleted", 0.0)
             return
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
         try:
@@ -86,7 +87,7 @@ class WebhookDeliverer:
             self._failed(update, f"Connection failed: {type(error).__name__}")
             return
         if 200 <= status < 300:
-            self._state.delivered(update)
+            self._state.delivery.delivered(update)
         else:
             self._failed(update, f"Wrong response from the webhook: {status}")
 
@@ -98,4 +99,4 @@ class WebhookDeliverer:
             message,
             retry_in,
         )
-        self._state.delivery_failed(update, message, retry_in)
+        self._state.delivery.delivery_failed(update, message, retry_in)

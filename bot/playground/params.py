@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiMapping
 
-from bot.playground.state import BotApiError, bad_request
+from bot.playground.errors import BotApiError, bad_request
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from typing import Any, Final
 
 from aiohttp import web
 
+from bot.playground.errors import CONFLICT, BotApiError, PageError
 from bot.playground.keys import OUTBOX_READER_KEY, STATE_KEY
 from bot.playground.personas import bot_user_json
-from bot.playground.state import CONFLICT, BotApiError, PageError, PlaygroundState
+from bot.playground.state import PlaygroundState
 
 logger = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ async def redeliver(request: web.Request) -> web.Response:
     """POST: queue an update again with the same update_id."""
     await _body(request)  # JSON only, like every page POST (no cross-site form posts)
     update_id = int(request.match_info["update_id"])
-    _state(request).redeliver(update_id)
+    _state(request).updates.redeliver(update_id)
     return web.json_response({"update_id": update_id})
 
 
@@ -201,24 +202,24 @@ async def add_fault(request: web.Request) -> web.Response:
     """POST: fail the next `count` calls of a method."""
     method, count, error = fault_from(await _body(request))
     state = _state(request)
-    state.inject_fault(method, count, error)
-    return web.json_response(state.pending_faults())
+    state.faults.inject(method, count, error)
+    return web.json_response(state.faults.pending())
 
 
 async def list_faults(request: web.Request) -> web.Response:
     """GET the faults still to fire."""
-    return web.json_response(_state(request).pending_faults())
+    return web.json_response(_state(request).faults.pending())
 
 
 async def clear_faults(request: web.Request) -> web.Response:
     """DELETE every pending fault."""
-    _state(request).clear_faults()
+    _state(request).faults.clear()
     return web.json_response([])
 
 
 async def page_file(request: web.Request) -> web.Response:
     """GET a photo by file_id, for the page."""
-    stored = _state(request).file(request.match_info["file_id"])
+    stored = _state(request).files.by_id(request.match_info["file_id"])
     if stored is None:
         raise PageError(404, "no such file")
     return web.Response(

@@ -7,7 +7,9 @@ import asyncio
 import pytest
 
 from bot.playground.entities import EntityParseError, command_entities, parse_html
-from bot.playground.state import BotApiError, Content, PageError, PlaygroundState
+from bot.playground.errors import BotApiError, PageError
+from bot.playground.messages import Content
+from bot.playground.state import PlaygroundState
 
 CUSTOMER = 1001
 

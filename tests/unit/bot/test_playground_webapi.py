@@ -11,7 +11,7 @@ import pytest
 from playground_support import CUSTOMER, TOKEN, Playground, running_playground
 
 from bot.playground.client import PlaygroundError, bot_messages, find_button
-from bot.playground.state import Content
+from bot.playground.messages import Content
 
 
 @pytest.fixture

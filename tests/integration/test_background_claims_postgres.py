@@ -2,7 +2,7 @@
 
 The notice and deletion loops of two "instances" (two banks, two connection pools, one schema)
 run at the same time over the same due rows; every notice is sent once and every message is
-deleted once. (Ticket expiry: tests/unit/bank/test_postgres_assist.py races it on PostgreSQL.)
+deleted once. (Ticket expiry: tests/integration/test_postgres_assist.py races it on PostgreSQL.)
 """
 
 from __future__ import annotations

@@ -309,7 +309,7 @@ async def test_a_chat_held_by_a_killed_process_is_taken_over_after_its_lease(
         str(CHAT),
         "1.5",
         stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
     )
     try:
         assert process.stdout is not None
