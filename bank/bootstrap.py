@@ -36,7 +36,8 @@ from bank.mini.music import MiniMusic
 from bank.mini.parent_journey import ParentMini
 from bank.mini.parent_sign_in import ParentSignIn
 from bank.mini.registration import MiniRegistration
-from bank.mini.requests import Limits, MiniRequests
+from bank.mini.request_limits import Limits
+from bank.mini.requests import MiniRequests
 from bank.mini.sign_in_journey import ChildSignInJourney
 from bank.notifications import Notifications
 from bank.otp import OtpIssuer

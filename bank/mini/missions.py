@@ -17,7 +17,8 @@ from bank.mini.amounts import MISSION_TITLE_MAX, clean_text, money_text, read_am
 from bank.mini.family import Child, FamilyService, FamilyWiring, Parent, first_name, own_child
 from bank.mini.lessons import LESSONS, LESSONS_BY_KEY
 from bank.mini.outcome import MiniOutcome
-from bank.mini.requests import Limits, open_request
+from bank.mini.request_asking import open_request
+from bank.mini.request_limits import Limits
 from bank.models import (
     MINI_APPROVED,
     MISSION_CLAIMED,

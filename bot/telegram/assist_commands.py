@@ -16,7 +16,7 @@ from typing import Any, Final
 from telegram import Bot, InlineKeyboardMarkup
 
 from bank.assist import AssistOutcome
-from bank.assist.desk import parse_ticket_number
+from bank.assist.desk_tickets import parse_ticket_number
 from bank.channel_state import ACTION_SEND, ButtonSpec
 from bot.assist import replies, views
 from bot.assist.commands import AgentCommand, command_payload

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
-from bank.mini.requests import day_start
+from bank.mini.request_limits import day_start
 from bank.models import CustomerNotification, LedgerEntry, MiniRequest
 
 
