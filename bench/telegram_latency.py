@@ -42,7 +42,7 @@ from bench.minimal_bot_runner import resident_mib  # noqa: E402
 from bench.registration_latency import BENCH_PIN, add_bench_customers, bench_people  # noqa: E402
 from bot.pictures import render_keyboard  # noqa: E402
 from bot.playground.client import PlaygroundClient, bot_messages  # noqa: E402
-from bot.rasa_client import ImageOption  # noqa: E402
+from bot.rasa_messages import ImageOption  # noqa: E402
 from tests.support.servers import Servers, current_model  # noqa: E402
 
 JSON = dict[str, Any]

@@ -23,23 +23,18 @@ from bot.assist.transcript import (
     customer_line,
     secret_line,
 )
-from bot.rasa_client import (
-    ActivationCode,
-    BotMessage,
-    ExpectedInput,
-    QrCode,
-    RasaClient,
-    RasaNoAnswer,
-    RasaUnavailable,
-    SecureInputRequest,
-)
+from bot.rasa_client import RasaClient
+from bot.rasa_errors import RasaNoAnswer, RasaUnavailable
+from bot.rasa_messages import ActivationCode, BotMessage, QrCode
 from bot.rasa_outage import OnWaiting, RasaOutage
 from bot.secure_input import (
     TYPED_COMMAND_PAYLOAD,
     TYPED_SECRET_PAYLOAD,
     ChannelSecretKind,
+    ExpectedInput,
     PendingKind,
     SecretKind,
+    SecureInputRequest,
     is_bare_secret_number,
     is_injection,
     is_secret_kind,

@@ -27,7 +27,9 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from bot.backoff import Backoff
-from bot.rasa_client import BotMessage, RasaClient, RasaNotReached
+from bot.rasa_client import RasaClient
+from bot.rasa_errors import RasaNotReached
+from bot.rasa_messages import BotMessage
 
 logger = logging.getLogger(__name__)
 

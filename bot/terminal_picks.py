@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from bot.rasa_client import ImageKeyboard
+from bot.rasa_messages import ImageKeyboard
 
 _PICK_NUMBERS: Final = re.compile(r"[\d\s,;.\-]+")
 

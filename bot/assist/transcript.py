@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
-from bot.rasa_client import BotMessage, SensitiveMarker, TextMessage
+from bot.rasa_messages import BotMessage, SensitiveMarker, TextMessage
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from typing import Final
 
-from bot.rasa_client import ImageOption
+from bot.rasa_messages import ImageOption
 
 # Bump when the drawing changes, so cached uploads of the old look are not reused.
 RENDERER_VERSION: Final = "1"

@@ -18,7 +18,7 @@ from bot.pictures.cache_key import CACHE_KEY_LENGTH, RENDERER_VERSION
 from bot.pictures.fonts import draw_text, has_glyphs, load_font, text_width
 from bot.pictures.grid import KIDS_THEME, encode_png
 from bot.pictures.icons import draw_icon
-from bot.rasa_client import GoalProgress
+from bot.rasa_messages import GoalProgress
 
 GOAL_CARD_WIDTH: Final = 640
 GOAL_CARD_HEIGHT: Final = 320

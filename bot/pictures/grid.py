@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from bot.pictures.fonts import draw_text, has_glyphs, line_height, load_font, text_width
 from bot.pictures.icons import draw_icon
 from bot.pictures.labels import MAX_LINES, fit_label
-from bot.rasa_client import ImageOption
+from bot.rasa_messages import ImageOption
 
 MAX_OPTIONS: Final = 30
 GRID_WIDTH: Final = 1200

@@ -24,7 +24,7 @@ from bank.notifications import Notice, Notifications
 from bot.assist.transcript import TranscriptRecorder, assistant_line
 from bot.assist.views import notice_values
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
-from bot.rasa_client import Celebration, is_celebration_reason
+from bot.rasa_messages import Celebration, is_celebration_reason
 from bot.telegram.render import TurnRenderer
 from bot.telegram.texts import NOTICE_PREFIX, ChannelTexts, MissingTextError
 from bot.telegram.ui import choice_keyboard, html_text

@@ -15,7 +15,7 @@ from typing import Final
 import yaml
 
 from bot.assist.texts import ASSIST_PREFIX, ASSIST_RESPONSES
-from bot.rasa_client import Button
+from bot.rasa_messages import Button
 
 DOMAIN_PATH: Final = Path(__file__).resolve().parents[2] / "domain.yml"
 CHANNEL_RESPONSES: Final = (

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 
 from bot.channel_stores import AsyncChannelState
 from bot.pictures import render_qr
-from bot.rasa_client import QrCode
+from bot.rasa_messages import QrCode
 from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import MAX_CAPTION_LENGTH, html_text
 

@@ -23,7 +23,7 @@ from actions.mini.money_forms import (
     ValidateMoneyRequestForm,
     ValidateWithdrawalForm,
 )
-from actions.mini.parent_money import ValidateParentMissionForm
+from actions.mini.parent_mission_form import ValidateParentMissionForm
 from bank.bootstrap import Bank
 from bank.mini.amounts import read_amount
 from bank.mini.goals import check_goal_amount

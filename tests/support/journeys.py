@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pyotp
 
 from bot.conversation import Conversation, Turn
-from bot.rasa_client import QrCode, TextMessage
+from bot.rasa_messages import QrCode, TextMessage
 from tests.support.servers import PYTHON, REPO
 
 

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions.common.bank_access import current_bank
-from actions.mini import parent, parent_money
+from actions.mini import money_lines, parent, parent_mission_form, parent_money
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[3]
 PARENT = "test:carlos"
 CHILD = "test:andrea"
 PARENT_FORM = parent.ValidateParentMiniForm()
-MISSION_FORM = parent_money.ValidateParentMissionForm()
+MISSION_FORM = parent_mission_form.ValidateParentMissionForm()
 
 
 # Trackers and runs ---------------------------------------------------------------------------
@@ -499,7 +499,7 @@ async def create_mission_through_the_form(
 ) -> CollectingDispatcher:
     """Carlos, at Andrea's menu, taps ➕ Nueva misión and answers the form."""
     tap = track(loop="parent_mini_form", intent="create_mission")
-    events, dispatcher = await run(parent_money.StartParentMission(), tap, domain)
+    events, dispatcher = await run(parent_mission_form.StartParentMission(), tap, domain)
     assert said(dispatcher) == ["utter_parent_mission_started"]
     assert data(dispatcher, "utter_parent_mission_started") == {"child": "Andrea"}
     assert events[:2] == [ActiveLoop(None), SlotSet("requested_slot", None)]
@@ -517,7 +517,9 @@ async def create_mission_through_the_form(
         domain,
     )
     slots["mission_reward"] = next(e["value"] for e in events if e["name"] == "mission_reward")
-    events, dispatcher = await run(parent_money.FinishParentMission(), track(slots=slots), domain)
+    events, dispatcher = await run(
+        parent_mission_form.FinishParentMission(), track(slots=slots), domain
+    )
     assert events == [
         SlotSet("mission_child_ref", None),
         SlotSet("mission_title", None),
@@ -566,12 +568,12 @@ async def test_the_mission_form_without_a_chosen_child_ends_at_once(
 ) -> None:
     await carlos_through_the_form(bank, domain)  # at the child step: no child yet
     tap = track(loop="parent_mini_form", intent="create_mission")
-    events, dispatcher = await run(parent_money.StartParentMission(), tap, domain)
+    events, dispatcher = await run(parent_mission_form.StartParentMission(), tap, domain)
     assert said(dispatcher) == []
     assert SlotSet("mission_child_ref", None) in events
     events, _ = await run(MISSION_FORM, track(loop="parent_mission_form"), domain)
     assert requested(events) is None
-    _, dispatcher = await run(parent_money.FinishParentMission(), track(), domain)
+    _, dispatcher = await run(parent_mission_form.FinishParentMission(), track(), domain)
     assert said(dispatcher) == ["utter_parent_mission_pick_child"]
 
 
@@ -641,7 +643,7 @@ async def test_a_new_mission_button_outside_opens_the_form_for_that_child(
 ) -> None:
     sign_in_carlos(bank)
     tap = track(intent="create_mission", entities={"child_ref": andrea_ref(bank)})
-    events, dispatcher = await run(parent_money.StartParentMission(), tap, domain)
+    events, dispatcher = await run(parent_mission_form.StartParentMission(), tap, domain)
     assert said(dispatcher) == ["utter_parent_mission_started"]
     assert ActiveLoop(None) not in events
     assert SlotSet("mission_child_ref", andrea_ref(bank)) in events
@@ -649,7 +651,9 @@ async def test_a_new_mission_button_outside_opens_the_form_for_that_child(
 
 
 def test_every_parent_money_response_exists(domain: dict) -> None:
-    source = (REPO / "actions" / "mini" / "parent_money.py").read_text()
+    mini = REPO / "actions" / "mini"
+    sources = [*sorted(mini.glob("parent_*.py")), mini / "money_lines.py"]
+    source = "\n".join(path.read_text() for path in sources)
     fixed = set(re.findall(r'"(utter_[a-z_]+)"', source))
     kinds = ("money", "withdrawal", "mission")
     dynamic = {f"utter_parent_request_{c}_{k}" for c in ("approved", "rejected") for k in kinds}
@@ -658,7 +662,7 @@ def test_every_parent_money_response_exists(domain: dict) -> None:
     dynamic |= {f"utter_parent_request_{s}" for s in ("already_approved", "already_rejected")}
     dynamic |= {f"utter_parent_request_insufficient_{w}" for w in ("parent", "child")}
     dynamic |= {f"utter_parent_request_state_{s}" for s in ("pending", "approved", "rejected")}
-    dynamic |= {f"utter_parent_movement_{k}" for k in parent_money.MOVEMENT_KINDS | {"other"}}
+    dynamic |= {f"utter_parent_movement_{k}" for k in money_lines.MOVEMENT_KINDS | {"other"}}
     dynamic |= {f"utter_invalid_mission_title_{r}" for r in ("empty", "too_short", "too_long")}
     buttons = set(re.findall(r'button\(\s*domain,\s*"([a-z_]+)"', source))
     assert {"approve", "reject", "new_mission", "remove_mission"} <= buttons
@@ -667,7 +671,7 @@ def test_every_parent_money_response_exists(domain: dict) -> None:
     assert missing == []
     form = domain["forms"]["parent_mission_form"]["required_slots"]
     assert form == ["mission_title", "mission_reward"]
-    assert set(parent_money.MISSION_SLOTS) <= set(domain["slots"])
+    assert set(parent_mission_form.MISSION_SLOTS) <= set(domain["slots"])
 
 
 def test_the_childs_decision_notices_lead_back_to_her_goals_and_menu(domain: dict) -> None:

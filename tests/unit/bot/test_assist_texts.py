@@ -26,7 +26,8 @@ from bot.assist import replies, views
 from bot.assist.commands import AGENT_COMMANDS, AgentCommand, command_payload, parse_agent_command
 from bot.assist.transcript import TranscriptLine, TranscriptRecorder, assistant_lines
 from bot.conversation import Conversation, InMemoryPendingInputStore
-from bot.rasa_client import RasaClient, SensitiveMarker, TextMessage
+from bot.rasa_client import RasaClient
+from bot.rasa_messages import SensitiveMarker, TextMessage
 from bot.telegram.commands_menu import agent_commands
 from bot.telegram.texts import ChannelTexts, load_channel_texts
 

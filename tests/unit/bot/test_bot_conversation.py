@@ -9,7 +9,8 @@ import pytest
 from bot_fakes import FakeRasa, FakeSecretStore
 
 from bot.conversation import Conversation, InMemoryPendingInputStore, secret_ref_payload
-from bot.rasa_client import ActivationCode, QrCode, SecureInputRequest, TextMessage
+from bot.rasa_messages import ActivationCode, QrCode, TextMessage
+from bot.secure_input import SecureInputRequest
 
 SENDER = "cli:test"
 

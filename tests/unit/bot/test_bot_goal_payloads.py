@@ -8,17 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from bot import terminal
+from bot import terminal_render as terminal
 from bot.conversation import Turn
-from bot.rasa_client import (
-    Celebration,
-    GoalProgress,
-    TextMessage,
-    UnknownCustom,
-    parse_custom,
-    parse_rasa_output,
-)
-from bot.terminal import render_turn
+from bot.rasa_messages import Celebration, GoalProgress, TextMessage, UnknownCustom
+from bot.rasa_output import parse_custom, parse_rasa_output
+from bot.terminal_render import render_turn
 
 GOAL = {
     "type": "goal_progress",
@@ -70,7 +64,7 @@ def test_saved_may_exceed_the_target_and_the_name_is_one_line() -> None:
 def test_a_malformed_goal_progress_is_skipped_with_a_warning(
     change: dict[str, object], caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.rasa_client")
+    caplog.set_level(logging.WARNING, logger="bot.rasa_output")
     payload = {**GOAL, **change}
     assert parse_custom(payload) == UnknownCustom(data=payload)
     assert "'goal_progress'" in caplog.text

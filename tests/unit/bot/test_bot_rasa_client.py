@@ -8,7 +8,9 @@ import httpx
 import pytest
 from bot_fakes import RASA_URL, FakeRasa
 
-from bot.rasa_client import (
+from bot.rasa_client import RasaClient
+from bot.rasa_errors import RasaUnavailable
+from bot.rasa_messages import (
     ActivationCode,
     Button,
     DeepLink,
@@ -17,14 +19,11 @@ from bot.rasa_client import (
     ImageOption,
     Picture,
     QrCode,
-    RasaClient,
-    RasaUnavailable,
-    SecureInputRequest,
     TextMessage,
     UnknownCustom,
-    parse_custom,
-    parse_rasa_output,
 )
+from bot.rasa_output import parse_custom, parse_rasa_output
+from bot.secure_input import SecureInputRequest
 
 SECURITY_KEYBOARD = {
     "type": "image_keyboard",

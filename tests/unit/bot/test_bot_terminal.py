@@ -14,9 +14,10 @@ import httpx
 import pytest
 from bot_fakes import RASA_URL, FakeRasa, FakeSecretStore
 
-from bot import terminal
+from bot import terminal, terminal_render
 from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
-from bot.rasa_client import (
+from bot.rasa_client import RasaClient
+from bot.rasa_messages import (
     ActivationCode,
     Button,
     DeepLink,
@@ -24,12 +25,12 @@ from bot.rasa_client import (
     ImageOption,
     Picture,
     QrCode,
-    RasaClient,
     TextMessage,
     UnknownCustom,
-    parse_custom,
 )
-from bot.terminal import Choice, TerminalChat, chat_loop, pick_choice, render_turn
+from bot.rasa_output import parse_custom
+from bot.terminal import TerminalChat, chat_loop
+from bot.terminal_render import Choice, pick_choice, render_turn
 
 SENDER = "cli:term"
 KEYBOARD = ImageKeyboard(
@@ -57,7 +58,7 @@ def test_buttons_are_numbered_across_messages() -> None:
     assert "Bot: Tu celular es ******1234" in lines
     assert "   [1] Generar OTP  [2] No es mi número" in lines
     assert "   [3] Sí" in lines
-    assert lines[-1] == terminal.CHOICE_HINT
+    assert lines[-1] == terminal_render.CHOICE_HINT
     assert [choice.payload for choice in choices] == ["/request_otp", "/not_mine", "/affirm"]
 
 
@@ -77,16 +78,16 @@ def test_qr_code_is_drawn_with_a_note_and_missing_qr_is_explained() -> None:
 
     assert drawn[0] == "Bot: Escanéalo"
     assert "▄" in drawn[1] or "▀" in drawn[1]
-    assert drawn[2] == terminal.QR_NOTE
-    assert missing == ["Bot: Escanéalo", terminal.QR_MISSING]
+    assert drawn[2] == terminal_render.QR_NOTE
+    assert missing == ["Bot: Escanéalo", terminal_render.QR_MISSING]
 
 
 def test_unknown_payloads_and_undelivered_turns() -> None:
     assert render_turn(Turn(messages=(UnknownCustom({"type": "x"}),))) == (
-        [terminal.UNSUPPORTED],
+        [terminal_render.UNSUPPORTED],
         [],
     )
-    assert render_turn(Turn(messages=(), delivered=False)) == ([terminal.UNAVAILABLE], [])
+    assert render_turn(Turn(messages=(), delivered=False)) == ([terminal_render.UNAVAILABLE], [])
 
 
 @pytest.mark.parametrize(
@@ -203,7 +204,7 @@ def test_rasa_down_prints_a_message_and_keeps_running() -> None:
 
     scripted = run_chat(fake_rasa, store, ["hola", "", "otra vez"])
 
-    assert scripted.written.count(terminal.UNAVAILABLE) == 2
+    assert scripted.written.count(terminal_render.UNAVAILABLE) == 2
     assert [how for how, _ in scripted.prompts] == ["line"] * 4
 
 
@@ -342,7 +343,7 @@ def test_an_activation_code_and_a_deep_link_are_worded_like_the_bot() -> None:
     assert lines[0].startswith("Bot: 🔑") and "482913" in lines[0] and "10 minutos" in lines[0]
     assert "Andrea" in lines[0]
     assert "/start mini" in lines[1] and "Comparte este enlace" in lines[1]
-    assert lines[2] == terminal.DEEP_LINK_NOTE.format(start="mini")
+    assert lines[2] == terminal_render.DEEP_LINK_NOTE.format(start="mini")
     missing, _ = render_turn(Turn(messages=(ActivationCode(ref="x", child="Mateo", minutes=10),)))
     assert "ya no está disponible" in missing[0] and "Mateo" in missing[0]
 

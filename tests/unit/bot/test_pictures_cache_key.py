@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bank.registration.images import SECURITY_IMAGES
 from bot.pictures import keyboard_cache_key
-from bot.rasa_client import ImageOption
+from bot.rasa_messages import ImageOption
 
 REPO = Path(__file__).resolve().parents[3]
 SECURITY = [ImageOption(id=image_id, label=label) for image_id, label in SECURITY_IMAGES]
@@ -61,7 +61,7 @@ def test_key_is_the_same_in_another_process() -> None:
     script = (
         "from bank.registration.images import SECURITY_IMAGES\n"
         "from bot.pictures import keyboard_cache_key\n"
-        "from bot.rasa_client import ImageOption\n"
+        "from bot.rasa_messages import ImageOption\n"
         "options = [ImageOption(i, label) for i, label in SECURITY_IMAGES]\n"
         "print(keyboard_cache_key('security_image', options, ['sec_sun']))\n"
     )

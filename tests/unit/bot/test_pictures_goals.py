@@ -26,7 +26,7 @@ from bot.pictures.goal_card import (
     truncate_to_width,
 )
 from bot.pictures.goal_icons import GOAL_ICONS
-from bot.rasa_client import GOAL_PICTURE_IDS, GoalProgress
+from bot.rasa_messages import GOAL_PICTURE_IDS, GoalProgress
 
 LONG_NAME = "Una bicicleta roja con canasta, timbre y luces para ir al parque con mis primos"
 

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from bank.registration.images import SECURITY_IMAGES
 from bot.pictures import MAX_OPTIONS, KeyboardPicture, render_keyboard
-from bot.rasa_client import ImageOption
+from bot.rasa_messages import ImageOption
 
 REPO = Path(__file__).resolve().parents[3]
 SECURITY = [ImageOption(id=image_id, label=label) for image_id, label in SECURITY_IMAGES]
@@ -192,7 +192,7 @@ def test_rendering_is_the_same_in_another_process() -> None:
         "import hashlib\n"
         "from bank.registration.images import SECURITY_IMAGES\n"
         "from bot.pictures import render_keyboard\n"
-        "from bot.rasa_client import ImageOption\n"
+        "from bot.rasa_messages import ImageOption\n"
         "options = [ImageOption(i, label) for i, label in SECURITY_IMAGES]\n"
         "png = render_keyboard(options, kind='security_image', selected=['sec_rose']).png\n"
         "print(hashlib.sha256(png).hexdigest())\n"

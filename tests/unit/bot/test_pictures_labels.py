@@ -11,7 +11,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFont
 from bot.pictures import fonts, icons, render_keyboard
 from bot.pictures.fonts import draw_text, has_glyphs, line_height, load_font, text_width
 from bot.pictures.labels import ELLIPSIS, fit_label
-from bot.rasa_client import ImageOption
+from bot.rasa_messages import ImageOption
 
 SPANISH_LABELS = ["Montaña", "Colibrí", "Volcán", "Tortuga de Galápagos", "Cóndor", "Árbol"]
 

@@ -13,7 +13,9 @@ from bot_fakes import RASA_URL, FakeSecretStore
 
 from bot.backoff import Backoff
 from bot.conversation import Conversation, InMemoryPendingInputStore
-from bot.rasa_client import RasaClient, RasaNoAnswer, RasaNotReached, TextMessage
+from bot.rasa_client import RasaClient
+from bot.rasa_errors import RasaNoAnswer, RasaNotReached
+from bot.rasa_messages import TextMessage
 from bot.rasa_outage import RasaOutage
 from bot.telegram.application import health_probes
 from bot.telegram.settings import load_bot_settings

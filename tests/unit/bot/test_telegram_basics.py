@@ -10,18 +10,19 @@ import pytest
 from telegram import Chat, Message, Update, User
 
 from bot.pictures import render_keyboard
-from bot.rasa_client import (
+from bot.rasa_messages import (
     ActivationCode,
     Button,
     DeepLink,
     ImageOption,
     QrCode,
-    SecureInputRequest,
     SensitiveMarker,
     TextMessage,
 )
+from bot.secure_input import SecureInputRequest
+from bot.telegram.image_keyboards import button_columns
 from bot.telegram.ordering import PerChatUpdateProcessor, update_chat_id
-from bot.telegram.render import button_columns, deep_link, link_html, mark_sensitive
+from bot.telegram.render import deep_link, link_html, mark_sensitive
 from bot.telegram.settings import (
     OFFICIAL_API_BASE_URL,
     PLAYGROUND_BOT_TOKEN,

@@ -25,7 +25,8 @@ from bot.channel_stores import AsyncChannelState, AsyncQuietChats
 from bot.conversation import Turn
 from bot.pictures.celebration import celebration_animation
 from bot.playground.client import ChatState, bot_messages
-from bot.rasa_client import Button, Celebration, GoalProgress, Picture, TextMessage, parse_custom
+from bot.rasa_messages import Button, Celebration, GoalProgress, Picture, TextMessage
+from bot.rasa_output import parse_custom
 from bot.sounds.jingle import celebration_jingle
 from bot.sounds.mp3 import mp3_duration
 from bot.telegram.render import TurnRenderer

@@ -25,8 +25,9 @@ from bank.migrate import upgrade_database
 from bank.mini.pictures import AVATARS, shuffled_password_pictures
 from bot.pictures import render_keyboard
 from bot.playground.client import bot_messages
-from bot.rasa_client import ImageKeyboard, parse_custom
-from bot.telegram.render import button_columns
+from bot.rasa_messages import ImageKeyboard
+from bot.rasa_output import parse_custom
+from bot.telegram.image_keyboards import button_columns
 
 REPO = Path(__file__).resolve().parents[3]
 TELEGRAM_MAX_PHOTO_SIDES = 10_000
