@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from datetime import UTC, datetime, time, timedelta
+from typing import Final, Protocol
+from zoneinfo import ZoneInfo
+
+# The bank's calendar and the times agents read: Ecuador's (no daylight saving time).
+ECUADOR: Final = ZoneInfo("America/Guayaquil")
+
+
+def ecuador_time(moment: datetime) -> datetime:
+    """A naive UTC moment as Ecuador's wall-clock time (naive)."""
+    return moment.replace(tzinfo=UTC).astimezone(ECUADOR).replace(tzinfo=None)
+
+
+def ecuador_day_start(moment: datetime) -> datetime:
+    """The start (naive UTC) of the Ecuador calendar day that contains `moment` (naive UTC)."""
+    midnight = datetime.combine(ecuador_time(moment).date(), time(), tzinfo=ECUADOR)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
 
 
 class Clock(Protocol):

@@ -30,7 +30,8 @@ from bank.models import PERSON, Customer  # noqa: E402
 from bank.outbox import read_outbox  # noqa: E402
 from bank.settings import load_settings  # noqa: E402
 from bank.validators import validate_phone  # noqa: E402
-from bot.conversation import Conversation, InMemoryPendingInputStore  # noqa: E402
+from bot.conversation import Conversation  # noqa: E402
+from bot.conversation_stores import InMemoryPendingInputStore  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from tests.support import journeys  # noqa: E402
 from tests.support.servers import RASA, Servers, current_model  # noqa: E402

@@ -20,7 +20,8 @@ from typing import Final
 
 import httpx
 
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.deep_links import start_payload
 from bot.rasa_client import DEFAULT_RASA_URL, RasaClient
 from bot.rasa_messages import ImageKeyboard

@@ -8,14 +8,14 @@ collected is appended with `secret=True` and stored only as the fixed marker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bank.chat_redaction import redact_line
-from bank.clock import Clock
+from bank.clock import Clock, ecuador_time
 from bank.db import SessionFactory, unit_of_work
 from bank.models import AssistTranscriptLine
 
@@ -24,7 +24,6 @@ ASSISTANT: Final = "asistente"
 AGENT: Final = "asesor"
 ROLES: Final = frozenset({CUSTOMER, ASSISTANT, AGENT})
 MAX_LINES: Final = 40
-ECUADOR_OFFSET: Final = timedelta(hours=-5)  # America/Guayaquil, no daylight saving time
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Line:
         return {
             "role": self.role,
             "at": self.at.isoformat(),
-            "time": (self.at + ECUADOR_OFFSET).strftime("%H:%M"),
+            "time": ecuador_time(self.at).strftime("%H:%M"),
             "author": self.author or "",
             "text": self.text,
         }

@@ -9,13 +9,14 @@ another pending withdrawal. A child has at most `MAX_PENDING` requests waiting f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bank.clock import ecuador_day_start
 from bank.ledger import ZERO
 from bank.mini.amounts import money_text, read_amount
 from bank.mini.family import Child
@@ -30,7 +31,6 @@ from bank.models import (
 )
 
 MAX_PENDING: Final = 5
-ECUADOR_OFFSET: Final = timedelta(hours=-5)  # America/Guayaquil, no daylight saving time
 _COUNTED_STATES: Final = (REQUEST_PENDING, REQUEST_APPROVED)
 
 
@@ -44,8 +44,7 @@ class Limits:
 
 def day_start(now: datetime) -> datetime:
     """The start (naive UTC) of the Ecuador calendar day that contains `now` (naive UTC)."""
-    local = now + ECUADOR_OFFSET
-    return datetime.combine(local.date(), time()) - ECUADOR_OFFSET
+    return ecuador_day_start(now)
 
 
 def pending_count(session: Session, mini_account_id: int) -> int:

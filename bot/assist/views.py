@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
-from bank.assist.transcript import ECUADOR_OFFSET
+from bank import clock
 from bot.telegram.texts import ChannelTexts
 
 PREFIX: Final = "utter_channel_assist_"
@@ -48,7 +48,7 @@ def ecuador_time(iso: object) -> str:
         moment = datetime.fromisoformat(iso)
     except ValueError:
         return ""
-    return (moment + ECUADOR_OFFSET).strftime("%H:%M")
+    return clock.ecuador_time(moment).strftime("%H:%M")
 
 
 def duration(texts: ChannelTexts, seconds: object) -> str:

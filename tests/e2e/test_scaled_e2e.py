@@ -22,7 +22,8 @@ import redis
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
 from bench.registration_latency import BENCH_PIN, add_bench_customers, bench_people
-from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
+from bot.conversation import Conversation, Turn
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.playground.client import PlaygroundClient, bot_messages
 from bot.rasa_client import RasaClient
 from deploy.scaled.health import balancer_rows

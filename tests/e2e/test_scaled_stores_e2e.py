@@ -14,7 +14,8 @@ import redis
 
 from bank.bootstrap import build_bank
 from bank.settings import load_settings
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 from tests.support.journeys import Customer, Secrets, register_maria_jose
 from tests.support.servers import Servers, current_model

@@ -33,7 +33,8 @@ from test_assist_support import (
 )
 
 from bank.chat_redaction import redact_chat_text
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.playground.client import ChatState, bot_messages
 from bot.rasa_client import RasaClient
 from bot.terminal import TerminalChat

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from bot_fakes import RASA_URL, FakeRasa, FakeSecretStore
 
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 
 

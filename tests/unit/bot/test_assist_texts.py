@@ -25,7 +25,8 @@ from bank.models import (
 from bot.assist import replies, views
 from bot.assist.commands import AGENT_COMMANDS, AgentCommand, command_payload, parse_agent_command
 from bot.assist.transcript import TranscriptLine, TranscriptRecorder, assistant_lines
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 from bot.rasa_messages import SensitiveMarker, TextMessage
 from bot.telegram.commands_menu import agent_commands

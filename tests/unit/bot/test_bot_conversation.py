@@ -8,7 +8,8 @@ import logging
 import pytest
 from bot_fakes import FakeRasa, FakeSecretStore
 
-from bot.conversation import Conversation, InMemoryPendingInputStore, secret_ref_payload
+from bot.conversation import Conversation, secret_ref_payload
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_messages import ActivationCode, QrCode, TextMessage
 from bot.secure_input import SecureInputRequest
 

@@ -15,7 +15,8 @@ import pytest
 from bot_fakes import RASA_URL, FakeRasa, FakeSecretStore
 
 from bot import terminal, terminal_render
-from bot.conversation import Conversation, InMemoryPendingInputStore, Turn
+from bot.conversation import Conversation, Turn
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 from bot.rasa_messages import (
     ActivationCode,

@@ -12,7 +12,8 @@ import pytest
 from bot_fakes import RASA_URL, FakeSecretStore
 
 from bot.backoff import Backoff
-from bot.conversation import Conversation, InMemoryPendingInputStore
+from bot.conversation import Conversation
+from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 from bot.rasa_errors import RasaNoAnswer, RasaNotReached
 from bot.rasa_messages import TextMessage
