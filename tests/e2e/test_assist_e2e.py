@@ -24,14 +24,8 @@ import pytest
 
 from bank.bootstrap import Bank
 from bot.playground.client import PlaygroundClient, bot_messages
-from tests.e2e.test_mini_e2e import (  # noqa: F401 (fixtures: servers of this module)
-    bank,
-    playground,
-    system,
-    type_secret,
-    wait_for_text,
-)
 from tests.e2e.test_telegram_e2e import latest_sms_code, user
+from tests.support.chat_steps import type_secret, wait_for_text
 from tests.support.journeys import Secrets
 from tests.support.servers import PYTHON, REPO, Servers
 from tests.support.telegram_user import TelegramUser
@@ -177,9 +171,9 @@ async def finish_registration(
 
 
 async def test_locked_customer_is_helped_in_the_chat_and_finishes_the_registration(
-    playground: PlaygroundClient,  # noqa: F811
-    bank: Bank,  # noqa: F811
-    system: Servers,  # noqa: F811
+    playground: PlaygroundClient,
+    bank: Bank,
+    system: Servers,
 ) -> None:
     sentinels = Secrets()
     maria, paula = user(playground, bank, MARIA), user(playground, bank, PAULA)
@@ -308,9 +302,9 @@ async def test_locked_customer_is_helped_in_the_chat_and_finishes_the_registrati
 
 
 async def test_agent_on_the_phone_looks_up_and_resends_the_sms_code(
-    playground: PlaygroundClient,  # noqa: F811
-    bank: Bank,  # noqa: F811
-    system: Servers,  # noqa: F811
+    playground: PlaygroundClient,
+    bank: Bank,
+    system: Servers,
 ) -> None:
     luis, paula = user(playground, bank, LUIS), user(playground, bank, PAULA)
 

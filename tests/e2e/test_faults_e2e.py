@@ -27,6 +27,7 @@ from sqlalchemy import text
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient, bot_messages
+from tests.support.chat_steps import type_secret
 from tests.support.journeys import Secrets
 from tests.support.local_run import (
     PROGRAMS,
@@ -78,12 +79,6 @@ async def sms_codes(playground: PlaygroundClient, phone: str) -> list[str]:
         if message["channel"] == "sms" and message["recipient"] == phone
         for code in re.findall(r"\b\d{6}\b", message["body"])
     ]
-
-
-async def type_secret(person: TelegramUser, value: str, step: str) -> None:
-    await person.say(value)
-    await person.wait_step(step)
-    assert await person.last_message_deleted(), "the secret stayed in the chat"
 
 
 async def bot_polls(run: LocalRun, playground: PlaygroundClient) -> None:

@@ -6,36 +6,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from tests.support.journeys import Customer, Secrets, register_maria_jose
-from tests.support.servers import REPO, Servers, current_model
+from tests.support.servers import REPO, Servers
 
 pytestmark = pytest.mark.e2e
 
-# Small, so that a few turns of small talk and one registration cross it several times.
+# Small, so that a few turns of small talk and one registration cross it several times (read by
+# conftest's servers fixture).
 COMPACT_AFTER_EVENTS = 40
 SMALL_TALK = ("hola", "gracias", "¿qué es la cuenta mini?")
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    """conftest's servers (its bank and customer fixtures use these), with a low threshold."""
-    running = Servers(
-        workdir=Path(tmp_path_factory.mktemp("long")),
-        model=current_model(),
-        compact_after_events=COMPACT_AFTER_EVENTS,
-    )
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
 
 
 def stored_events(servers: Servers, sender_id: str) -> list[dict[str, Any]]:

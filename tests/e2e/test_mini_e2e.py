@@ -12,19 +12,16 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
-import httpx
 import pytest
 
-from bank.bootstrap import Bank, build_bank
-from bank.channel_state import ACTION_PICK
+from bank.bootstrap import Bank
 from bank.demo import ANDREA as ANDREA_CHILD
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
-from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient, bot_messages
-from tests.support.servers import Servers, current_model
+from tests.support.chat_steps import tap_pictures, type_secret, wait_for_text
+from tests.support.servers import Servers
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -33,31 +30,6 @@ CARLOS, ANDREA = 1003, 1004
 USERNAME = "andreita2015"
 PASSWORD_PICTURES = ("pic_star", "pic_fish", "pic_star", "pic_kite")
 CODE_PATTERN = re.compile(r"\b(\d{6})\b")
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(workdir=tmp_path_factory.mktemp("mini"), model=current_model())
-    try:
-        running.start()
-        running.start_playground()
-        running.start_bot()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def bank(system: Servers) -> Iterator[Bank]:
-    wired = build_bank(load_settings(system.env()))
-    yield wired
-    wired.dispose()
-
-
-@pytest.fixture
-async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(system.playground_url, http)
 
 
 def parent_of(playground: PlaygroundClient, bank: Bank) -> TelegramUser:
@@ -83,41 +55,6 @@ async def newest_code(person: TelegramUser) -> tuple[str, dict]:
             if found:
                 return found.group(1), message
     raise AssertionError("no activation code shown\n" + await person.dump())
-
-
-async def wait_for_text(person: TelegramUser, fragment: str, timeout: float = 60) -> dict:
-    """Wait until a bot message containing `fragment` shows in the person's chat."""
-    state = await person.client.wait_for(
-        person.user_id,
-        lambda s: any(fragment in (m["text"] or "") for m in bot_messages(s)),
-        timeout=timeout,
-    )
-    return next(m for m in reversed(bot_messages(state)) if fragment in (m["text"] or ""))
-
-
-async def type_secret(person: TelegramUser, value: str, step: str | None = None) -> None:
-    """Type a secret: it must vanish from the chat (and move the journey to `step`)."""
-    await person.say(value)
-    if step is not None:
-        await person.wait_step(step)
-    assert await person.last_message_deleted(), "the secret stayed in the chat"
-
-
-async def tap_pictures(person: TelegramUser, bank: Bank, pictures: tuple[str, ...]) -> None:
-    """Tap pictures by what they show (as a child looks at the grid), then "Listo"."""
-    keyboard = [m for m in bot_messages(await person.state()) if m["photo"] and m["buttons"]][-1]
-    by_picture: dict[str, str] = {}
-    for row in keyboard["buttons"]:
-        for button in row:
-            tap = await asyncio.to_thread(
-                bank.channel_state.resolve_tap, button["callback_data"], person.sender_id
-            )
-            if tap is not None and tap.action == ACTION_PICK:
-                by_picture[tap.payload] = button["callback_data"]
-    for picture in pictures:
-        await person.client.tap(person.user_id, keyboard["message_id"], by_picture[picture])
-        await asyncio.sleep(0.3)
-    await person.tap("Listo")
 
 
 def expire_codes(bank: Bank) -> None:

@@ -21,14 +21,7 @@ from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
 from bank.mini.wallets import mini_account_code, parent_account_code
 from bank.models import MiniAccount
 from bot.playground.client import PlaygroundClient, bot_messages
-from tests.e2e.test_mini_e2e import (  # noqa: F401 (fixtures: servers of this module)
-    bank,
-    playground,
-    system,
-    tap_pictures,
-    type_secret,
-    wait_for_text,
-)
+from tests.support.chat_steps import tap_pictures, type_secret, wait_for_text
 from tests.support.mini_family import ANDREA_PICTURES as PICTURES
 from tests.support.mini_family import ANDREA_USERNAME as USERNAME
 from tests.support.mini_family import carlos_id, create_andreas_user
@@ -55,9 +48,9 @@ def balances(wired: Bank) -> tuple[Decimal | None, Decimal | None]:
 
 
 async def test_goal_money_request_approval_and_withdrawal_with_exact_balances(
-    playground: PlaygroundClient,  # noqa: F811
-    bank: Bank,  # noqa: F811
-    system: Servers,  # noqa: F811
+    playground: PlaygroundClient,
+    bank: Bank,
+    system: Servers,
 ) -> None:
     await asyncio.to_thread(create_andreas_user, bank)
     andrea = TelegramUser(

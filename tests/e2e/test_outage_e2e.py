@@ -24,20 +24,17 @@ import os
 import re
 import signal
 import subprocess
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pyotp
 import pytest
 
-from bank.bootstrap import Bank, build_bank
-from bank.settings import load_settings
+from bank.bootstrap import Bank
 from bench.registration_latency import add_bench_customers, bench_people
 from bot.playground.client import PlaygroundClient, bot_messages
 from tests.support.journeys import Secrets
-from tests.support.servers import Servers, current_model
+from tests.support.servers import Servers
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -46,38 +43,10 @@ MARIA, LUIS, DIANA = 1001, 1002, 1003
 MOMENT = "Un momento"
 # Long enough for a Rasa restart with its model load on a busy 2-core machine.
 OUTAGE_SECONDS = "300"
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(
-        workdir=tmp_path_factory.mktemp("outage"),
-        model=current_model(),
-        # Two tries per send, so a few injected 502s outlast the retries.
-        bot_env={"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS, "TELEGRAM_RETRY_ATTEMPTS": "2"},
-    )
-    # As make run does: the bot checks the action server's health before asking a step again.
-    running.bot_env["ACTION_SERVER_URL"] = f"http://127.0.0.1:{running.action_port}"
-    try:
-        running.start()
-        running.start_playground()
-        running.start_bot()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def bank(system: Servers) -> Iterator[Bank]:
-    wired = build_bank(load_settings(system.env()))
-    yield wired
-    wired.dispose()
-
-
-@pytest.fixture
-async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(system.playground_url, http)
+# Two tries per send, so a few injected 502s outlast the retries.
+BOT_ENV = {"RASA_OUTAGE_SECONDS": OUTAGE_SECONDS, "TELEGRAM_RETRY_ATTEMPTS": "2"}
+# As make run does: the bot checks the action server's health before asking a step again.
+BOT_CHECKS_ACTION_SERVER = True
 
 
 def kill_rasa(system: Servers) -> None:

@@ -9,14 +9,14 @@ to var/results/browser/.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Final
 
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
-from tests.support.servers import REPO, Servers, current_model
+from tests.support.servers import REPO, Servers
 
 pytestmark = pytest.mark.e2e
 
@@ -39,18 +39,6 @@ MARIA_PIN: Final = "1234"
 MARIA_PHONE: Final = "+593991234567"
 USERNAME: Final = "mjbrowser2024"
 PASSWORD: Final = "Centinela7Qx9Lm"
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(workdir=tmp_path_factory.mktemp("browser"), model=current_model())
-    try:
-        running.start()
-        running.start_playground()
-        running.start_bot()
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

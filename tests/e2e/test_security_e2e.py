@@ -11,47 +11,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 
-import httpx
 import pytest
 
-from bank.bootstrap import Bank, build_bank
+from bank.bootstrap import Bank
 from bank.demo import ANDREA, CARLOS_CHILDREN, SOFIA
-from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient
-from tests.support.servers import Servers, current_model
+from tests.support.servers import Servers
 from tests.support.telegram_user import JSON, TelegramUser
 
 pytestmark = pytest.mark.e2e
 
 UNKNOWN_CHILD_CEDULA = "1700000001"  # check digit valid, nobody's
 MARIA_CEDULA, MARIA_PIN = "1710034065", "1234"
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(workdir=tmp_path_factory.mktemp("security"), model=current_model())
-    try:
-        running.start()
-        running.start_playground()
-        running.start_bot()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def bank(system: Servers) -> Iterator[Bank]:
-    wired = build_bank(load_settings(system.env()))
-    yield wired
-    wired.dispose()
-
-
-@pytest.fixture
-async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(system.playground_url, http)
 
 
 async def guest(

@@ -6,49 +6,21 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
 from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pyotp
 import pytest
 
-from bank.bootstrap import Bank, build_bank
-from bank.settings import load_settings
+from bank.bootstrap import Bank
 from bot.pictures import render_qr
 from bot.playground.client import PlaygroundClient, bot_messages
 from tests.support.journeys import Secrets
-from tests.support.servers import Servers, current_model
+from tests.support.servers import Servers
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
 
 MARIA, LUIS, CARLOS, ANDREA = 1001, 1002, 1003, 1004
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    running = Servers(workdir=tmp_path_factory.mktemp("telegram"), model=current_model())
-    try:
-        running.start()
-        running.start_playground()
-        running.start_bot()
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def bank(system: Servers) -> Iterator[Bank]:
-    wired = build_bank(load_settings(system.env()))
-    yield wired
-    wired.dispose()
-
-
-@pytest.fixture
-async def playground(system: Servers) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(system.playground_url, http)
 
 
 def user(playground: PlaygroundClient, bank: Bank, user_id: int) -> TelegramUser:
