@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from formats.domain_files import load_domain
 from tests.support.journeys import Customer, Secrets, register_maria_jose
-from tests.support.servers import REPO, Servers, current_model
+from tests.support.servers import Servers, current_model
 
 pytestmark = pytest.mark.e2e
 
@@ -102,7 +102,7 @@ def carried_slots(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def initial_slot_values() -> Any:
-    """A slot's initial value in domain.yml (None when it has none)."""
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    """A slot's initial value in domain/ (None when it has none)."""
+    domain = load_domain()
     values = {name: spec.get("initial_value") for name, spec in domain["slots"].items()}
     return lambda name: values.get(name)
