@@ -19,8 +19,9 @@ RASA := $(RASA_VENV)/bin/rasa
 export SANIC_HOST := 127.0.0.1
 
 # The model is named after a hash of everything it is trained from: it is retrained only when
-# that data changed (the components config.yml loads from rasa_extensions/ included).
-TRAINING_FILES := domain.yml config.yml $(sort $(wildcard nlu/*.yml dialogues/*.yml)) \
+# that data changed (the components config.yml loads from rasa_extensions/ included). The
+# channel's own texts (channel/texts.yml) are not a training input: Rasa never utters them.
+TRAINING_FILES := config.yml $(sort $(wildcard domain/*.yml nlu/*.yml dialogues/*.yml)) \
 	rasa_extensions/indexed_rule_policy.py
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
@@ -51,7 +52,7 @@ db: $(VENV)/.installed ## Migrate and seed the bank database (demo data)
 
 $(MODEL): $(RASA_VENV)/.installed
 	@mkdir -p models var/log
-	$(RASA) train --data nlu dialogues --domain domain.yml --config config.yml \
+	$(RASA) train --data nlu dialogues --domain domain --config config.yml \
 		--out models --fixed-model-name produbanco-$(MODEL_HASH) 2>&1 | tee var/log/train.log | tail -5
 	@echo "$(MODEL)" > models/CURRENT
 
@@ -99,7 +100,7 @@ security: $(VENV)/.installed ## The attacks of the security review (tests/securi
 	scripts/pytest.sh tests/security
 
 validate: $(RASA_VENV)/.installed ## rasa data validate
-	$(RASA) data validate --data nlu dialogues --domain domain.yml --config config.yml --fail-on-warnings
+	$(RASA) data validate --data nlu dialogues --domain domain --config config.yml --fail-on-warnings
 
 stories: train ## rasa test stories with --fail-on-prediction-errors (the rule index checked against RulePolicy)
 	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \

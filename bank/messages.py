@@ -1,4 +1,4 @@
-"""The bank's own messages (SMS and e-mail bodies). Chat replies live in domain.yml."""
+"""The bank's own messages (SMS and e-mail bodies). Chat replies live in domain/ and channel/."""
 
 from __future__ import annotations
 

@@ -143,7 +143,7 @@ def time_training() -> None:
                 "nlu",
                 "dialogues",
                 "--domain",
-                "domain.yml",
+                "domain",
                 "--config",
                 "config.yml",
                 "--out",

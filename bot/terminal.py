@@ -2,8 +2,8 @@
 
 Buttons and image options are numbered and chosen by typing the number alone; secrets (and the
 numbers of a picture password) are read without echo. The Spanish strings here are the terminal's
-own chrome; the channel's replies (an activation code, a deep link) come from domain.yml. How a
-turn looks is bot/terminal_render.py.
+own chrome; the channel's replies (an activation code, a deep link) come from channel/texts.yml.
+How a turn looks is bot/terminal_render.py.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def _keyboard_hint(keyboard: ImageKeyboard) -> str:
 
 @lru_cache(maxsize=1)
 def domain_texts() -> ChannelTexts:
-    """The channel's texts from domain.yml (read once)."""
+    """The channel's texts from channel/texts.yml and domain/ (read once)."""
     return load_channel_texts()
 
 

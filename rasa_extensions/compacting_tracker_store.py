@@ -4,7 +4,7 @@ Every turn Rasa loads the events of the conversation's current session, replays 
 policies compute a state for every past turn: a turn costs more the longer the session is
 (docs/performance.md: about 5.5 times more at turn 400 than at turn 10). Rasa already keeps
 sessions apart: it loads only the events since the latest `session_started`, and a new session
-carries the slots over (`carry_over_slots_to_new_session: true` in domain.yml).
+carries the slots over (`carry_over_slots_to_new_session: true` in domain/shared.yml).
 
 This store starts that new session itself once the current one holds more than
 `compact_after_events` events, at a quiet point only: the turn has ended (the last event is

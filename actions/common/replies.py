@@ -60,7 +60,7 @@ def tell(
 
 def phrase(domain: Mapping[str, Any], response: str, data: Mapping[str, Any] | None = None) -> str:
     """The first text of the domain response `response`, filled from `data`: for lines that an
-    action joins into one message (a history), so every word still lives in domain.yml."""
+    action joins into one message (a history), so every word still lives in domain/."""
     variations = domain.get("responses", {}).get(response) or [{}]
     text = str(variations[0].get("text") or "")
     values = template_values(data or {})

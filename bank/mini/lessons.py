@@ -1,6 +1,6 @@
 """The bank's learning missions: short lessons about saving, each with one question.
 
-The words (lesson, question, options) are Spanish responses in domain.yml,
+The words (lesson, question, options) are Spanish responses in domain/mini_money.yml,
 `utter_mini_lesson_<key>`, whose buttons send the option's index; the bank keeps only which
 option is right. A correct answer completes the lesson once and earns a star (no money: money
 rewards come from the parent's missions).

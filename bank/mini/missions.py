@@ -215,7 +215,7 @@ class MiniMissions(FamilyService):
 
     def answer_lesson(self, *, sender_id: str, key: str, option: str) -> MiniOutcome:
         """`correct` (data.first_time, data.stars), `wrong` (data.key), `unknown` or
-        `signed_out` (the lesson's words are `utter_mini_lesson_<key>` in domain.yml)."""
+        `signed_out` (the lesson's words are `utter_mini_lesson_<key>` in domain/mini_money.yml)."""
         lesson = LESSONS_BY_KEY.get(str(key or "").strip())
         chosen = str(option or "").strip()
         if lesson is None or not chosen.isdigit() or int(chosen) >= lesson.options:

@@ -1,4 +1,4 @@
-"""The agent's reply to each outcome code of docs/assist.md, in Spanish (domain.yml responses).
+"""The agent's reply to each outcome code of docs/assist.md, in Spanish (channel/texts.yml).
 
 Pure functions: the Telegram layer sends the text and does what an outcome implies (telling the
 customer an agent joined, handing the chat back to the assistant).

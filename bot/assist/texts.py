@@ -1,4 +1,4 @@
-"""Names of the channel's assisted-mode texts in domain.yml (`utter_channel_assist_<name>`).
+"""Names of the channel's assisted-mode texts in channel/texts.yml (`utter_channel_assist_<name>`).
 
 The required ones below must exist (the bot refuses to start without them). Labels (a ticket's
 reason, a journey's name, a ticket's state, a transcript role) are read by prefix and are

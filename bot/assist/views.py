@@ -1,6 +1,6 @@
 """What an agent reads: the queue, a ticket, its transcript and the customer's state, as plain
-Spanish text built from domain.yml responses (`utter_channel_assist_*`). Pure functions of the
-bank's outcome data (docs/assist.md); that data never holds a secret, so neither does this."""
+Spanish text built from channel/texts.yml responses (`utter_channel_assist_*`). Pure functions of
+the bank's outcome data (docs/assist.md); that data never holds a secret, so neither does this."""
 
 from __future__ import annotations
 

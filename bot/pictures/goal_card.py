@@ -1,7 +1,7 @@
 """A Cuenta Mini savings goal as a card: its picture, its name, a progress bar and the amounts.
 
 The few words drawn on the card ("de", "¡Meta cumplida!") are part of the drawing, like the
-labels of a keyboard; the messages around it come from domain.yml.
+labels of a keyboard; the messages around it come from domain/ and channel/texts.yml.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The channel's own Spanish texts, read from domain.yml so every sentence lives there.
+"""The channel's own Spanish texts: `utter_channel_*` from channel/texts.yml, notices from domain/.
 
 The bot needs them even when Rasa cannot be reached (an apology), so it reads them itself.
 """
@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-import yaml
-
 from bot.assist.texts import ASSIST_PREFIX, ASSIST_RESPONSES
 from bot.rasa_messages import Button
+from formats.domain_files import load_channel_responses, load_domain
 
-DOMAIN_PATH: Final = Path(__file__).resolve().parents[2] / "domain.yml"
 CHANNEL_RESPONSES: Final = (
     "utter_channel_secret_deleted",
     "utter_channel_typed_secret_deleted",
@@ -52,7 +50,7 @@ _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 
 
 class MissingTextError(LookupError):
-    """domain.yml lacks a response the channel needs."""
+    """channel/texts.yml or domain/ lacks a response the channel needs."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +94,16 @@ class ChannelTexts:
         )
 
 
-def load_channel_texts(domain_path: Path = DOMAIN_PATH) -> ChannelTexts:
-    """Read the channel's responses from domain.yml (MissingTextError if one is missing)."""
-    with domain_path.open(encoding="utf-8") as handle:
-        domain = yaml.safe_load(handle)
-    responses = domain.get("responses", {}) if isinstance(domain, dict) else {}
+def load_channel_texts(responses_path: Path | None = None) -> ChannelTexts:
+    """Read the channel's responses (MissingTextError if one is missing).
+
+    By default channel/texts.yml with the notices of domain/; `responses_path` reads every
+    response from that one file instead.
+    """
+    if responses_path is None:
+        responses = {**load_domain().get("responses", {}), **load_channel_responses()}
+    else:
+        responses = load_channel_responses(responses_path)
     texts: dict[str, str] = {}
     buttons: dict[str, tuple[Button, ...]] = {}
     # Notices and the assisted-mode labels are read by prefix (a label may be missing).

@@ -9,10 +9,10 @@ import sqlite3
 from typing import Any
 
 import pytest
-import yaml
 
+from formats.domain_files import load_domain
 from tests.support.journeys import Customer, Secrets, register_maria_jose
-from tests.support.servers import REPO, Servers
+from tests.support.servers import Servers
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +86,7 @@ def carried_slots(events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def initial_slot_values() -> Any:
-    """A slot's initial value in domain.yml (None when it has none)."""
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    """A slot's initial value in domain/ (None when it has none)."""
+    domain = load_domain()
     values = {name: spec.get("initial_value") for name, spec in domain["slots"].items()}
     return lambda name: values.get(name)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import inspect
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -27,9 +25,9 @@ from actions.mini.parent_mission_form import ValidateParentMissionForm
 from bank.bootstrap import Bank
 from bank.mini.amounts import read_amount
 from bank.mini.goals import check_goal_amount
+from formats.domain_files import load_domain
 from tests.support.mini_family import sign_in_andrea
 
-REPO = Path(__file__).resolve().parents[2]
 CHILD = "test:andrea"
 PARENT = "test:carlos"
 ACCEPTED = {
@@ -64,7 +62,7 @@ AMBIGUOUS = (
 
 @pytest.fixture(scope="module")
 def domain() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((REPO / "domain.yml").read_text())
+    loaded: dict[str, Any] = load_domain()
     return loaded
 
 

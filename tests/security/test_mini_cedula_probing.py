@@ -8,11 +8,9 @@ attempts and code requests are rate limited; the audit keeps a keyed ref, never 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bank_helpers import unknown_cedula
 from mini_journey_helpers import expect, new_code, sign_in_carlos
 from rasa_sdk import Tracker
@@ -27,9 +25,9 @@ from bank.clock import FixedClock
 from bank.db import unit_of_work
 from bank.demo import ANDREA, MATEO, SOFIA
 from bank.models import AuditEntry, RateLimitHit
+from formats.domain_files import load_domain
 from tests.support.mini_family import create_andreas_user
 
-REPO = Path(__file__).resolve().parents[2]
 FORM = child_registration.FORM
 VALIDATION = child_registration.ValidateMiniRegistrationForm()
 NAMES = ("Andrea", "Mateo", "Sofía", "Sofia", "Carlos")
@@ -41,7 +39,7 @@ MESSAGE_KEYS = {"response", "template", "text", "buttons", "elements", "custom",
 
 @pytest.fixture(scope="module")
 def domain() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((REPO / "domain.yml").read_text())
+    loaded: dict[str, Any] = load_domain()
     return loaded
 
 

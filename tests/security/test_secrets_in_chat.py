@@ -39,6 +39,7 @@ from bot.playground.client import ChatState, bot_messages
 from bot.rasa_client import RasaClient
 from bot.terminal import TerminalChat
 from formats.digit_runs import has_secret_digits
+from formats.domain_files import load_domain
 
 REPO = Path(__file__).resolve().parents[2]
 SENDER = "cli:attacker"
@@ -247,7 +248,7 @@ def test_a_pin_typed_at_the_terminal_menu_never_reaches_rasa() -> None:
 
 
 def _domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    return load_domain()
 
 
 def test_every_amount_prompt_tells_the_channel_a_number_is_expected() -> None:

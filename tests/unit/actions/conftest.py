@@ -8,17 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bank.bootstrap import Bank
+from formats.domain_files import load_domain
 from tests.support.banks import action_server_bank
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    return yaml.safe_load((REPO / "domain.yml").read_text())
+    return load_domain()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from bot_fakes import FakeRasa
 from PIL import Image
 from playground_support import CUSTOMER, running_playground
@@ -28,17 +27,17 @@ from bot.playground.client import bot_messages
 from bot.rasa_messages import ImageKeyboard
 from bot.rasa_output import parse_custom
 from bot.telegram.image_keyboards import button_columns
+from formats.domain_files import load_channel_responses, load_domain
 
-REPO = Path(__file__).resolve().parents[3]
 TELEGRAM_MAX_PHOTO_SIDES = 10_000
 TELEGRAM_MAX_RATIO = 20
 
 
 def domain_button_responses() -> list[tuple[str, dict[str, Any]]]:
-    """Every response variation in domain.yml that carries buttons."""
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    """Every response variation in domain/ and channel/texts.yml that carries buttons."""
+    responses = {**load_domain()["responses"], **load_channel_responses()}
     found = []
-    for name, variations in domain["responses"].items():
+    for name, variations in responses.items():
         for variation in variations:
             if variation.get("buttons"):
                 found.append((name, variation))
@@ -74,7 +73,7 @@ async def test_every_image_keyboard_the_actions_send_renders_as_a_numbered_pictu
     monkeypatch.setenv("BANK_SECRET_KEY", secrets.token_hex(32))
     upgrade_database()
     current_bank.cache_clear()
-    domain = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))
+    domain = load_domain()
     dispatcher = CollectingDispatcher()
     tracker = Tracker("test:keyboards", {}, {}, [], False, None, {}, "")
     try:
