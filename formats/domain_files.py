@@ -52,6 +52,11 @@ def load_domain(directory: Path = DOMAIN_DIR) -> dict[str, Any]:
             elif section in _LIST_SECTIONS:
                 names = [_list_entry_name(entry) for entry in value or []]
                 merged.setdefault(section, []).extend(value or [])
+            elif section == "version":
+                # Every file may state the format version; they must agree.
+                if merged.setdefault(section, value) != value:
+                    raise DuplicateDomainNameError(f"version {value!r} in {path.name} differs")
+                names = []
             else:
                 names = [""]
                 merged[section] = value

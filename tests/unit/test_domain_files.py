@@ -45,6 +45,15 @@ def test_a_name_repeated_across_domain_files_is_refused(tmp_path: Path) -> None:
         load_domain(tmp_path)
 
 
+def test_every_domain_file_may_state_the_same_format_version(tmp_path: Path) -> None:
+    (tmp_path / "a.yml").write_text('version: "3.1"\nintents:\n  - greet\n', encoding="utf-8")
+    (tmp_path / "b.yml").write_text('version: "3.1"\nintents:\n  - deny\n', encoding="utf-8")
+    assert load_domain(tmp_path)["intents"] == ["greet", "deny"]
+    (tmp_path / "c.yml").write_text('version: "2.0"\n', encoding="utf-8")
+    with pytest.raises(DuplicateDomainNameError, match="version"):
+        load_domain(tmp_path)
+
+
 def test_no_response_is_both_in_the_domain_and_in_the_channel_file() -> None:
     both = set(load_domain()["responses"]) & set(load_channel_responses())
     assert not both
