@@ -12,7 +12,6 @@ import asyncio
 import os
 import signal
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,7 +19,7 @@ import pytest
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient
-from bot.supervision.rasa_workers import forked_workers
+from bot.supervision.rasa_workers import children, forked_workers
 from tests.support.journeys import Secrets
 from tests.support.local_run import RESTART_TIMEOUT_SECONDS, LocalRun, start_local_run
 from tests.support.servers import Servers, current_model
@@ -59,8 +58,7 @@ async def playground(run: LocalRun) -> AsyncIterator[PlaygroundClient]:
 def rasa_workers(run: LocalRun) -> set[int]:
     """The Sanic workers of the Rasa server that supervisord's program (the watchdog) runs."""
     watchdog = int(run.info("rasa")["pid"])
-    children = Path(f"/proc/{watchdog}/task/{watchdog}/children").read_text()
-    servers = [int(pid) for pid in children.split()]
+    servers = sorted(children(watchdog))
     assert len(servers) == 1, f"the watchdog runs one server, not {servers}"
     return forked_workers(servers[0])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.supervision.rasa_workers import UsageError, forked_workers, parse
+from bot.supervision.rasa_workers import UsageError, children, forked_workers, parse
 
 REPO = Path(__file__).resolve().parents[3]
 # A main process that forks SANIC_WORKERS workers, waits for all of them (as Sanic 21.12 does,
@@ -81,10 +81,7 @@ def server_and_workers(watchdog: subprocess.Popen[bytes]) -> tuple[int, set[int]
     found: dict[str, object] = {}
 
     def ready() -> bool:
-        servers = [
-            int(p)
-            for p in Path(f"/proc/{watchdog.pid}/task/{watchdog.pid}/children").read_text().split()
-        ]
+        servers = sorted(children(watchdog.pid))
         if not servers:
             return False
         workers = forked_workers(servers[0])
