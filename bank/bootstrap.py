@@ -16,7 +16,6 @@ from bank.assist import (
     Tickets,
     Transcripts,
 )
-from bank.channel_state import ChannelState
 from bank.clock import Clock, SystemClock
 from bank.crypto import SecretCipher, SecretHasher
 from bank.db import SessionFactory, make_engine, make_session_factory
@@ -50,7 +49,6 @@ from bank.settings import Settings, load_settings
 SUBKEY_OTP = "otp-hmac"
 SUBKEY_SECRET_BOX = "secret-box"  # noqa: S105 (a key name, not a key)
 SUBKEY_TOTP = "totp-secret"
-SUBKEY_CHANNEL_STATE = "channel-state"
 SUBKEY_MINI_ACTIVATION = "mini-activation"
 SUBKEY_ASSIST_CUSTOMER_REF = "assist-customer-ref"
 SUBKEY_HASH_PEPPER = "hash-pepper"
@@ -70,7 +68,6 @@ class Bank:
     mail: MailGatewayFactory
     registration: RegistrationService
     secret_box: SecretBox
-    channel_state: ChannelState
     mini_accounts: MiniAccounts
     activation_codes: ActivationCodes
     parent_sign_in: ParentSignIn
@@ -160,11 +157,6 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             session_factory=sessions,
             clock=clock,
             cipher=SecretCipher(settings.subkey(SUBKEY_SECRET_BOX)),
-        ),
-        channel_state=ChannelState(
-            session_factory=sessions,
-            clock=clock,
-            cipher=SecretCipher(settings.subkey(SUBKEY_CHANNEL_STATE)),
         ),
         mini_accounts=mini_accounts,
         activation_codes=activation_codes,

@@ -1,4 +1,5 @@
-"""Alembic environment: the bank's models, the URL from bank.settings (or the caller)."""
+"""Alembic environment: the database's tables (the bank's models and the chat state's), the URL
+from bank.settings (or the caller)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from sqlalchemy import Connection
 from bank.db import make_engine
 from bank.models import Base
 from bank.settings import load_settings
+from bot.chat_state.tables import ChatBase
 
 config = context.config
-target_metadata = Base.metadata
+# One database, two owners: the bank's tables and the channel's chat state (bot.chat_state).
+target_metadata = [Base.metadata, ChatBase.metadata]
 
 if config.config_file_name is not None and not config.attributes.get("skip_logging_config"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)

@@ -19,15 +19,6 @@ from bank.models.assist import (
     AssistTranscriptLine,
 )
 from bank.models.audit import AuditEntry
-from bank.models.channel import (
-    ChannelCallback,
-    ChannelKeyboard,
-    ChannelMedia,
-    ChannelNotice,
-    ChannelPendingInput,
-    ChannelUpdate,
-    ScheduledDeletion,
-)
 from bank.models.columns import NAMING_CONVENTION, Base
 from bank.models.customers import (
     COMPANY,
@@ -115,12 +106,6 @@ __all__ = [
     "AssistTranscriptLine",
     "AuditEntry",
     "Base",
-    "ChannelCallback",
-    "ChannelKeyboard",
-    "ChannelMedia",
-    "ChannelNotice",
-    "ChannelPendingInput",
-    "ChannelUpdate",
     "Customer",
     "CustomerChat",
     "CustomerNotification",
@@ -142,7 +127,6 @@ __all__ = [
     "OutboxMessage",
     "ParentSession",
     "RateLimitHit",
-    "ScheduledDeletion",
     "SecretBoxEntry",
     "SignInGuard",
     "SignInLockEvent",

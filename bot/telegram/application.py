@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Final
 
@@ -23,17 +22,17 @@ from telegram.ext import (
 from bank.bootstrap import Bank
 from bot.assist.bank_calls import AssistBank
 from bot.assist.transcript import TranscriptRecorder
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats, DatabasePendingInputStore
+from bot.chat_state import chat_state_of
+from bot.chat_state.async_state import AsyncChatState, DatabasePendingInputStore
 from bot.conversation import Conversation
+from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_client import HEALTH_TIMEOUT_SECONDS, RasaClient, http_ok
 from bot.rasa_outage import HealthProbe, RasaOutage
 from bot.telegram import handlers
-from bot.telegram.assist_expiry import expiry_loop
 from bot.telegram.assist_gate import assist_gate
 from bot.telegram.commands_menu import customer_commands, refresh_agent_menus
-from bot.telegram.deletions import deletion_loop
 from bot.telegram.errors import on_error
-from bot.telegram.notices import notice_loop, stop_task
+from bot.telegram.jobs import BackgroundWork, schedule_background_work
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.send_retry import RetryingRateLimiter
 from bot.telegram.services import SERVICES_KEY, BotServices
@@ -44,10 +43,6 @@ logger = logging.getLogger(__name__)
 
 ALLOWED_UPDATES: Final = [Update.MESSAGE, Update.CALLBACK_QUERY]
 RASA_HTTP_KEY: Final = "rasa_http"
-NOTICE_TASK_KEY: Final = "notice_task"
-DELETION_TASK_KEY: Final = "deletion_task"
-EXPIRY_TASK_KEY: Final = "assist_expiry_task"
-BACKGROUND_TASK_KEYS: Final = (NOTICE_TASK_KEY, DELETION_TASK_KEY, EXPIRY_TASK_KEY)
 # Retries on 429 "Too Many Requests" (waiting retry_after each time), besides the limiter's pacing.
 MAX_RATE_LIMIT_RETRIES: Final = 3
 OUTAGE_KEY: Final = "rasa_outage"
@@ -99,6 +94,7 @@ def build_application(
     # Assisted mode: agents, tickets, the desk, help by phone; every chat's transcript.
     assist = AssistBank(bank.agents, bank.tickets, bank.assist_desk, bank.assist_phone)
     recorder = TranscriptRecorder(bank.transcripts)
+    chat_state = chat_state_of(bank)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         http = httpx.AsyncClient(transport=rasa_transport)
@@ -110,13 +106,13 @@ def build_application(
             probes=health_probes(http, rasa, settings),
         )
         application.bot_data[OUTAGE_KEY] = outage
-        state = AsyncChannelState(bank.channel_state)
+        state = AsyncChatState(chat_state)
         application.bot_data[SERVICES_KEY] = BotServices(
             settings=settings,
             conversation=Conversation(
                 rasa,
                 bank.secret_box,
-                DatabasePendingInputStore(bank.channel_state),
+                DatabasePendingInputStore(chat_state.pending_inputs),
                 recorder=recorder,
                 outage=outage,
             ),
@@ -135,33 +131,23 @@ def build_application(
             await refresh_agent_menus(application.bot, channel_texts, assist)
         except Exception as exc:
             logger.warning("could not refresh the agents' menus (%s)", type(exc).__name__)
-        application.bot_data[NOTICE_TASK_KEY] = asyncio.create_task(
-            notice_loop(
-                application.bot,
-                bank.notifications,
-                channel_texts,
-                state,
-                quiet,
-                bot_id=settings.bot_id,
+        if application.job_queue is None:
+            raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+        schedule_background_work(
+            application.job_queue,
+            BackgroundWork(
+                notifications=bank.notifications,
+                state=state,
+                texts=channel_texts,
+                quiet=quiet,
+                assist=assist,
                 recorder=recorder,
-            )
+                bot_id=settings.bot_id,
+                ticket_expiry_seconds=settings.assist_expiry_seconds,
+            ),
         )
-        application.bot_data[DELETION_TASK_KEY] = asyncio.create_task(
-            deletion_loop(application.bot, state)
-        )
-        application.bot_data[EXPIRY_TASK_KEY] = asyncio.create_task(
-            expiry_loop(assist, settings.assist_expiry_seconds)
-        )
-
-    async def stop_background_tasks(application: Application) -> None:  # type: ignore[type-arg]
-        for key in BACKGROUND_TASK_KEYS:
-            await stop_task(application.bot_data.pop(key, None))
-
-    async def post_stop(application: Application) -> None:  # type: ignore[type-arg]
-        await stop_background_tasks(application)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-        await stop_background_tasks(application)
         http = application.bot_data.pop(RASA_HTTP_KEY, None)
         if isinstance(http, httpx.AsyncClient):
             await http.aclose()
@@ -178,7 +164,6 @@ def build_application(
         .rate_limiter(rate_limiter)
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
-        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )

@@ -17,9 +17,9 @@ from telegram import Bot, InlineKeyboardMarkup
 
 from bank.assist import AssistOutcome
 from bank.assist.desk_tickets import parse_ticket_number
-from bank.channel_state import ACTION_SEND, ButtonSpec
 from bot.assist import replies, views
 from bot.assist.commands import AgentCommand, command_payload
+from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.telegram.assist_relay import agent_joined, assistant_is_back, send_plain
 from bot.telegram.commands_menu import set_agent_menu
 from bot.telegram.render import chat_key

@@ -1,27 +1,23 @@
 """Deletes messages whose time has come (an activation code when it expires).
 
 The deletions are kept in the database, so a restarted bot still does them; any number of bot
-instances may run this loop: each deletion is claimed first.
+instances may run this job (bot/telegram/jobs.py): each deletion is claimed first.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from typing import Final
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.channel_stores import AsyncChannelState
+from bot.chat_state.async_state import AsyncChatState
 from bot.telegram.notices import TELEGRAM_PREFIX, telegram_chat_id
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS: Final = 2.0
 
-
-async def delete_due_messages(bot: Bot, state: AsyncChannelState) -> int:
+async def delete_due_messages(bot: Bot, state: AsyncChatState) -> int:
     """Claim the due deletions of Telegram chats and do them once; return how many are done."""
     done = 0
     for due in await state.claim_due_deletions(chat_prefix=TELEGRAM_PREFIX):
@@ -38,13 +34,3 @@ async def delete_due_messages(bot: Bot, state: AsyncChannelState) -> int:
         await state.deletion_done(due.id)
         done += 1
     return done
-
-
-async def deletion_loop(bot: Bot, state: AsyncChannelState, every: float = POLL_SECONDS) -> None:
-    """Do due deletions until cancelled; a failure is logged and the loop goes on."""
-    while True:
-        try:
-            await delete_due_messages(bot, state)
-        except Exception as exc:
-            logger.error("scheduled deletions failed (%s)", type(exc).__name__)
-        await asyncio.sleep(every)

@@ -10,8 +10,8 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
 from bot.assist.commands import parse_agent_command
+from bot.chat_state.keyboards import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
 from bot.deep_links import DEEP_LINKS, START_PAYLOAD
 from bot.rasa_outage import OnWaiting
 from bot.secure_input import ChannelSecretKind, is_channel_secret_kind

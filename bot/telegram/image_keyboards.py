@@ -3,8 +3,8 @@ it (and "Borrar" / "Listo" when several pictures are picked)."""
 
 from __future__ import annotations
 
-from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, ButtonSpec
-from bot.channel_stores import AsyncChannelState
+from bot.chat_state.async_state import AsyncChatState
+from bot.chat_state.keyboards import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, ButtonSpec
 from bot.pictures import keyboard_cache_key, render_keyboard
 from bot.pictures.grid import grid_columns
 from bot.rasa_messages import ImageKeyboard
@@ -20,7 +20,7 @@ def button_columns(option_count: int) -> int:
 
 async def send_image_keyboard(
     *,
-    state: AsyncChannelState,
+    state: AsyncChatState,
     texts: ChannelTexts,
     media: MediaSender,
     chat_key: str,

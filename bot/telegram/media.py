@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.channel_stores import AsyncChannelState
+from bot.chat_state.async_state import AsyncChatState
 from bot.pictures import (
     content_cache_key,
     goal_progress_cache_key,
@@ -48,7 +48,7 @@ class MediaSender:
     """Sends cached media to Telegram chats for one bot (its id keys the file_id cache)."""
 
     def __init__(
-        self, *, bot: Bot, state: AsyncChannelState, texts: ChannelTexts, bot_id: str
+        self, *, bot: Bot, state: AsyncChatState, texts: ChannelTexts, bot_id: str
     ) -> None:
         self._bot = bot
         self._state = state

@@ -11,7 +11,6 @@ and without the celebration.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Final
 
@@ -19,11 +18,12 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bank.channel_state import ACTION_SEND, ButtonSpec
 from bank.notifications import Notice, Notifications
 from bot.assist.transcript import TranscriptRecorder, assistant_line
 from bot.assist.views import notice_values
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.chat_state.async_state import AsyncChatState
+from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
+from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_messages import Celebration, is_celebration_reason
 from bot.telegram.render import TurnRenderer
 from bot.telegram.texts import NOTICE_PREFIX, ChannelTexts, MissingTextError
@@ -31,7 +31,6 @@ from bot.telegram.ui import choice_keyboard, html_text
 
 logger = logging.getLogger(__name__)
 
-POLL_SECONDS: Final = 2.0
 TELEGRAM_PREFIX: Final = "tg:"
 
 
@@ -49,7 +48,7 @@ async def deliver_notices(
     bot: Bot,
     notifications: Notifications,
     texts: ChannelTexts,
-    state: AsyncChannelState,
+    state: AsyncChatState,
     quiet: AsyncQuietChats,
     *,
     bot_id: str,
@@ -77,7 +76,7 @@ async def _send(
     bot: Bot,
     notice: Notice,
     texts: ChannelTexts,
-    state: AsyncChannelState,
+    state: AsyncChatState,
     quiet: AsyncQuietChats,
     renderer: TurnRenderer,
 ) -> str | None:
@@ -120,34 +119,3 @@ async def _send(
     if not silent and is_celebration_reason(reason):
         await renderer.send_celebration(chat_id, Celebration(reason=reason))
     return text
-
-
-async def notice_loop(
-    bot: Bot,
-    notifications: Notifications,
-    texts: ChannelTexts,
-    state: AsyncChannelState,
-    quiet: AsyncQuietChats,
-    *,
-    bot_id: str,
-    every: float = POLL_SECONDS,
-    recorder: TranscriptRecorder | None = None,
-) -> None:
-    """Deliver notices until cancelled; a failure is logged and the loop goes on."""
-    while True:
-        try:
-            await deliver_notices(
-                bot, notifications, texts, state, quiet, bot_id=bot_id, recorder=recorder
-            )
-        except Exception as exc:
-            logger.error("notice delivery failed (%s)", type(exc).__name__)
-        await asyncio.sleep(every)
-
-
-async def stop_task(task: asyncio.Task[None] | None) -> None:
-    """Cancel a background task and wait for it."""
-    if task is None:
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -15,9 +15,10 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bank.channel_state import ACTION_SEND, ButtonSpec
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.chat_state.async_state import AsyncChatState
+from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.conversation import Turn
+from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_messages import (
     ActivationCode,
     BotMessage,
@@ -92,7 +93,7 @@ class TurnRenderer:
         self,
         *,
         bot: Bot,
-        state: AsyncChannelState,
+        state: AsyncChatState,
         texts: ChannelTexts,
         bot_id: str,
         quiet: AsyncQuietChats,

@@ -10,8 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot.assist.bank_calls import AssistBank
 from bot.assist.transcript import TranscriptRecorder
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.chat_state.async_state import AsyncChatState
 from bot.conversation import Conversation
+from bot.quiet_chats import AsyncQuietChats
 from bot.telegram.render import TurnRenderer
 from bot.telegram.settings import BotSettings
 from bot.telegram.texts import ChannelTexts
@@ -27,7 +28,7 @@ class BotServices:
 
     settings: BotSettings
     conversation: Conversation
-    state: AsyncChannelState
+    state: AsyncChatState
     texts: ChannelTexts
     quiet: AsyncQuietChats
     assist: AssistBank

@@ -16,7 +16,7 @@ from typing import Final
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
-from bot.channel_stores import AsyncChannelState
+from bot.chat_state.async_state import AsyncChatState
 from bot.pictures import render_qr
 from bot.rasa_messages import QrCode
 from bot.telegram.texts import ChannelTexts
@@ -37,7 +37,7 @@ def token_qr_caption(texts: ChannelTexts, caption: str) -> str:
 
 async def send_token_qr(
     bot: Bot,
-    state: AsyncChannelState,
+    state: AsyncChatState,
     texts: ChannelTexts,
     *,
     chat_key: str,

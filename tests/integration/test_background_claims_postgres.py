@@ -22,7 +22,9 @@ from bank.db import unit_of_work
 from bank.migrate import upgrade_database
 from bank.notifications import queue_chat_notice
 from bank.settings import Settings
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.chat_state import chat_state_of
+from bot.chat_state.async_state import AsyncChatState
+from bot.quiet_chats import AsyncQuietChats
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
 from bot.telegram.texts import load_channel_texts
@@ -105,7 +107,7 @@ async def test_two_instances_send_each_notice_once(two_banks: tuple[Bank, Bank])
     texts = load_channel_texts()
 
     def instance(bank: Bank) -> Any:
-        state = AsyncChannelState(bank.channel_state)
+        state = AsyncChatState(chat_state_of(bank))
         quiet = AsyncQuietChats(bank.mini_music)
         return lambda: deliver_notices(
             bot,  # type: ignore[arg-type]
@@ -128,13 +130,13 @@ async def test_two_instances_do_each_scheduled_deletion_once(
 ) -> None:
     first, _ = two_banks
     for number in range(JOBS):
-        first.channel_state.schedule_deletion(
+        chat_state_of(first).deletions.schedule(
             f"tg:{100 + number % CHATS}", 1000 + number, after=timedelta(0)
         )
     bot = RecordingBot()
 
     def instance(bank: Bank) -> Any:
-        state = AsyncChannelState(bank.channel_state)
+        state = AsyncChatState(chat_state_of(bank))
         return lambda: delete_due_messages(bot, state)  # type: ignore[arg-type]
 
     await until_done(*(instance(bank) for bank in two_banks))

@@ -33,6 +33,7 @@ from bank.migrate import upgrade_database
 from bank.models import Base, OnlineUser, OtpChallenge
 from bank.otp import OtpIssuer
 from bank.registration import Step
+from bot.chat_state.tables import ChatBase
 from tests.support.concurrency import fresh_postgres_schema, race
 
 pytestmark = pytest.mark.postgres
@@ -60,7 +61,8 @@ def pg_bank(migrated: str, clock: FixedClock) -> Iterator[Bank]:
         seed_demo(session, hasher=bank.hasher, clock=clock)
     yield bank
     with bank.engine.begin() as connection:
-        names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        tables = [*Base.metadata.sorted_tables, *ChatBase.metadata.sorted_tables]
+        names = ", ".join(table.name for table in tables)
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     bank.dispose()
 
@@ -71,7 +73,7 @@ def test_migration_matches_the_models_on_postgres(migrated: str) -> None:
         with engine.connect() as connection:
             assert connection.execute(text("SELECT current_schema()")).scalar() != "public"
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, [Base.metadata, ChatBase.metadata]) == []
     finally:
         engine.dispose()
 
@@ -179,25 +181,26 @@ def test_usernamerace(pg_bank: Bank) -> None:
 
 
 def test_channel_state_on_postgres(pg_bank: Bank) -> None:
-    from bank.channel_state import ACTION_SEND, ButtonSpec
+    from bot.chat_state import chat_state_of
+    from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 
-    state = pg_bank.channel_state
-    keyboard_id, (tap_id,) = state.register_keyboard(
+    state = chat_state_of(pg_bank)
+    keyboard_id, (tap_id,) = state.keyboards.register(
         "tg:1", [ButtonSpec(ACTION_SEND, "/affirm", "Sí")]
     )
-    assert sorted(race(4, lambda _: str(state.use_keyboard(keyboard_id)))) == [
+    assert sorted(race(4, lambda _: str(state.keyboards.use(keyboard_id)))) == [
         "False",
         "False",
         "False",
         "True",
     ]
-    assert sorted(race(4, lambda _: str(state.claim_update("bot", 2**40)))) == [
+    assert sorted(race(4, lambda _: str(state.updates.claim("bot", 2**40)))) == [
         "False",
         "False",
         "False",
         "True",
     ]
-    resolved = state.resolve_tap(tap_id, "tg:1")
+    resolved = state.keyboards.resolve_tap(tap_id, "tg:1")
     assert resolved is not None and resolved.keyboard_used
 
 

@@ -26,6 +26,7 @@ from redis.asyncio import Redis
 from telegram_harness import cheap_bank
 
 from bank.bootstrap import Bank
+from bot.chat_state import chat_state_of
 from bot.playground.client import bot_messages, find_button
 from bot.playground.delivery import DeliverySettings
 from bot.shared_state.chat_queue import RedisChatQueue
@@ -360,7 +361,7 @@ async def test_a_turn_cut_off_by_a_killed_instance_gets_the_apology_and_the_step
             assert await dead.acquire(CUSTOMER, "killed", lease_ms=1000)
             assert await dead.record(CUSTOMER, 5, json.dumps(update))
             await dead.begin(CUSTOMER, "killed", 5)
-            assert bank.channel_state.claim_update(settings.bot_id, 5)
+            assert chat_state_of(bank).updates.claim(settings.bot_id, 5)
             await redis.aclose()
 
             application = build_application(settings, bank, rasa_transport=rasa)

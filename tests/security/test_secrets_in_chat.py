@@ -33,6 +33,7 @@ from test_assist_support import (
 )
 
 from bank.chat_redaction import redact_chat_text
+from bot.chat_state import chat_state_of
 from bot.conversation import Conversation
 from bot.conversation_stores import InMemoryPendingInputStore
 from bot.playground.client import ChatState, bot_messages
@@ -350,7 +351,7 @@ async def test_an_agents_own_pin_is_collected_not_relayed_to_the_customer(
         await bot.wait(CUSTOMER, has_text(f"{AGENT_NAME}, de nuestro equipo, se unió"))
         # Paula is registering herself: her own chat waits for her PIN.
         agent_key = f"tg:{AGENT}"
-        bot.bank.channel_state.set_pending_input(agent_key, "pin")
+        chat_state_of(bot.bank).pending_inputs.set(agent_key, "pin")
         bot.rasa.reply_with(reply(text="Clave recibida"))
 
         _, typed_id = await bot.playground.client.send_text(AGENT, PIN)
@@ -367,7 +368,7 @@ async def test_an_agents_own_pin_is_collected_not_relayed_to_the_customer(
         assert not any(PIN in line.text for line in lines)
 
         # A reply that is no secret still reaches the customer while her own prompt waits.
-        bot.bank.channel_state.set_pending_input(agent_key, "pin")
+        chat_state_of(bot.bank).pending_inputs.set(agent_key, "pin")
         before = await count(bot, CUSTOMER)
         await bot.playground.client.send_text(AGENT, "Hola María José, ya te ayudo")
         await bot.wait(CUSTOMER, has_text("ya te ayudo", after=before))

@@ -19,6 +19,7 @@ from playground_support import CUSTOMER, running_playground
 from telegram_harness import RunningBot, reply, running_bot
 
 from bank.clock import FixedClock
+from bot.chat_state import chat_state_of
 from bot.playground.client import ChatState
 
 SEED_URI = "otpauth://totp/Produbanco:mjandrade?secret=JBSWY3DPEHPK3PXPJBSWY3DP&issuer=Produbanco"
@@ -60,7 +61,7 @@ async def test_the_token_qr_left_in_the_chat_is_deleted_after_a_few_minutes(
     assert SEED_URI not in qr_bot.rasa.everything_received()
 
     for _ in range(50):  # scheduled right after the photo is sent
-        pending = qr_bot.bank.channel_state.pending_deletions(f"tg:{CUSTOMER}")
+        pending = chat_state_of(qr_bot.bank).deletions.pending(f"tg:{CUSTOMER}")
         if pending:
             break
         await asyncio.sleep(0.1)

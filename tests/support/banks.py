@@ -19,6 +19,7 @@ from bank.demo import seed_demo
 from bank.migrate import upgrade_database
 from bank.models import Base
 from bank.settings import Settings
+from bot.chat_state.tables import ChatBase
 
 
 def seeded(bank: Bank) -> Bank:
@@ -29,9 +30,10 @@ def seeded(bank: Bank) -> Bank:
 
 
 def memory_bank(settings: Settings, clock: Clock) -> Iterator[Bank]:
-    """An in-memory bank with the schema and the demo data (disposed at the end)."""
+    """An in-memory bank with the schema (the chat state's tables too) and the demo data."""
     built = build_bank(settings, clock)
     Base.metadata.create_all(built.engine)
+    ChatBase.metadata.create_all(built.engine)
     yield seeded(built)
     built.dispose()
 

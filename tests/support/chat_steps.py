@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from bank.bootstrap import Bank
-from bank.channel_state import ACTION_PICK
+from bot.chat_state import chat_state_of
+from bot.chat_state.keyboards import ACTION_PICK
 from bot.playground.client import bot_messages
 from tests.support.telegram_user import TelegramUser
 
@@ -36,7 +37,7 @@ async def tap_pictures(person: TelegramUser, bank: Bank, pictures: tuple[str, ..
     for row in keyboard["buttons"]:
         for button in row:
             tap = await asyncio.to_thread(
-                bank.channel_state.resolve_tap, button["callback_data"], person.sender_id
+                chat_state_of(bank).keyboards.resolve_tap, button["callback_data"], person.sender_id
             )
             if tap is not None and tap.action == ACTION_PICK:
                 by_picture[tap.payload] = button["callback_data"]

@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 from bank.db import make_engine
 from bank.migrate import alembic_config, upgrade_database
 from bank.models import Base
+from bot.chat_state.tables import ChatBase
 
 
 def test_migration_matches_the_models(tmp_path: Path) -> None:
@@ -21,7 +22,7 @@ def test_migration_matches_the_models(tmp_path: Path) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
-            assert compare_metadata(context, Base.metadata) == []
+            assert compare_metadata(context, [Base.metadata, ChatBase.metadata]) == []
             assert context.get_current_revision() == "0008_security"
     finally:
         engine.dispose()

@@ -28,6 +28,7 @@ from test_assist_support import (
 from bank.db import unit_of_work
 from bank.models import PERSON, Customer
 from bank.outbox import read_outbox
+from bot.chat_state import chat_state_of
 from bot.playground.client import bot_messages, find_button
 
 SENTINEL_PIN = "8642"
@@ -196,7 +197,7 @@ async def test_replies_notes_relays_and_a_secret_while_the_agent_holds_the_chat(
     assert SENTINEL_PIN not in everything_shown(agent_state)
 
     # While a secure input is pending, anything typed is treated the same way.
-    bot.bank.channel_state.set_pending_input(CUSTOMER_KEY, "password")
+    chat_state_of(bot.bank).pending_inputs.set(CUSTOMER_KEY, "password")
     _, typed_id = await bot.playground.client.send_text(CUSTOMER, "hola")
     state = await bot.wait(
         CUSTOMER, lambda s: next(m for m in s["messages"] if m["message_id"] == typed_id)["deleted"]

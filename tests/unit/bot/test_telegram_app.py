@@ -17,9 +17,10 @@ from playground_support import CUSTOMER, PARENT, running_playground
 from sqlalchemy.exc import OperationalError
 from telegram_harness import RunningBot, cheap_bank, reply, running_bot
 
-from bank.channel_state import is_callback_id
 from bank.db import unit_of_work
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, SOFIA, seed_demo
+from bot.chat_state.keyboards import is_callback_id
+from bot.chat_state.pending_inputs import PendingInputs
 from bot.playground.client import bot_messages, find_button
 from bot.telegram.application import build_application
 from bot.telegram.runner import serve_webhook
@@ -341,17 +342,16 @@ async def test_the_webhook_refuses_requests_without_the_secret_token(tmp_path: P
 async def test_a_busy_database_gets_an_apology_and_the_next_message_works(
     bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = bot.bank.channel_state
-    real = state.pending_input
+    real = PendingInputs.get
     calls = {"n": 0}
 
-    def busy_once(chat_key: str) -> str | None:
+    def busy_once(inputs: PendingInputs, chat_key: str) -> str | None:
         calls["n"] += 1
         if calls["n"] == 1:
             raise OperationalError("SELECT ...", {}, Exception("database is locked"))
-        return real(chat_key)
+        return real(inputs, chat_key)
 
-    monkeypatch.setattr(state, "pending_input", busy_once)
+    monkeypatch.setattr(PendingInputs, "get", busy_once)
     chat = await bot.say(CUSTOMER, "hola")
     assert "Algo salió mal" in bot_messages(chat)[-1]["text"]
     chat = await bot.say(CUSTOMER, "hola de nuevo")

@@ -21,10 +21,12 @@ from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, seed_demo
 from bank.models import Customer
 from bank.notifications import queue_chat_notice
-from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.chat_state import chat_state_of
+from bot.chat_state.async_state import AsyncChatState
 from bot.conversation import Turn
 from bot.pictures.celebration import celebration_animation
 from bot.playground.client import ChatState, bot_messages
+from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_messages import Button, Celebration, GoalProgress, Picture, TextMessage
 from bot.rasa_output import parse_custom
 from bot.sounds.jingle import celebration_jingle
@@ -280,7 +282,7 @@ async def test_the_quiet_flag_is_looked_up_once_per_turn(
         async with playground.bot() as telegram_bot:
             renderer = TurnRenderer(
                 bot=telegram_bot,
-                state=AsyncChannelState(bank.channel_state),
+                state=AsyncChatState(chat_state_of(bank)),
                 texts=load_channel_texts(),
                 bot_id="test",
                 quiet=AsyncQuietChats(counting),

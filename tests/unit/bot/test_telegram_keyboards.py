@@ -19,9 +19,9 @@ from telegram_harness import reply, running_bot
 from actions.common.bank_access import current_bank
 from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
 from actions.registration.prompts import AskSecurityImage
-from bank.channel_state import is_callback_id
 from bank.migrate import upgrade_database
 from bank.mini.pictures import AVATARS, shuffled_password_pictures
+from bot.chat_state.keyboards import is_callback_id
 from bot.pictures import render_keyboard
 from bot.playground.client import bot_messages
 from bot.rasa_messages import ImageKeyboard

@@ -19,8 +19,10 @@ from telegram_harness import RunningBot, reply, running_bot
 from bank.clock import FixedClock
 from bank.db import unit_of_work
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME, seed_demo
-from bank.models import ChannelCallback, CustomerChat
+from bank.models import CustomerChat
 from bank.notifications import queue_notice
+from bot.chat_state import chat_state_of
+from bot.chat_state.tables import ChannelCallback
 from bot.playground.client import ChatState, bot_messages, find_button
 from bot.playground.personas import BOT_USERNAME
 from bot.telegram.handlers import DEEP_LINKS
@@ -66,7 +68,7 @@ async def scheduled_deletions(bot: RunningBot, user_id: int) -> list[tuple[int, 
     """The chat's scheduled deletions, once there is one (the bot schedules it right after the
     message is sent, so the test may see the message a moment before)."""
     for _ in range(100):
-        pending = bot.bank.channel_state.pending_deletions(f"tg:{user_id}")
+        pending = chat_state_of(bot.bank).deletions.pending(f"tg:{user_id}")
         if pending:
             return list(pending)
         await asyncio.sleep(0.05)
@@ -76,7 +78,7 @@ async def scheduled_deletions(bot: RunningBot, user_id: int) -> list[tuple[int, 
 async def wait_until_no_deletion_pending(bot: RunningBot, user_id: int) -> None:
     """Wait (up to 10 s) until the chat has no scheduled deletion left undone."""
     for _ in range(100):
-        if not bot.bank.channel_state.pending_deletions(f"tg:{user_id}"):
+        if not chat_state_of(bot.bank).deletions.pending(f"tg:{user_id}"):
             return
         await asyncio.sleep(0.1)
     raise AssertionError("a scheduled deletion is still pending")
@@ -129,9 +131,9 @@ async def test_a_picture_password_goes_to_the_secret_box_and_rasa_gets_only_the_
         stored = session.scalars(select(ChannelCallback.title)).all()
     assert not any(label in title for title in stored for _, label in PICTURES)
     callback = find_button(keyboard, "Listo")["callback_data"]
-    tapped = bot.bank.channel_state.resolve_tap(callback, f"tg:{CUSTOMER}")
+    tapped = chat_state_of(bot.bank).keyboards.resolve_tap(callback, f"tg:{CUSTOMER}")
     assert tapped is not None and tapped.secret_kind == "picture_password"
-    assert bot.bank.channel_state.picks(tapped.keyboard_id) == ()
+    assert chat_state_of(bot.bank).keyboards.picks(tapped.keyboard_id) == ()
 
 
 async def test_a_secret_keyboard_is_never_cached(bot: RunningBot) -> None:
@@ -187,7 +189,7 @@ async def test_an_unresolvable_activation_code_is_explained_not_shown(bot: Runni
     state = await bot.say(PARENT, "genera código")
     message = bot_messages(state)[-1]
     assert "ya no está disponible" in message["text"] and "Mateo" in message["text"]
-    assert bot.bank.channel_state.pending_deletions(f"tg:{PARENT}") == []
+    assert chat_state_of(bot.bank).deletions.pending(f"tg:{PARENT}") == []
 
 
 async def test_a_deleted_code_message_is_not_retried_forever(

@@ -1,20 +1,28 @@
-"""Bot-side state of a chat channel (`bank.channel_state`). It never holds a secret in clear.
+"""The chat state's tables: in the bank's database, but on their own declarative base.
 
 Pending typed input, inline keyboards and their buttons, handled update ids, uploaded media,
-one-time notices and scheduled message deletions.
+one-time notices and scheduled message deletions. The bank's models know none of them; the
+migrations (which build the whole database) create them, and `ChatBase.metadata` is what they
+are compared with. Nothing here holds a secret in clear.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bank.models.columns import Base
+from bank.models.columns import NAMING_CONVENTION
 
 
-class ChannelPendingInput(Base):
+class ChatBase(DeclarativeBase):
+    """Declarative base of the chat tables (the bank's naming convention for constraints)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ChannelPendingInput(ChatBase):
     """The secret kind the chat's next typed message will be read as."""
 
     __tablename__ = "channel_pending_inputs"
@@ -24,7 +32,7 @@ class ChannelPendingInput(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class ChannelKeyboard(Base):
+class ChannelKeyboard(ChatBase):
     """One inline keyboard the bot sent; its buttons are ChannelCallback rows."""
 
     __tablename__ = "channel_keyboards"
@@ -41,7 +49,7 @@ class ChannelKeyboard(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
-class ChannelCallback(Base):
+class ChannelCallback(ChatBase):
     """A button's opaque callback id and what a tap on it means."""
 
     __tablename__ = "channel_callbacks"
@@ -55,7 +63,7 @@ class ChannelCallback(Base):
     title: Mapped[str] = mapped_column(String(200))
 
 
-class ChannelUpdate(Base):
+class ChannelUpdate(ChatBase):
     """An update id already handled, so a repeated delivery is ignored."""
 
     __tablename__ = "channel_updates"
@@ -65,7 +73,7 @@ class ChannelUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
-class ChannelMedia(Base):
+class ChannelMedia(ChatBase):
     """A picture already uploaded: the platform's file id under our cache key."""
 
     __tablename__ = "channel_media"
@@ -76,7 +84,7 @@ class ChannelMedia(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class ChannelNotice(Base):
+class ChannelNotice(ChatBase):
     """A one-time notice already shown in a chat."""
 
     __tablename__ = "channel_notices"
@@ -86,7 +94,7 @@ class ChannelNotice(Base):
     shown_at: Mapped[datetime] = mapped_column(DateTime)
 
 
-class ScheduledDeletion(Base):
+class ScheduledDeletion(ChatBase):
     """A message the channel must delete later (an activation code shown until it expires)."""
 
     __tablename__ = "scheduled_deletions"
