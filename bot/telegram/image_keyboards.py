@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bank.channel_state import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, ButtonSpec
 from bot.channel_stores import AsyncChannelState
+from bot.channel_texts import ChannelTexts
 from bot.pictures import keyboard_cache_key, render_keyboard
 from bot.pictures.grid import grid_columns
 from bot.rasa_messages import ImageKeyboard
 from bot.telegram.media import MediaSender
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import numbered_keyboard, progress
 
 

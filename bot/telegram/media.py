@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.channel_stores import AsyncChannelState
+from bot.channel_texts import ChannelTexts
 from bot.pictures import (
     content_cache_key,
     goal_progress_cache_key,
@@ -24,7 +25,6 @@ from bot.pictures import (
 from bot.pictures.celebration import celebration_animation
 from bot.rasa_messages import Celebration, GoalProgress, Picture
 from bot.sounds.jingle import celebration_jingle
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import MAX_CAPTION_LENGTH, html_text
 
 logger = logging.getLogger(__name__)

@@ -17,6 +17,7 @@ from telegram.error import TelegramError
 
 from bank.channel_state import ACTION_SEND, ButtonSpec
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.channel_texts import ChannelTexts
 from bot.conversation import Turn
 from bot.rasa_messages import (
     ActivationCode,
@@ -35,7 +36,6 @@ from bot.rasa_messages import (
 from bot.secure_input import ExpectedInput, SecureInputRequest
 from bot.telegram.image_keyboards import send_image_keyboard
 from bot.telegram.media import MediaSender
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.token_qr import send_token_qr
 from bot.telegram.ui import choice_keyboard, html_text, split_text
 

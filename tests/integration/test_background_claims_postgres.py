@@ -23,9 +23,9 @@ from bank.migrate import upgrade_database
 from bank.notifications import queue_chat_notice
 from bank.settings import Settings
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.channel_texts import load_channel_texts
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
-from bot.telegram.texts import load_channel_texts
 from tests.support.concurrency import fresh_postgres_schema
 
 pytestmark = pytest.mark.postgres

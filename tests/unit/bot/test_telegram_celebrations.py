@@ -22,6 +22,7 @@ from bank.demo import ANDREA, CARLOS, seed_demo
 from bank.models import Customer
 from bank.notifications import queue_chat_notice
 from bot.channel_stores import AsyncChannelState, AsyncQuietChats
+from bot.channel_texts import load_channel_texts
 from bot.conversation import Turn
 from bot.pictures.celebration import celebration_animation
 from bot.playground.client import ChatState, bot_messages
@@ -30,7 +31,6 @@ from bot.rasa_output import parse_custom
 from bot.sounds.jingle import celebration_jingle
 from bot.sounds.mp3 import mp3_duration
 from bot.telegram.render import TurnRenderer
-from bot.telegram.texts import load_channel_texts
 
 CHILD = 1004  # Andrea's persona in the playground: her chat is tg:1004
 GOAL = {

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.assist.bank_calls import AssistBank
+from bot.telegram.assist.bank_calls import AssistBank
 
 logger = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Final
 
 from bank.assist import AssistOutcome
 from bank.assist.phone import LINK_JOURNEYS
-from bot.assist import views
-from bot.assist.commands import AGENT_COMMANDS
-from bot.assist.views import label, text
-from bot.telegram.texts import ChannelTexts
+from bot.channel_texts import ChannelTexts
+from bot.telegram.assist import views
+from bot.telegram.assist.command_parsing import AGENT_COMMANDS
+from bot.telegram.assist.views import label, text
 
 # Codes any desk call may answer, whatever the command.
 _COMMON: Final = frozenset({"not_agent", "no_ticket", "not_yours", "unknown"})

@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any, Final
 
 from bank import clock
-from bot.telegram.texts import ChannelTexts
+from bot.channel_text_names import ASSIST_PREFIX
+from bot.channel_texts import ChannelTexts
 
-PREFIX: Final = "utter_channel_assist_"
+PREFIX: Final = ASSIST_PREFIX
 Data = Mapping[str, Any]
 
 
