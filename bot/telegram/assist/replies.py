@@ -10,6 +10,7 @@ from typing import Final
 
 from bank.assist import AssistOutcome
 from bank.assist.phone import LINK_JOURNEYS
+from bot.channel_text_names import ASSIST_PREFIX
 from bot.channel_texts import ChannelTexts
 from bot.telegram.assist import views
 from bot.telegram.assist.command_parsing import AGENT_COMMANDS
@@ -139,7 +140,7 @@ def _phone(texts: ChannelTexts, family: str, outcome: AssistOutcome, **extra: ob
         return text(texts, "not_agent")
     if outcome.code == "invalid_identity":
         return text(texts, "invalid_identity")
-    name = f"{views.PREFIX}{family}_{outcome.code}"
+    name = f"{ASSIST_PREFIX}{family}_{outcome.code}"
     if name not in texts.texts:
         return text(texts, "phone_failed", code=outcome.code)
     values: dict[str, object] = {
