@@ -16,12 +16,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from bot.assist.transcript import (
-    TranscriptLine,
-    assistant_lines,
-    customer_line,
-    secret_line,
-)
 from bot.conversation_stores import PendingInputStore, SecretStore, TurnRecorder
 from bot.rasa_client import RasaClient
 from bot.rasa_errors import RasaNoAnswer, RasaUnavailable
@@ -40,6 +34,12 @@ from bot.secure_input import (
     is_secret_kind,
     looks_like_secret,
     normalise_secret,
+)
+from bot.transcript import (
+    TranscriptLine,
+    assistant_lines,
+    customer_line,
+    secret_line,
 )
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Final, Protocol
 
-from bot.assist.transcript import TranscriptLine
 from bot.secure_input import PendingKind
+from bot.transcript import TranscriptLine
 
 # A pending secure input older than this is forgotten (the bank restarts idle journeys at 10 min).
 DEFAULT_PENDING_TTL_SECONDS: Final = 15 * 60.0
@@ -79,7 +79,7 @@ class InMemoryPendingInputStore:
 
 
 class TurnRecorder(Protocol):
-    """Keeps each chat's transcript for agents (bot.assist.transcript.TranscriptRecorder)."""
+    """Keeps each chat's transcript for agents (bot.transcript.TranscriptRecorder)."""
 
     async def record(self, sender_id: str, lines: Sequence[TranscriptLine]) -> None:
         """Keep the lines of one turn, in order; never raises."""

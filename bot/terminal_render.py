@@ -11,6 +11,7 @@ from typing import Final
 
 import segno
 
+from bot.channel_texts import ChannelTexts, load_channel_texts
 from bot.conversation import Turn
 from bot.money import format_dollars
 from bot.rasa_messages import (
@@ -27,7 +28,6 @@ from bot.rasa_messages import (
     UnknownCustom,
 )
 from bot.secure_input import SecureInputRequest
-from bot.telegram.texts import ChannelTexts, load_channel_texts
 
 BOT_PREFIX: Final = "Bot: "
 CHOICE_HINT: Final = "   (escribe el número de una opción)"

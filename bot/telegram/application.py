@@ -20,8 +20,7 @@ from telegram.ext import (
 )
 
 from bank.bootstrap import Bank
-from bot.assist.bank_calls import AssistBank
-from bot.assist.transcript import TranscriptRecorder
+from bot.channel_texts import ChannelTexts, load_channel_texts
 from bot.chat_state import chat_state_of
 from bot.chat_state.async_state import AsyncChatState, DatabasePendingInputStore
 from bot.conversation import Conversation
@@ -29,7 +28,8 @@ from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_client import HEALTH_TIMEOUT_SECONDS, RasaClient, http_ok
 from bot.rasa_outage import HealthProbe, RasaOutage
 from bot.telegram import handlers
-from bot.telegram.assist_gate import assist_gate
+from bot.telegram.assist.bank_calls import AssistBank
+from bot.telegram.assist.gate import assist_gate
 from bot.telegram.commands_menu import customer_commands, refresh_agent_menus
 from bot.telegram.errors import on_error
 from bot.telegram.jobs import BackgroundWork, schedule_background_work
@@ -37,7 +37,7 @@ from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.send_retry import RetryingRateLimiter
 from bot.telegram.services import SERVICES_KEY, BotServices
 from bot.telegram.settings import BotSettings
-from bot.telegram.texts import ChannelTexts, load_channel_texts
+from bot.transcript import TranscriptRecorder
 
 logger = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ from typing import Final
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.assist.bank_calls import AssistBank
-from bot.assist.commands import AGENT_COMMANDS
-from bot.assist.replies import menu_description
-from bot.telegram.texts import ChannelTexts
+from bot.channel_texts import ChannelTexts
+from bot.telegram.assist.bank_calls import AssistBank
+from bot.telegram.assist.command_parsing import AGENT_COMMANDS
+from bot.telegram.assist.replies import menu_description
 
 logger = logging.getLogger(__name__)
 

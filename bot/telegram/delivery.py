@@ -35,12 +35,12 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.assist.transcript import assistant_line
 from bot.conversation import Turn
 from bot.telegram.render import chat_key
 from bot.telegram.send_retry import is_transient
 from bot.telegram.services import BotServices, make_renderer
 from bot.telegram.ui import html_text
+from bot.transcript import assistant_line
 
 logger = logging.getLogger(__name__)
 

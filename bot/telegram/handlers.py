@@ -10,12 +10,12 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.assist.commands import parse_agent_command
 from bot.chat_state.keyboards import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, Tap
 from bot.deep_links import DEEP_LINKS, START_PAYLOAD
 from bot.rasa_outage import OnWaiting
 from bot.secure_input import ChannelSecretKind, is_channel_secret_kind
-from bot.telegram.assist_commands import run_agent_command
+from bot.telegram.assist.command_parsing import parse_agent_command
+from bot.telegram.assist.commands import run_agent_command
 from bot.telegram.delivery import deliver_turn
 from bot.telegram.render import chat_key
 from bot.telegram.services import BotServices, get_services

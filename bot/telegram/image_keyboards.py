@@ -3,13 +3,13 @@ it (and "Borrar" / "Listo" when several pictures are picked)."""
 
 from __future__ import annotations
 
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.chat_state.keyboards import ACTION_DONE, ACTION_PICK, ACTION_SEND, ACTION_UNDO, ButtonSpec
 from bot.pictures import keyboard_cache_key, render_keyboard
 from bot.pictures.grid import grid_columns
 from bot.rasa_messages import ImageKeyboard
 from bot.telegram.media import MediaSender
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import numbered_keyboard, progress
 
 

@@ -20,13 +20,13 @@ from typing import Final
 from telegram.ext import CallbackContext, ExtBot, JobQueue
 
 from bank.notifications import Notifications
-from bot.assist.bank_calls import AssistBank
-from bot.assist.transcript import TranscriptRecorder
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.quiet_chats import AsyncQuietChats
+from bot.telegram.assist.bank_calls import AssistBank
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
-from bot.telegram.texts import ChannelTexts
+from bot.transcript import TranscriptRecorder
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.pictures import (
     content_cache_key,
@@ -24,7 +25,6 @@ from bot.pictures import (
 from bot.pictures.celebration import celebration_animation
 from bot.rasa_messages import Celebration, GoalProgress, Picture
 from bot.sounds.jingle import celebration_jingle
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import MAX_CAPTION_LENGTH, html_text
 
 logger = logging.getLogger(__name__)

@@ -19,15 +19,16 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bank.notifications import Notice, Notifications
-from bot.assist.transcript import TranscriptRecorder, assistant_line
-from bot.assist.views import notice_values
+from bot.channel_text_names import NOTICE_PREFIX
+from bot.channel_texts import ChannelTexts, MissingTextError
 from bot.chat_state.async_state import AsyncChatState
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_messages import Celebration, is_celebration_reason
+from bot.telegram.assist.views import notice_values
 from bot.telegram.render import TurnRenderer
-from bot.telegram.texts import NOTICE_PREFIX, ChannelTexts, MissingTextError
 from bot.telegram.ui import choice_keyboard, html_text
+from bot.transcript import TranscriptRecorder, assistant_line
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.conversation import Turn
@@ -36,7 +37,6 @@ from bot.rasa_messages import (
 from bot.secure_input import ExpectedInput, SecureInputRequest
 from bot.telegram.image_keyboards import send_image_keyboard
 from bot.telegram.media import MediaSender
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.token_qr import send_token_qr
 from bot.telegram.ui import choice_keyboard, html_text, split_text
 

@@ -8,14 +8,14 @@ from typing import Any, Final
 from telegram import Bot
 from telegram.ext import ContextTypes
 
-from bot.assist.bank_calls import AssistBank
-from bot.assist.transcript import TranscriptRecorder
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.conversation import Conversation
 from bot.quiet_chats import AsyncQuietChats
+from bot.telegram.assist.bank_calls import AssistBank
 from bot.telegram.render import TurnRenderer
 from bot.telegram.settings import BotSettings
-from bot.telegram.texts import ChannelTexts
+from bot.transcript import TranscriptRecorder
 
 SERVICES_KEY: Final = "services"
 

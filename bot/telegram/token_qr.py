@@ -16,10 +16,10 @@ from typing import Final
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.pictures import render_qr
 from bot.rasa_messages import QrCode
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import MAX_CAPTION_LENGTH, html_text
 
 logger = logging.getLogger(__name__)

@@ -22,12 +22,12 @@ from bank.db import unit_of_work
 from bank.migrate import upgrade_database
 from bank.notifications import queue_chat_notice
 from bank.settings import Settings
+from bot.channel_texts import load_channel_texts
 from bot.chat_state import chat_state_of
 from bot.chat_state.async_state import AsyncChatState
 from bot.quiet_chats import AsyncQuietChats
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
-from bot.telegram.texts import load_channel_texts
 from tests.support.concurrency import fresh_postgres_schema
 
 pytestmark = pytest.mark.postgres

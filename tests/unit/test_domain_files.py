@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.assist.texts import ASSIST_PREFIX, LABEL_KINDS
-from bot.telegram.texts import CHANNEL_RESPONSES
+from bot.channel_text_names import ASSIST_PREFIX, CHANNEL_RESPONSES, LABEL_KINDS
 from formats.domain_files import (
     REPO,
     DuplicateDomainNameError,

@@ -23,8 +23,8 @@ from test_assist_support import (
 )
 
 from bank.clock import FixedClock
-from bot.assist.commands import AGENT_COMMANDS
 from bot.playground.client import bot_messages
+from bot.telegram.assist.command_parsing import AGENT_COMMANDS
 from bot.telegram.commands_menu import refresh_agent_menus
 
 

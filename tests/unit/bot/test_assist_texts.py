@@ -22,15 +22,20 @@ from bank.models import (
     TICKET_TAKEN,
     TICKET_WAITING,
 )
-from bot.assist import replies, views
-from bot.assist.commands import AGENT_COMMANDS, AgentCommand, command_payload, parse_agent_command
-from bot.assist.transcript import TranscriptLine, TranscriptRecorder, assistant_lines
+from bot.channel_texts import ChannelTexts, load_channel_texts
 from bot.conversation import Conversation
 from bot.conversation_stores import InMemoryPendingInputStore
 from bot.rasa_client import RasaClient
 from bot.rasa_messages import SensitiveMarker, TextMessage
+from bot.telegram.assist import replies, views
+from bot.telegram.assist.command_parsing import (
+    AGENT_COMMANDS,
+    AgentCommand,
+    command_payload,
+    parse_agent_command,
+)
 from bot.telegram.commands_menu import agent_commands
-from bot.telegram.texts import ChannelTexts, load_channel_texts
+from bot.transcript import TranscriptLine, TranscriptRecorder, assistant_lines
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,12 @@ from pathlib import Path
 import pytest
 from telegram import Chat, Message, Update, User
 
+from bot.channel_text_names import CHANNEL_RESPONSES
+from bot.channel_texts import (
+    ChannelTexts,
+    MissingTextError,
+    load_channel_texts,
+)
 from bot.pictures import render_keyboard
 from bot.rasa_messages import (
     ActivationCode,
@@ -28,12 +34,6 @@ from bot.telegram.settings import (
     PLAYGROUND_BOT_TOKEN,
     BotSettingsError,
     load_bot_settings,
-)
-from bot.telegram.texts import (
-    CHANNEL_RESPONSES,
-    ChannelTexts,
-    MissingTextError,
-    load_channel_texts,
 )
 from bot.telegram.ui import (
     MAX_CALLBACK_DATA_BYTES,

@@ -21,6 +21,7 @@ from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, seed_demo
 from bank.models import Customer
 from bank.notifications import queue_chat_notice
+from bot.channel_texts import load_channel_texts
 from bot.chat_state import chat_state_of
 from bot.chat_state.async_state import AsyncChatState
 from bot.conversation import Turn
@@ -32,7 +33,6 @@ from bot.rasa_output import parse_custom
 from bot.sounds.jingle import celebration_jingle
 from bot.sounds.mp3 import mp3_duration
 from bot.telegram.render import TurnRenderer
-from bot.telegram.texts import load_channel_texts
 
 CHILD = 1004  # Andrea's persona in the playground: her chat is tg:1004
 GOAL = {

@@ -1,17 +1,22 @@
-"""Names of the channel's assisted-mode texts in channel/texts.yml (`utter_channel_assist_<name>`).
+"""The names the channel reads from channel/texts.yml and domain/: the catalogue of its texts.
 
-The required ones below must exist (the bot refuses to start without them). Labels (a ticket's
-reason, a journey's name, a ticket's state, a transcript role) are read by prefix and are
-optional: without one the bank's own code is shown.
+`CHANNEL_RESPONSES` must all exist (the bot refuses to start without one): the channel's general
+texts and assisted mode's (`utter_channel_assist_<name>`, the names in `ASSIST_REQUIRED`).
+Notices (`utter_notice_<kind>`) and assisted mode's labels (a ticket's reason, a journey's name, a
+ticket's state, a transcript role: `utter_channel_assist_<kind>_<code>`) are read by prefix and
+are optional: without a label the bank's own code is shown.
+
+Names only, no text: every sentence stays in the Spanish YAML.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+# Assisted mode (bot/telegram/assist/): its required texts, and the kinds of its optional labels.
 ASSIST_PREFIX: Final = "utter_channel_assist_"
 LABEL_KINDS: Final = ("reason", "journey_name", "state_name", "role")
-REQUIRED: Final = (
+ASSIST_REQUIRED: Final = (
     "joined",
     "agent_says",
     "with_agent",
@@ -109,4 +114,37 @@ REQUIRED: Final = (
     "link_unknown",
     "link_no_mobile",
 )
-ASSIST_RESPONSES: Final = tuple(ASSIST_PREFIX + name for name in REQUIRED)
+ASSIST_RESPONSES: Final = tuple(ASSIST_PREFIX + name for name in ASSIST_REQUIRED)
+
+# Every text the channel needs at start: its general texts, then assisted mode's.
+CHANNEL_RESPONSES: Final = (
+    "utter_channel_secret_deleted",
+    "utter_channel_typed_secret_deleted",
+    "utter_channel_token_qr_caption",
+    "utter_channel_unavailable",
+    "utter_channel_error",
+    "utter_channel_rasa_waiting",
+    "utter_channel_reply_lost",
+    "utter_channel_text_only",
+    "utter_channel_private_only",
+    "utter_channel_stale_button",
+    "utter_channel_choice_made",
+    "utter_channel_pick_one",
+    "utter_channel_pick_many",
+    "utter_channel_pick_missing",
+    "utter_channel_picked",
+    "utter_channel_undo_button",
+    "utter_channel_done_button",
+    "utter_channel_qr_unavailable",
+    "utter_channel_activation_code",
+    "utter_channel_activation_code_unavailable",
+    "utter_channel_deep_link",
+    "utter_channel_celebration_goal",
+    "utter_channel_celebration_mission",
+    "utter_channel_command_start",
+    "utter_channel_command_help",
+    "utter_channel_command_cancel",
+    *ASSIST_RESPONSES,
+)
+# The bank's notices to a customer, from domain/ (bot/telegram/notices.py).
+NOTICE_PREFIX: Final = "utter_notice_"

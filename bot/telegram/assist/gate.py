@@ -23,10 +23,10 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.assist import looks_like_secret
-from bot.assist.commands import parse_agent_command
 from bot.secure_input import looks_like_secret as taken_as_secret
-from bot.telegram.assist_commands import run_agent_command
-from bot.telegram.assist_relay import (
+from bot.telegram.assist.command_parsing import parse_agent_command
+from bot.telegram.assist.commands import run_agent_command
+from bot.telegram.assist.relay import (
     assistant_is_back,
     relay_agent_reply,
     relay_customer_message,

@@ -18,11 +18,11 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 
 from bank.assist import Holder
-from bot.assist.transcript import assistant_line, customer_line, secret_line
 from bot.telegram.notices import telegram_chat_id
 from bot.telegram.services import BotServices, make_renderer
 from bot.telegram.typing_indicator import typing
 from bot.telegram.ui import MAX_TEXT_LENGTH, html_text, split_text
+from bot.transcript import assistant_line, customer_line, secret_line
 
 logger = logging.getLogger(__name__)
 

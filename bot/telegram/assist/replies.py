@@ -10,10 +10,11 @@ from typing import Final
 
 from bank.assist import AssistOutcome
 from bank.assist.phone import LINK_JOURNEYS
-from bot.assist import views
-from bot.assist.commands import AGENT_COMMANDS
-from bot.assist.views import label, text
-from bot.telegram.texts import ChannelTexts
+from bot.channel_text_names import ASSIST_PREFIX
+from bot.channel_texts import ChannelTexts
+from bot.telegram.assist import views
+from bot.telegram.assist.command_parsing import AGENT_COMMANDS
+from bot.telegram.assist.views import label, text
 
 # Codes any desk call may answer, whatever the command.
 _COMMON: Final = frozenset({"not_agent", "no_ticket", "not_yours", "unknown"})
@@ -139,7 +140,7 @@ def _phone(texts: ChannelTexts, family: str, outcome: AssistOutcome, **extra: ob
         return text(texts, "not_agent")
     if outcome.code == "invalid_identity":
         return text(texts, "invalid_identity")
-    name = f"{views.PREFIX}{family}_{outcome.code}"
+    name = f"{ASSIST_PREFIX}{family}_{outcome.code}"
     if name not in texts.texts:
         return text(texts, "phone_failed", code=outcome.code)
     values: dict[str, object] = {

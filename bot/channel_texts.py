@@ -1,6 +1,8 @@
 """The channel's own Spanish texts: `utter_channel_*` from channel/texts.yml, notices from domain/.
 
-The bot needs them even when Rasa cannot be reached (an apology), so it reads them itself.
+The bot needs them even when Rasa cannot be reached (an apology), so it reads them itself. Which
+names it needs is bot/channel_text_names.py. Transport-neutral: Telegram, the playground (which
+runs bot.telegram) and the terminal read the same texts; nothing here knows a transport.
 """
 
 from __future__ import annotations
@@ -12,40 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from bot.assist.texts import ASSIST_PREFIX, ASSIST_RESPONSES
+from bot.channel_text_names import ASSIST_PREFIX, ASSIST_RESPONSES, CHANNEL_RESPONSES, NOTICE_PREFIX
 from bot.rasa_messages import Button
 from formats.domain_files import load_channel_responses, load_domain
 
-CHANNEL_RESPONSES: Final = (
-    "utter_channel_secret_deleted",
-    "utter_channel_typed_secret_deleted",
-    "utter_channel_token_qr_caption",
-    "utter_channel_unavailable",
-    "utter_channel_error",
-    "utter_channel_rasa_waiting",
-    "utter_channel_reply_lost",
-    "utter_channel_text_only",
-    "utter_channel_private_only",
-    "utter_channel_stale_button",
-    "utter_channel_choice_made",
-    "utter_channel_pick_one",
-    "utter_channel_pick_many",
-    "utter_channel_pick_missing",
-    "utter_channel_picked",
-    "utter_channel_undo_button",
-    "utter_channel_done_button",
-    "utter_channel_qr_unavailable",
-    "utter_channel_activation_code",
-    "utter_channel_activation_code_unavailable",
-    "utter_channel_deep_link",
-    "utter_channel_celebration_goal",
-    "utter_channel_celebration_mission",
-    "utter_channel_command_start",
-    "utter_channel_command_help",
-    "utter_channel_command_cancel",
-    *ASSIST_RESPONSES,
-)
-NOTICE_PREFIX: Final = "utter_notice_"
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 
 

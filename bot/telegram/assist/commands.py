@@ -1,7 +1,7 @@
 """The agent commands (docs/assist.md), run for an active agent in their private chat: the queue,
 taking a ticket, its transcript and state, notes, handing back, closing, and help by phone.
 
-The gate (bot/telegram/assist_gate.py) checks that the user is an agent before anything here
+The gate (bot/telegram/assist/gate.py) checks that the user is an agent before anything here
 runs; the bank checks it again on every call (`not_agent`).
 """
 
@@ -17,14 +17,14 @@ from telegram import Bot, InlineKeyboardMarkup
 
 from bank.assist import AssistOutcome
 from bank.assist.desk_tickets import parse_ticket_number
-from bot.assist import replies, views
-from bot.assist.commands import AgentCommand, command_payload
+from bot.channel_texts import ChannelTexts
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
-from bot.telegram.assist_relay import agent_joined, assistant_is_back, send_plain
+from bot.telegram.assist import replies, views
+from bot.telegram.assist.command_parsing import AgentCommand, command_payload
+from bot.telegram.assist.relay import agent_joined, assistant_is_back, send_plain
 from bot.telegram.commands_menu import set_agent_menu
 from bot.telegram.render import chat_key
 from bot.telegram.services import BotServices
-from bot.telegram.texts import ChannelTexts
 from bot.telegram.ui import choice_keyboard
 
 logger = logging.getLogger(__name__)

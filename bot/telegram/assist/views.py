@@ -9,20 +9,20 @@ from datetime import datetime
 from typing import Any, Final
 
 from bank import clock
-from bot.telegram.texts import ChannelTexts
+from bot.channel_text_names import ASSIST_PREFIX
+from bot.channel_texts import ChannelTexts
 
-PREFIX: Final = "utter_channel_assist_"
 Data = Mapping[str, Any]
 
 
 def text(texts: ChannelTexts, name: str, **values: object) -> str:
     """The response `utter_channel_assist_<name>` with its placeholders filled."""
-    return texts.get(PREFIX + name, **values)
+    return texts.get(ASSIST_PREFIX + name, **values)
 
 
 def label(texts: ChannelTexts, kind: str, key: object) -> str:
     """A Spanish label (`utter_channel_assist_<kind>_<key>`), else the key itself."""
-    name = f"{PREFIX}{kind}_{key}"
+    name = f"{ASSIST_PREFIX}{kind}_{key}"
     return texts.get(name) if name in texts.texts else str(key)
 
 

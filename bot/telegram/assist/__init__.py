@@ -1,0 +1,15 @@
+"""Assisted mode, the channel's side (issue 6): everything of it is in this package.
+
+- `gate`: the first handler of every update; routes agent commands, agents' replies and a held
+  chat's messages here, lets the rest pass to the customer experience;
+- `relay`: messages between a held chat and its agent; what the customer is told when an agent
+  joins or hands the chat back;
+- `commands`: runs each agent command; `command_parsing` reads them (pure);
+- `replies` and `views`: what an agent reads, built from channel/texts.yml (pure);
+- `bank_calls`: the bank's assisted-mode services, called off the event loop;
+- `expiry`: moves tickets nobody took in time to follow-up.
+
+The transcript agents read is recorded by the conversation (bot/transcript.py); the texts' names
+are in bot/channel_text_names.py; the agents' "/" menu is bot/telegram/commands_menu.py. The
+bank's side and the contract are in docs/assist.md.
+"""
