@@ -40,9 +40,9 @@ from .shared import (
 )
 
 
-def cancelling(action: str, then: End | OpenForm = End()) -> Interruption:
-    """`cancel` runs the form's cancel action and ends the form."""
-    return Interruption("Cancelling", ("cancel",), say(action, then=then))
+def cancelling(action: str, then: OpenForm | None = None) -> Interruption:
+    """`cancel` runs the form's cancel action and ends the form (or opens `then`)."""
+    return Interruption("Cancelling", ("cancel",), say(action, then=then or End()))
 
 
 REGISTRATION: Final = Form(
@@ -72,8 +72,14 @@ REGISTRATION: Final = Form(
         "token_code_ref",
     ),
     text_slots=dict.fromkeys(
-        ("id_number", "additional_cedula", "username", "username_confirmation")
-        + ("home_phone", "work_phone"),
+        (
+            "id_number",
+            "additional_cedula",
+            "username",
+            "username_confirmation",
+            "home_phone",
+            "work_phone",
+        ),
         STEP_VALUES | REGISTRATION_LEGACY_TEXT,
     ),
     interruptions=(
@@ -194,7 +200,7 @@ PARENT_MINI: Final = Form(
             "An answer that does not fit the current step",
             (*YES_NO, *TYPED_VALUES, *REGISTRATION_STEP_ANSWERS, *MINI_STEP_ANSWERS),
         ),
-        # The chosen child's money: the parent's views and buttons (dialogues/mini_parent_money.yml).
+        # The chosen child's money: the parent's views and buttons.
         PARENT_DECIDES,
         PARENT_APPROVALS,
         Interruption(
@@ -235,8 +241,13 @@ PARENT_MISSION: Final = Form(
         PARENT_REMOVES_MISSION,
         Interruption(
             "Another journey or menu asked",
-            (*JOURNEY_STARTS, "create_mission", "show_balance", "show_missions")
-            + MINI_STEP_ANSWERS,
+            (
+                *JOURNEY_STARTS,
+                "create_mission",
+                "show_balance",
+                "show_missions",
+                *MINI_STEP_ANSWERS,
+            ),
             say("utter_parent_mission_finish_first"),
         ),
     ),

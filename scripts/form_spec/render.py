@@ -138,8 +138,7 @@ def stale_files(root: Path, forms: tuple[Form, ...]) -> list[Path]:
     return [
         relative
         for relative, text in expected_files(root, forms).items()
-        if not (root / relative).is_file()
-        or (root / relative).read_text(encoding="utf-8") != text
+        if not (root / relative).is_file() or (root / relative).read_text(encoding="utf-8") != text
     ]
 
 
