@@ -81,10 +81,11 @@ outbox: $(VENV)/.installed ## Show what the bank "sent" (SMS, e-mail)
 prune-trackers: $(VENV)/.installed ## Remove Rasa conversations idle over TRACKER_RETENTION_DAYS (30)
 	$(PY) -m bot.tracker_retention
 
-lint: $(VENV)/.installed ## ruff lint and format check, the import contracts (pyproject.toml)
+lint: $(VENV)/.installed ## ruff lint and format check, the import contracts (pyproject.toml), generated forms current
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(PY) scripts/form_rules.py --check
 
 typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
 	$(VENV)/bin/mypy

@@ -1,0 +1,102 @@
+"""The interruptions every form answers, and the named exceptions of its free-text slots."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .intents import MINI_STEP_ANSWERS, YES_NO
+from .model import Action, Answer, Interruption, SlotWasSet, TakenAsText, say
+
+# Answered the same way inside every form; then the form asks its current step again.
+ANSWERED_EVERYWHERE: Final = (
+    Interruption("A frequent question", ("faq",), say("utter_faq")),
+    Interruption("Asking for an agent", ("request_human",), say("action_offer_agent")),
+    Interruption("Consent to an agent", ("agent_consent",), say("action_open_ticket")),
+    Interruption("No agent, thanks", ("agent_decline",), say("utter_agent_declined")),
+    Interruption(
+        "Cancelling the wait for an agent", ("cancel_agent_wait",), say("action_cancel_agent_wait")
+    ),
+    Interruption("Back from an agent", ("resume_after_agent",), say("utter_resume_after_agent")),
+    Interruption("Greeting", ("greet",), say("utter_greet")),
+    Interruption("Thanks", ("thank",), say("utter_thank")),
+    Interruption("Goodbye (the journey waits)", ("goodbye",), say("utter_goodbye")),
+    Interruption("Help", ("show_help",), say("utter_help")),
+    Interruption("Typed command", ("typed_command",), say("utter_typed_command_refused")),
+    Interruption("Typed secret", ("typed_secret",), say("utter_typed_secret_refused")),
+    Interruption("Out of scope", ("out_of_scope",), say("action_not_understood")),
+)
+# Answered where no free-text slot takes the message (see model.LOW_CONFIDENCE).
+LOW_CONFIDENCE_ANSWERED: Final = Interruption(
+    "Low NLU confidence", ("nlu_fallback",), say("action_not_understood")
+)
+CANNOT_GO_BACK: Final = Interruption("Going back", ("go_back",), say("utter_mini_cannot_go_back"))
+
+
+def finish_current_first(intents: tuple[str, ...]) -> Interruption:
+    """Another journey asked inside a form: finish this one first."""
+    return Interruption("Another journey asked", intents, say("utter_finish_current_first"))
+
+
+def use_the_buttons(label: str, intents: tuple[str, ...]) -> Interruption:
+    """A button's answer that does not fit the current step."""
+    return Interruption(label, intents, say("utter_please_use_buttons"))
+
+
+# The parent's money taps, answered inside the parent's forms. The actions set
+# `parent_sign_in_needed` on every run; inside a form the parent is signed in, so it is null.
+_SIGNED_IN: Final = SlotWasSet("parent_sign_in_needed", None)
+PARENT_DECIDES: Final = Interruption(
+    "Aprobar or Rechazar",
+    ("approve_request", "reject_request"),
+    Answer((Action("action_decide_request"), _SIGNED_IN)),
+)
+PARENT_APPROVALS: Final = Interruption(
+    "The requests waiting",
+    ("parent_approvals",),
+    Answer((Action("action_show_parent_approvals"), _SIGNED_IN)),
+)
+PARENT_REMOVES_MISSION: Final = Interruption(
+    "Removing a mission",
+    ("remove_mission",),
+    Answer((Action("action_remove_mission"), _SIGNED_IN)),
+)
+
+# --- Named exceptions: interruptions a free-text slot takes as its answer ------------------
+
+# A typed value, or a step's own button pressed at a free-text step, is the answer.
+STEP_VALUES: Final = TakenAsText(
+    "step values",
+    frozenset(
+        {"inform", "skip", "choose_token", "choose_later", "request_otp", "report_wrong_contact"}
+    ),
+)
+# The child's and the parent's sign-in take "no me llegó" as text (the bank answers it).
+SMS_NOT_RECEIVED_AS_TEXT: Final = TakenAsText(
+    "sms not received", frozenset({"report_otp_not_received"})
+)
+# Registration's text steps (cédula, user name, phones) take a "sí"/"no", a Cuenta Mini
+# answer and "gracias" as text, where the Cuenta Mini forms answer them: kept from the lists
+# before issue 14 (no reason recorded); removing this exception changes what those steps do.
+REGISTRATION_LEGACY_TEXT: Final = TakenAsText(
+    "registration legacy", frozenset({*YES_NO, *MINI_STEP_ANSWERS, "thank"})
+)
+# A goal's name, a request's reason or a mission's title that NLU cannot place is the answer.
+OUT_OF_SCOPE_AS_TEXT: Final = TakenAsText("out of scope", frozenset({"out_of_scope"}))
+# Names and reasons read like the child's menu ("para ver mi saldo"): they are the answer.
+CHILD_MONEY_AS_WORDS: Final = TakenAsText(
+    "child money as words",
+    frozenset(
+        {"show_goals", "create_goal", "show_missions", "mission_done", "ask_money"}
+        | {"withdraw_money", "show_movements", "show_balance", "music_off", "music_on"}
+        | {"request_goal_money", "learn"}
+    ),
+)
+# "cinco dólares" reads as ask_money: an amount takes it.
+ASK_MONEY_AS_AMOUNT: Final = TakenAsText("ask money as amount", frozenset({"ask_money"}))
+# A mission's title reads like the child's menu too ("ver el saldo del cuento").
+PARENT_VIEWS_AS_TITLE: Final = TakenAsText(
+    "parent views as title", frozenset({"show_balance", "show_missions"})
+)
+# The money and mission forms answer unlock_child ("finish first") but their text slots take
+# it: kept from the lists before issue 14 (no reason recorded).
+UNLOCK_CHILD_AS_TEXT: Final = TakenAsText("unlock child", frozenset({"unlock_child"}))
