@@ -6,8 +6,6 @@ validators hold the rules, and a refused value raises `SettingsError` naming the
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import re
 import secrets
@@ -19,6 +17,7 @@ from typing import ClassVar, Self
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bank.crypto import ARGON2_MEMORY_KIB, ARGON2_PARALLELISM, ARGON2_TIME_COST
+from bank.keys import KeyRing, derive_key, key_ring
 from formats.environment import EnvironmentSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -144,9 +143,12 @@ class Settings(EnvironmentSettings):
         return self
 
     def subkey(self, purpose: str) -> bytes:
-        """Derive an independent 32-byte key for `purpose` (HMAC-SHA256 of the master key)."""
-        message = f"produbanco-bank/v1/{purpose}".encode()
-        return hmac.new(self.secret_key.encode(), message, hashlib.sha256).digest()
+        """The current independent 32-byte key for `purpose` (HKDF of the master key, bank.keys)."""
+        return derive_key(self.secret_key, purpose)
+
+    def key_ring(self, purpose: str) -> KeyRing:
+        """The key of `purpose` and the older one its existing data may have been written with."""
+        return key_ring(self.secret_key, purpose)
 
 
 def variable(info: ValidationInfo) -> str:
