@@ -61,6 +61,7 @@ class Settings(EnvironmentSettings):
     argon2_memory_kib: int = ARGON2_MEMORY_KIB
     argon2_parallelism: int = ARGON2_PARALLELISM
     # What a child may ask in one request, and in all of one day's requests (money, withdrawals).
+    # NaN and infinities pass pydantic so that `_whole_cents` refuses them with its own message.
     mini_max_per_request: Decimal = Field(
         DEFAULT_MINI_MAX_PER_REQUEST, validation_alias="MINI_MAX_PER_REQUEST", allow_inf_nan=True
     )
