@@ -97,7 +97,7 @@ class Bank:
 def make_hasher(settings: Settings) -> SecretHasher:
     """The argon2id hasher with the configured cost, peppered with a key of the bank's."""
     return SecretHasher(
-        pepper=settings.subkey(SUBKEY_HASH_PEPPER),
+        pepper=settings.key_ring(SUBKEY_HASH_PEPPER),
         time_cost=settings.argon2_time_cost,
         memory_kib=settings.argon2_memory_kib,
         parallelism=settings.argon2_parallelism,
@@ -113,11 +113,11 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
     hasher = make_hasher(settings)
     sms = outbox_sms_factory(clock)
     mail = outbox_mail_factory(clock)
-    token_cipher = SecretCipher(settings.subkey(SUBKEY_TOTP))
-    refs = CustomerRefs(key=settings.subkey(SUBKEY_ASSIST_CUSTOMER_REF))
+    token_cipher = SecretCipher(settings.key_ring(SUBKEY_TOTP))
+    refs = CustomerRefs(key=settings.key_ring(SUBKEY_ASSIST_CUSTOMER_REF))
     services = Services(
         hasher=hasher,
-        otp=OtpIssuer(key=settings.subkey(SUBKEY_OTP)),
+        otp=OtpIssuer(key=settings.key_ring(SUBKEY_OTP)),
         token_cipher=token_cipher,
         sms=sms,
         mail=mail,
@@ -125,7 +125,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
     )
     mini_accounts = MiniAccounts(session_factory=sessions, clock=clock)
     activation_codes = ActivationCodes(
-        session_factory=sessions, clock=clock, key=settings.subkey(SUBKEY_MINI_ACTIVATION)
+        session_factory=sessions, clock=clock, key=settings.key_ring(SUBKEY_MINI_ACTIVATION)
     )
     parent_sign_in = ParentSignIn(
         session_factory=sessions,
@@ -156,7 +156,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
         secret_box=SecretBox(
             session_factory=sessions,
             clock=clock,
-            cipher=SecretCipher(settings.subkey(SUBKEY_SECRET_BOX)),
+            cipher=SecretCipher(settings.key_ring(SUBKEY_SECRET_BOX)),
         ),
         mini_accounts=mini_accounts,
         activation_codes=activation_codes,
@@ -170,7 +170,7 @@ def build_bank(settings: Settings | None = None, clock: Clock | None = None) -> 
             hasher=hasher,
             activation_codes=activation_codes,
             child_users=child_users,
-            limiter=RateLimiter(key=settings.subkey(SUBKEY_RATE_LIMITS)),
+            limiter=RateLimiter(key=settings.key_ring(SUBKEY_RATE_LIMITS)),
             cedula_ref=refs.ref_of_text,
         ),
         mini_sign_in=mini_sign_in,

@@ -2,7 +2,8 @@
 
 `python -m bank migrate` seals every hash written before the pepper with the bank's key, so a
 stolen database holds none that can be cracked on its own; each sealed hash is replaced by a
-peppered one the next time its owner types the right secret (`upgrade_if_needed`).
+peppered one the next time its owner types the right secret (`upgrade_if_needed`). So is a hash
+made at another argon2id cost, or with the pepper of the version 1 key derivation (bank.keys).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bank.crypto import SecretHasher
+from bank.crypto import HashCheck, SecretHasher
 from bank.models import AdditionalUser, Customer, MiniUser, OnlineUser
 
 # Every column that holds an argon2id hash of a customer's secret.
@@ -41,7 +42,7 @@ def seal_legacy_hashes(session: Session, hasher: SecretHasher) -> int:
     return sealed
 
 
-def upgrade_if_needed(hasher: SecretHasher, stored: str | None, secret: str) -> str | None:
-    """The peppered hash to store after `secret` was verified against an older `stored` hash,
-    or None when `stored` is already current."""
-    return hasher.hash(secret) if hasher.needs_upgrade(stored) else None
+def upgrade_if_needed(hasher: SecretHasher, check: HashCheck, secret: str) -> str | None:
+    """The current hash to store after `secret` was verified (`check`, from `hasher.check`)
+    against an outdated stored hash, or None when the stored hash is current."""
+    return hasher.hash(secret) if check.ok and check.outdated else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from bank.crypto import keyed_digest
+from bank.keys import KeyRing
 from bank.masking import mask_mobile
 from bank.validators import IdentityNumber, classify_identity_number, validate_cedula
 
@@ -66,15 +67,27 @@ def mask_identity_key(key: str) -> str:
 
 
 class CustomerRefs:
-    """Keyed hashes of identity keys: stable, not reversible without the bank's key."""
+    """Keyed hashes of identity keys: stable, not reversible without the bank's key.
 
-    def __init__(self, *, key: bytes) -> None:
-        self._key = key
+    New refs use the ring's current key; rows written with an older key are found through
+    `refs`, every ref the identity has had.
+    """
+
+    def __init__(self, *, key: bytes | KeyRing) -> None:
+        self._keys = KeyRing.of(key)
 
     def ref(self, identity_key: str) -> str:
         """The audit ref of an identity key."""
-        return keyed_digest(self._key, "assist-customer", identity_key)[:CUSTOMER_REF_CHARS]
+        return _ref(self._keys.current, identity_key)
+
+    def refs(self, identity_key: str) -> tuple[str, ...]:
+        """The refs of an identity key under every key of the ring, the current one first."""
+        return tuple(_ref(key, identity_key) for key in self._keys.keys)
 
     def ref_of_text(self, text: str) -> str:
         """The audit ref of a typed cédula, RUC or "RUC+cédula"; ValueError when malformed."""
         return self.ref(parse_identity_key(text))
+
+
+def _ref(key: bytes, identity_key: str) -> str:
+    return keyed_digest(key, "assist-customer", identity_key)[:CUSTOMER_REF_CHARS]

@@ -16,8 +16,9 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from bank import guards, messages
-from bank.crypto import digests_match, keyed_digest
+from bank.crypto import digest_matches_any, keyed_digest, keyed_digests
 from bank.gateways import SmsGateway
+from bank.keys import KeyRing
 from bank.models import OtpChallenge
 
 CODE_DIGITS = 6
@@ -54,8 +55,10 @@ def new_code() -> str:
 class OtpIssuer:
     """Issues and checks SMS codes for an identity inside the caller's unit of work."""
 
-    def __init__(self, *, key: bytes) -> None:
-        self._key = key
+    def __init__(self, *, key: bytes | KeyRing) -> None:
+        # Codes are digested with the current key; one digested with an older key (issued
+        # before the switch, alive 5 minutes) still matches.
+        self._keys = KeyRing.of(key)
 
     def issue(
         self,
@@ -130,7 +133,8 @@ class OtpIssuer:
             return OtpCheck("attempts_exhausted")
         if challenge.expires_at <= now:
             return OtpCheck("expired")
-        if digests_match(challenge.code_hash, self._digest(identity_key, code)):
+        typed = keyed_digests(self._keys, "otp", identity_key, code)
+        if digest_matches_any(challenge.code_hash, typed):
             return self._consume(session, challenge_id=challenge.id, now=now)
         return self._count_wrong(
             session, challenge_id=challenge.id, identity_key=identity_key, now=now
@@ -206,7 +210,7 @@ class OtpIssuer:
         )
 
     def _digest(self, identity_key: str, code: str) -> str:
-        return keyed_digest(self._key, "otp", identity_key, code)
+        return keyed_digest(self._keys.current, "otp", identity_key, code)
 
 
 def _carried_wrong_entries(recent: list[OtpChallenge]) -> int:

@@ -1,7 +1,8 @@
 """Sliding-window rate limits, counted in the `rate_limit_hits` table.
 
 A `RateLimit` allows `max_hits` hits in any `window`. What is limited (a chat, a cédula) is never
-stored: a bucket is the limit's name plus a keyed HMAC of it, under the bank's own key. Callers
+stored: a bucket is the limit's name plus a keyed HMAC of it, under the bank's own key (hits
+recorded under the key before it, bank.keys, still count until they leave the window). Callers
 check and hit inside their own unit of work, so a hit commits with the step it guards. Rows older
 than `RETENTION` are pruned on every hit. Every limit the bank applies is a constant below.
 """
@@ -18,7 +19,8 @@ from typing import Final
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bank.crypto import keyed_digest
+from bank.crypto import keyed_digests
+from bank.keys import KeyRing
 from bank.models import RateLimitHit
 
 RETENTION: Final = timedelta(days=2)
@@ -74,13 +76,18 @@ ALLOWED: Final = RateVerdict(True)
 class RateLimiter:
     """Counts and records hits in keyed buckets; every call runs in the caller's session."""
 
-    def __init__(self, *, key: bytes) -> None:
-        self._key = key
+    def __init__(self, *, key: bytes | KeyRing) -> None:
+        self._keys = KeyRing.of(key)
 
     def bucket(self, *, limit: RateLimit, subject: str) -> str:
         """The bucket of `subject` under `limit`: no raw identifier, stable for one bank key."""
-        digest = keyed_digest(self._key, "rate-limit", limit.name, subject)
-        return f"{limit.name}:{digest[:BUCKET_DIGEST_CHARS]}"
+        return self.buckets(limit=limit, subject=subject)[0]
+
+    def buckets(self, *, limit: RateLimit, subject: str) -> tuple[str, ...]:
+        """The buckets of `subject` under every key of the ring, the current one (which records
+        hits) first."""
+        digests = keyed_digests(self._keys, "rate-limit", limit.name, subject)
+        return tuple(f"{limit.name}:{digest[:BUCKET_DIGEST_CHARS]}" for digest in digests)
 
     def check(
         self, session: Session, *, limit: RateLimit, subject: str, now: datetime
@@ -90,7 +97,7 @@ class RateLimiter:
             session.scalars(
                 select(RateLimitHit.at)
                 .where(
-                    RateLimitHit.bucket == self.bucket(limit=limit, subject=subject),
+                    RateLimitHit.bucket.in_(self.buckets(limit=limit, subject=subject)),
                     RateLimitHit.at > now - limit.window,
                 )
                 .order_by(RateLimitHit.at)

@@ -1,7 +1,8 @@
 """Reading the audit log, filtered by agent or by customer (`python -m bank audit`).
 
 Agent rows name the customer only masked; they carry `details.customer_ref`, the keyed hash of
-the identity key (bank.assist.identity.CustomerRefs), which is what a customer filter matches.
+the identity key (bank.identity.CustomerRefs), which is what a customer filter matches (under
+the current key or the one before it: bank.keys).
 The registration's own rows about an identity (locks, unlocks, SMS codes) have the identity key
 as their subject and match too.
 """
@@ -62,7 +63,7 @@ class AuditLog:
             key = parse_identity_key(customer)
             query = query.where(
                 or_(
-                    AuditEntry.details["customer_ref"].as_string() == self._refs.ref(key),
+                    AuditEntry.details["customer_ref"].as_string().in_(self._refs.refs(key)),
                     AuditEntry.subject == key,
                 )
             )

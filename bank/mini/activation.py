@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from bank.audit import record_audit
 from bank.clock import Clock
-from bank.crypto import digests_match, keyed_digest
+from bank.crypto import digest_matches_any, keyed_digest, keyed_digests
 from bank.db import SessionFactory, unit_of_work
+from bank.keys import KeyRing
 from bank.mini.accounts import lock_account
 from bank.models import MINI_APPROVED, MiniActivationCode
 
@@ -63,10 +64,13 @@ def new_activation_code() -> str:
 class ActivationCodes:
     """Generates and checks activation codes; each call is its own unit of work."""
 
-    def __init__(self, *, session_factory: SessionFactory, clock: Clock, key: bytes) -> None:
+    def __init__(
+        self, *, session_factory: SessionFactory, clock: Clock, key: bytes | KeyRing
+    ) -> None:
         self._sessions = session_factory
         self._clock = clock
-        self._key = key
+        # Codes are digested with the current key; one from before the switch still matches.
+        self._keys = KeyRing.of(key)
 
     def generate(self, *, parent_id: int, child_cedula: str) -> CodeIssue:
         """A new code for the parent's approved child; the previous code stops working."""
@@ -133,7 +137,10 @@ class ActivationCodes:
                 return CodeCheck("no_active_code")
             if latest.wrong_entries >= MAX_WRONG_ENTRIES:
                 return CodeCheck("attempts_exhausted")
-            matches = digests_match(latest.code_digest, self._digest(account.child_cedula, typed))
+            matches = digest_matches_any(
+                latest.code_digest,
+                keyed_digests(self._keys, "mini-activation", account.child_cedula, typed),
+            )
             if latest.used_at is not None or latest.expires_at <= now:
                 # Told only to whoever typed this very code: a guess learns nothing of its state.
                 if not matches:
@@ -168,7 +175,7 @@ class ActivationCodes:
             return CodeCheck("ok")
 
     def _digest(self, cedula: str, code: str) -> str:
-        return keyed_digest(self._key, "mini-activation", cedula, code)
+        return keyed_digest(self._keys.current, "mini-activation", cedula, code)
 
 
 def _live_codes(session: Session, account_id: int) -> list[MiniActivationCode]:

@@ -133,7 +133,8 @@ class ChildUsers:
                 return ChildSignIn("held", parent_id=parent_id)
             if minutes := locked_minutes(guard, now):
                 return ChildSignIn("locked", minutes=minutes, parent_id=parent_id)
-            if not self._hasher.verify(user.picture_password_hash if user else None, password):
+            verified = self._hasher.check(user.picture_password_hash if user else None, password)
+            if not verified.ok:
                 failure = lockout.record_failure(session, guard, now, CHILD_PICTURES)
                 if failure.code == "wrong":
                     return ChildSignIn("wrong", attempts_left=failure.attempts_left)
@@ -146,7 +147,7 @@ class ChildUsers:
                 )
             assert user is not None and account is not None
             lockout.record_success(guard, now, second_factor=True)
-            upgraded = upgrade_if_needed(self._hasher, user.picture_password_hash, password)
+            upgraded = upgrade_if_needed(self._hasher, verified, password)
             if upgraded is not None:
                 user.picture_password_hash = upgraded
             return ChildSignIn(

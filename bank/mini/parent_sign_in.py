@@ -105,11 +105,12 @@ class ParentSignIn:
             if minutes := locked_minutes(guard, now):
                 return SignInResult("locked", minutes=minutes)
             user = session.scalar(select(OnlineUser).where(OnlineUser.username_key == key))
-            if not self._hasher.verify(user.password_hash if user else None, password):
+            verified = self._hasher.check(user.password_hash if user else None, password)
+            if not verified.ok:
                 failure = lockout.record_failure(session, guard, now, PARENT_PASSWORD)
                 return self._after_failure(session, guard, user, failure, now, actor=actor)
-            assert user is not None  # verify() is False without a stored hash
-            upgraded = upgrade_if_needed(self._hasher, user.password_hash, password)
+            assert user is not None  # check() is not ok without a stored hash
+            upgraded = upgrade_if_needed(self._hasher, verified, password)
             if upgraded is not None:
                 user.password_hash = upgraded
             needs_token = bool(
@@ -166,6 +167,10 @@ class ParentSignIn:
                     session.delete(pending)
                 return self._after_failure(session, guard, user, failure, now, actor=actor)
             user.totp_last_timestep = check.timestep
+            # A secret encrypted with the version 1 key is encrypted again with the current one.
+            resealed = self._token_cipher.refresh(user.totp_secret_encrypted)
+            if resealed is not None:
+                user.totp_secret_encrypted = resealed
             lockout.record_success(guard, now, second_factor=True)
             pending.state, pending.last_activity_at = ACTIVE, now
             _audit_signed_in(session, user, now, sender_id)

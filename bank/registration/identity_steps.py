@@ -6,6 +6,7 @@ Unknown numbers and wrong PINs answer alike and count alike, so nobody learns wh
 from __future__ import annotations
 
 from bank import guards
+from bank.crypto import HashCheck
 from bank.hash_upgrade import upgrade_if_needed
 from bank.identity import additional_user_key, key_for_number
 from bank.models import ENDED, IdentityGuard
@@ -70,10 +71,10 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     credential = find_credential(ctx.session, ctx.data)
     pin_hash = credential.pin_hash if credential is not None else None
     # Always one argon2 verification (a dummy one for unknown identities): same time, same code.
-    verified = ctx.services.hasher.verify(pin_hash, checked.value)
-    if credential is None or not verified:
+    verified = ctx.services.hasher.check(pin_hash, checked.value)
+    if credential is None or not verified.ok:
         return _wrong_credentials(ctx, key, guard)
-    _upgrade_pin_hash(ctx, credential, checked.value)
+    _upgrade_pin_hash(ctx, credential, checked.value, verified)
     guards.record_success(guard, ctx.now)
     ctx.audit_identity("identity.verified", key)
     if credential.contact.mobile is None:
@@ -92,9 +93,11 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     return ctx.outcome("ok")
 
 
-def _upgrade_pin_hash(ctx: StepContext, credential: Credential, pin: str) -> None:
-    """A PIN hash from before the pepper is replaced by a peppered one, now the PIN is known."""
-    upgraded = upgrade_if_needed(ctx.services.hasher, credential.pin_hash, pin)
+def _upgrade_pin_hash(
+    ctx: StepContext, credential: Credential, pin: str, verified: HashCheck
+) -> None:
+    """An outdated PIN hash (no pepper, the old pepper or cost) is re-made, now the PIN is known."""
+    upgraded = upgrade_if_needed(ctx.services.hasher, verified, pin)
     if upgraded is None:
         return
     holder = credential.additional_user or credential.customer

@@ -1,4 +1,8 @@
-"""Typed settings of the Telegram bot, read from the environment by `load_bot_settings()`."""
+"""Typed settings of the Telegram bot, read from the environment by `load_bot_settings()`.
+
+`BotSettings` is a pydantic-settings class (formats.environment): its fields are the variables,
+its properties what the bot derives from them; a refused value raises `BotSettingsError`.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Final, Literal
+from functools import cached_property
+from typing import ClassVar, Final, Literal, Self
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.backoff import Backoff
 from bot.rasa_client import DEFAULT_RASA_URL, DEFAULT_TIMEOUT_SECONDS
+from formats.environment import EnvironmentSettings
 
 OFFICIAL_API_BASE_URL: Final = "https://api.telegram.org/bot"
 OFFICIAL_FILE_BASE_URL: Final = "https://api.telegram.org/file/bot"
@@ -44,25 +51,6 @@ RASA_OUTAGE_FIRST_DELAY: Final = 1.0
 RASA_OUTAGE_MAX_DELAY: Final = 5.0
 # Attempts are bounded by time for these two (a restart takes what it takes).
 _ATTEMPTS_BOUNDED_BY_TIME: Final = 1_000
-DEFAULT_TELEGRAM_RETRY: Final = Backoff(
-    DEFAULT_TELEGRAM_RETRY_ATTEMPTS,
-    TELEGRAM_RETRY_FIRST_DELAY,
-    TELEGRAM_RETRY_MAX_DELAY,
-    DEFAULT_TELEGRAM_RETRY_SECONDS,
-)
-DEFAULT_REPLY_RECOVERY: Final = Backoff(
-    _ATTEMPTS_BOUNDED_BY_TIME,
-    REPLY_RECOVERY_FIRST_DELAY,
-    REPLY_RECOVERY_MAX_DELAY,
-    DEFAULT_REPLY_RECOVERY_SECONDS,
-)
-DEFAULT_RASA_OUTAGE: Final = Backoff(
-    _ATTEMPTS_BOUNDED_BY_TIME,
-    RASA_OUTAGE_FIRST_DELAY,
-    RASA_OUTAGE_MAX_DELAY,
-    DEFAULT_RASA_OUTAGE_SECONDS,
-)
-
 BotMode = Literal["polling", "webhook"]
 
 
@@ -70,29 +58,173 @@ class BotSettingsError(ValueError):
     """The bot's configuration is unusable; the message says which variable and why."""
 
 
-@dataclass(frozen=True)
-class BotSettings:
-    """Everything the bot process needs from its environment."""
+class BotSettings(EnvironmentSettings):
+    """Everything the bot process needs from its environment (`load_bot_settings`).
 
-    token: str = field(repr=False)
-    api_base_url: str
-    file_base_url: str
-    mode: BotMode
-    rasa_url: str
-    rasa_timeout_seconds: float
-    webhook_url: str | None = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    webhook_secret_token: str = field(default="", repr=False)
-    playground: bool = False
-    assist_expiry_seconds: float = DEFAULT_ASSIST_EXPIRY_SECONDS
-    assist_typing_seconds: float = DEFAULT_ASSIST_TYPING_SECONDS
-    telegram_retry: Backoff = DEFAULT_TELEGRAM_RETRY
-    reply_recovery: Backoff = DEFAULT_REPLY_RECOVERY
-    rasa_outage: Backoff = DEFAULT_RASA_OUTAGE
-    rasa_max_waiting: int = DEFAULT_RASA_MAX_WAITING
+    The fields are the variables; what the bot uses is derived from them by the properties
+    (`token`, `mode`, the backoff policies...). Without TELEGRAM_BOT_TOKEN the bot talks to the
+    local playground.
+    """
+
+    settings_error: ClassVar[type[ValueError]] = BotSettingsError
+
+    telegram_bot_token: str = Field("", validation_alias="TELEGRAM_BOT_TOKEN", repr=False)
+    playground_port: str = Field(str(DEFAULT_PLAYGROUND_PORT), validation_alias="PLAYGROUND_PORT")
+    playground_bot_token: str = Field(
+        PLAYGROUND_BOT_TOKEN, validation_alias="PLAYGROUND_BOT_TOKEN", repr=False
+    )
+    telegram_api_base_url: str = Field("", validation_alias="TELEGRAM_API_BASE_URL")
+    telegram_api_file_url: str = Field("", validation_alias="TELEGRAM_API_FILE_URL")
+    bot_mode: BotMode = Field("polling", validation_alias="BOT_MODE")
+    rasa_url: str = Field(DEFAULT_RASA_URL, validation_alias="RASA_URL")
+    rasa_timeout_seconds: float = Field(
+        DEFAULT_TIMEOUT_SECONDS, validation_alias="RASA_TIMEOUT_SECONDS"
+    )
+    webhook_url: str | None = Field(None, validation_alias="WEBHOOK_URL")
+    webhook_listen: str = Field("127.0.0.1", validation_alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(8443, validation_alias="WEBHOOK_PORT")
+    # Random on each start unless set (several instances behind one webhook must share it).
+    webhook_secret_token: str = Field(
+        default_factory=lambda: secrets.token_urlsafe(32),
+        validation_alias="WEBHOOK_SECRET_TOKEN",
+        repr=False,
+    )
+    assist_expiry_seconds: float = Field(
+        DEFAULT_ASSIST_EXPIRY_SECONDS, validation_alias="ASSIST_EXPIRY_SECONDS"
+    )
+    assist_typing_seconds: float = Field(
+        DEFAULT_ASSIST_TYPING_SECONDS, validation_alias="ASSIST_TYPING_SECONDS"
+    )
+    telegram_retry_attempts: int = Field(
+        DEFAULT_TELEGRAM_RETRY_ATTEMPTS, validation_alias="TELEGRAM_RETRY_ATTEMPTS"
+    )
+    telegram_retry_seconds: float = Field(
+        DEFAULT_TELEGRAM_RETRY_SECONDS, validation_alias="TELEGRAM_RETRY_SECONDS"
+    )
+    reply_recovery_seconds: float = Field(
+        DEFAULT_REPLY_RECOVERY_SECONDS, validation_alias="REPLY_RECOVERY_SECONDS"
+    )
+    rasa_outage_seconds: float = Field(
+        DEFAULT_RASA_OUTAGE_SECONDS, validation_alias="RASA_OUTAGE_SECONDS"
+    )
+    rasa_max_waiting: int = Field(DEFAULT_RASA_MAX_WAITING, validation_alias="RASA_MAX_WAITING")
     # The action server's base URL; when set, its /health is checked before a step is re-asked.
-    action_server_url: str | None = None
+    action_server_url: str | None = Field(None, validation_alias="ACTION_SERVER_URL")
+
+    @field_validator("bot_mode", mode="before")
+    @classmethod
+    def _known_mode(cls, value: object) -> object:
+        mode = value.lower() if isinstance(value, str) else value
+        if mode not in ("polling", "webhook"):
+            raise BotSettingsError("BOT_MODE must be 'polling' or 'webhook'")
+        return mode
+
+    @field_validator(
+        "rasa_timeout_seconds",
+        "assist_expiry_seconds",
+        "telegram_retry_seconds",
+        "reply_recovery_seconds",
+        "rasa_outage_seconds",
+        mode="before",
+    )
+    @classmethod
+    def _positive_seconds(cls, value: object, info: ValidationInfo) -> float:
+        return positive_number(variable(info), value)
+
+    @field_validator("webhook_port", "telegram_retry_attempts", "rasa_max_waiting", mode="before")
+    @classmethod
+    def _positive_count(cls, value: object, info: ValidationInfo) -> int:
+        # A number like the others, its fraction dropped ("8443.0" is a port).
+        return int(positive_number(variable(info), value))
+
+    @field_validator("assist_typing_seconds", mode="before")
+    @classmethod
+    def _typing_seconds(cls, value: object) -> float:
+        seconds = number("ASSIST_TYPING_SECONDS", value)
+        if not 0 <= seconds <= MAX_ASSIST_TYPING_SECONDS:
+            raise BotSettingsError(
+                f"ASSIST_TYPING_SECONDS must be 0 to {MAX_ASSIST_TYPING_SECONDS:g}"
+            )
+        return seconds
+
+    @field_validator("webhook_secret_token")
+    @classmethod
+    def _secret_token_shape(cls, token: str) -> str:
+        if not _SECRET_TOKEN_SHAPE.match(token):
+            raise BotSettingsError("WEBHOOK_SECRET_TOKEN may only use A-Z, a-z, 0-9, _ and -")
+        return token
+
+    @model_validator(mode="after")
+    def _usable(self) -> Self:
+        if not _TOKEN_SHAPE.match(self.token):
+            # Never echo the value: it is (or resembles) a credential.
+            raise BotSettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather"
+            )
+        if self.mode == "webhook" and self.webhook_url is None:
+            raise BotSettingsError("BOT_MODE=webhook needs WEBHOOK_URL (the public HTTPS address)")
+        # The policies refuse unusable numbers now, not at the first retry.
+        _ = (self.telegram_retry, self.reply_recovery, self.rasa_outage)
+        return self
+
+    @property
+    def playground(self) -> bool:
+        """Whether the bot talks to the local playground (no TELEGRAM_BOT_TOKEN)."""
+        return not self.telegram_bot_token
+
+    @property
+    def token(self) -> str:
+        """The Bot API token: TELEGRAM_BOT_TOKEN, or the playground's."""
+        return self.telegram_bot_token or self.playground_bot_token
+
+    @property
+    def api_base_url(self) -> str:
+        """Where Bot API methods are called."""
+        return self.telegram_api_base_url or (
+            f"{self._playground_url}/bot" if self.playground else OFFICIAL_API_BASE_URL
+        )
+
+    @property
+    def file_base_url(self) -> str:
+        """Where files are downloaded."""
+        return self.telegram_api_file_url or (
+            f"{self._playground_url}/file/bot" if self.playground else OFFICIAL_FILE_BASE_URL
+        )
+
+    @property
+    def mode(self) -> BotMode:
+        """How updates arrive: long polling or the webhook."""
+        return self.bot_mode
+
+    @cached_property
+    def telegram_retry(self) -> Backoff:
+        """Retrying a Bot API call that failed for a transient reason."""
+        return _backoff(
+            self.telegram_retry_seconds,
+            TELEGRAM_RETRY_FIRST_DELAY,
+            TELEGRAM_RETRY_MAX_DELAY,
+            self.telegram_retry_attempts,
+        )
+
+    @cached_property
+    def reply_recovery(self) -> Backoff:
+        """Delivering the apology of a turn whose replies could not be sent."""
+        return _backoff(
+            self.reply_recovery_seconds,
+            REPLY_RECOVERY_FIRST_DELAY,
+            REPLY_RECOVERY_MAX_DELAY,
+            _ATTEMPTS_BOUNDED_BY_TIME,
+        )
+
+    @cached_property
+    def rasa_outage(self) -> Backoff:
+        """Waiting for Rasa to come back."""
+        return _backoff(
+            self.rasa_outage_seconds,
+            RASA_OUTAGE_FIRST_DELAY,
+            RASA_OUTAGE_MAX_DELAY,
+            _ATTEMPTS_BOUNDED_BY_TIME,
+        )
 
     @property
     def bot_id(self) -> str:
@@ -104,31 +236,35 @@ class BotSettings:
         """The local path the webhook server answers on."""
         return "/telegram/webhook"
 
+    @property
+    def _playground_url(self) -> str:
+        return f"http://127.0.0.1:{self.playground_port}"
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BotSettingsError(f"{name} must be a number") from None
-    if value <= 0:
+
+def variable(info: ValidationInfo) -> str:
+    """The environment variable of the field being validated."""
+    alias = BotSettings.model_fields[str(info.field_name)].validation_alias
+    return alias if isinstance(alias, str) else str(info.field_name)
+
+
+def number(name: str, value: object) -> float:
+    """`value` as a float; text that is not a number is refused naming `name` only."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise BotSettingsError(f"{name} must be a number") from None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise BotSettingsError(f"{name} must be a number")
+
+
+def positive_number(name: str, value: object) -> float:
+    """`value` as a positive float."""
+    result = number(name, value)
+    if result <= 0:
         raise BotSettingsError(f"{name} must be positive")
-    return value
-
-
-def _typing_seconds(env: Mapping[str, str]) -> float:
-    raw = env.get("ASSIST_TYPING_SECONDS", "").strip()
-    if not raw:
-        return DEFAULT_ASSIST_TYPING_SECONDS
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BotSettingsError("ASSIST_TYPING_SECONDS must be a number") from None
-    if not 0 <= value <= MAX_ASSIST_TYPING_SECONDS:
-        raise BotSettingsError(f"ASSIST_TYPING_SECONDS must be 0 to {MAX_ASSIST_TYPING_SECONDS:g}")
-    return value
+    return result
 
 
 def _backoff(seconds: float, first: float, maximum: float, attempts: int) -> Backoff:
@@ -142,61 +278,4 @@ def load_bot_settings(environ: Mapping[str, str] | None = None) -> BotSettings:
 
     Without TELEGRAM_BOT_TOKEN the bot talks to the local playground.
     """
-    env = os.environ if environ is None else environ
-    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
-    playground = not token
-    if playground:
-        playground_port = env.get("PLAYGROUND_PORT", "").strip() or str(DEFAULT_PLAYGROUND_PORT)
-        local = f"http://127.0.0.1:{playground_port}"
-        token = env.get("PLAYGROUND_BOT_TOKEN", "").strip() or PLAYGROUND_BOT_TOKEN
-        default_api, default_files = f"{local}/bot", f"{local}/file/bot"
-    else:
-        default_api, default_files = OFFICIAL_API_BASE_URL, OFFICIAL_FILE_BASE_URL
-    if not _TOKEN_SHAPE.match(token):
-        # Never echo the value: it is (or resembles) a credential.
-        raise BotSettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather")
-    mode = env.get("BOT_MODE", "polling").strip().lower() or "polling"
-    if mode not in ("polling", "webhook"):
-        raise BotSettingsError("BOT_MODE must be 'polling' or 'webhook'")
-    webhook_url = env.get("WEBHOOK_URL", "").strip() or None
-    if mode == "webhook" and webhook_url is None:
-        raise BotSettingsError("BOT_MODE=webhook needs WEBHOOK_URL (the public HTTPS address)")
-    secret_token = env.get("WEBHOOK_SECRET_TOKEN", "").strip() or secrets.token_urlsafe(32)
-    if not _SECRET_TOKEN_SHAPE.match(secret_token):
-        raise BotSettingsError("WEBHOOK_SECRET_TOKEN may only use A-Z, a-z, 0-9, _ and -")
-    webhook_port = int(_number(env, "WEBHOOK_PORT", 8443))
-    return BotSettings(
-        token=token,
-        api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or default_api,
-        file_base_url=env.get("TELEGRAM_API_FILE_URL", "").strip() or default_files,
-        mode="webhook" if mode == "webhook" else "polling",
-        rasa_url=env.get("RASA_URL", "").strip() or DEFAULT_RASA_URL,
-        rasa_timeout_seconds=_number(env, "RASA_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS),
-        webhook_url=webhook_url,
-        webhook_listen=env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
-        webhook_port=webhook_port,
-        webhook_secret_token=secret_token,
-        playground=playground,
-        assist_expiry_seconds=_number(env, "ASSIST_EXPIRY_SECONDS", DEFAULT_ASSIST_EXPIRY_SECONDS),
-        assist_typing_seconds=_typing_seconds(env),
-        telegram_retry=_backoff(
-            _number(env, "TELEGRAM_RETRY_SECONDS", DEFAULT_TELEGRAM_RETRY_SECONDS),
-            TELEGRAM_RETRY_FIRST_DELAY,
-            TELEGRAM_RETRY_MAX_DELAY,
-            int(_number(env, "TELEGRAM_RETRY_ATTEMPTS", DEFAULT_TELEGRAM_RETRY_ATTEMPTS)),
-        ),
-        reply_recovery=_backoff(
-            _number(env, "REPLY_RECOVERY_SECONDS", DEFAULT_REPLY_RECOVERY_SECONDS),
-            REPLY_RECOVERY_FIRST_DELAY,
-            REPLY_RECOVERY_MAX_DELAY,
-            _ATTEMPTS_BOUNDED_BY_TIME,
-        ),
-        rasa_outage=_backoff(
-            _number(env, "RASA_OUTAGE_SECONDS", DEFAULT_RASA_OUTAGE_SECONDS),
-            RASA_OUTAGE_FIRST_DELAY,
-            RASA_OUTAGE_MAX_DELAY,
-            _ATTEMPTS_BOUNDED_BY_TIME,
-        ),
-        rasa_max_waiting=int(_number(env, "RASA_MAX_WAITING", DEFAULT_RASA_MAX_WAITING)),
-        action_server_url=env.get("ACTION_SERVER_URL", "").strip() or None,
-    )
+    return BotSettings.from_environ(os.environ if environ is None else environ)

@@ -46,6 +46,11 @@ def cheap_settings(database_url: str) -> Settings:
     )
 
 
+def changed_settings(settings: Settings, **changes: object) -> Settings:
+    """A copy of `settings` with `changes`, validated again (pydantic's model_copy is not)."""
+    return Settings(**{**settings.model_dump(), **changes})
+
+
 def unknown_cedula(prefix: str = "170999999") -> str:
     """A valid cédula that no demo customer has."""
     for digit in "0123456789":

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from bank_helpers import (
     MARIA_CEDULA,
     PASSWORD,
+    changed_settings,
     cheap_settings,
     expect,
     to_otp,
@@ -549,7 +549,7 @@ def test_removing_an_agent_puts_their_tickets_back_in_the_queue(bank: Bank) -> N
 
 def test_the_call_center_hours_are_told_when_the_bank_sets_them(clock: FixedClock) -> None:
     hours = "de lunes a viernes de 9:00 a 17:00"
-    settings = replace(cheap_settings("sqlite://"), call_center_hours=hours)
+    settings = changed_settings(cheap_settings("sqlite://"), call_center_hours=hours)
     with_hours = build_bank(settings, clock)
     Base.metadata.create_all(with_hours.engine)
     try:
@@ -565,6 +565,6 @@ def test_the_call_center_hours_are_told_when_the_bank_sets_them(clock: FixedCloc
 
 def test_the_call_center_hours_setting_is_one_short_line() -> None:
     with pytest.raises(SettingsError):
-        replace(cheap_settings("sqlite://"), call_center_hours="x" * 121)
+        changed_settings(cheap_settings("sqlite://"), call_center_hours="x" * 121)
     with pytest.raises(SettingsError):
-        replace(cheap_settings("sqlite://"), call_center_hours="de 9:00\na 17:00")
+        changed_settings(cheap_settings("sqlite://"), call_center_hours="de 9:00\na 17:00")
