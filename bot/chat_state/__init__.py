@@ -56,7 +56,7 @@ def chat_state_of(bank: Bank) -> ChatState:
         keyboards=Keyboards(
             session_factory=sessions,
             clock=clock,
-            cipher=SecretCipher(bank.settings.subkey(SUBKEY_CHAT_STATE)),
+            cipher=SecretCipher(bank.settings.key_ring(SUBKEY_CHAT_STATE)),
         ),
         updates=HandledUpdates(session_factory=sessions, clock=clock),
         media=MediaCache(session_factory=sessions, clock=clock),
