@@ -16,7 +16,7 @@ from typing import Final
 
 from bot.channel_text_names import ASSIST_PREFIX, ASSIST_RESPONSES, CHANNEL_RESPONSES, NOTICE_PREFIX
 from bot.rasa_messages import Button
-from formats.domain_files import load_channel_responses, load_domain
+from formats.domain_files import CHANNEL_NOTICES_PATH, load_channel_responses
 
 _PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 
@@ -69,11 +69,11 @@ class ChannelTexts:
 def load_channel_texts(responses_path: Path | None = None) -> ChannelTexts:
     """Read the channel's responses (MissingTextError if one is missing).
 
-    By default channel/texts.yml with the notices of domain/; `responses_path` reads every
-    response from that one file instead.
+    By default channel/texts.yml and the notices of channel/notices.yml; `responses_path` reads
+    every response from that one file instead.
     """
     if responses_path is None:
-        responses = {**load_domain().get("responses", {}), **load_channel_responses()}
+        responses = {**load_channel_responses(), **load_channel_responses(CHANNEL_NOTICES_PATH)}
     else:
         responses = load_channel_responses(responses_path)
     texts: dict[str, str] = {}

@@ -16,6 +16,7 @@ import yaml
 REPO: Final = Path(__file__).resolve().parents[1]
 DOMAIN_DIR: Final = REPO / "domain"
 CHANNEL_TEXTS_PATH: Final = REPO / "channel" / "texts.yml"
+CHANNEL_NOTICES_PATH: Final = REPO / "channel" / "notices.yml"
 
 # Sections whose entries are merged by name (a name defined in two files is an error).
 _MAPPING_SECTIONS: Final = ("responses", "slots", "forms")
@@ -69,7 +70,7 @@ def load_domain(directory: Path = DOMAIN_DIR) -> dict[str, Any]:
 
 
 def load_channel_responses(path: Path = CHANNEL_TEXTS_PATH) -> dict[str, Any]:
-    """The channel's responses (`responses:` of channel/texts.yml), by name."""
+    """The channel's responses (`responses:` of channel/texts.yml, or of `path`), by name."""
     responses = read_yaml_mapping(path).get("responses")
     return dict(responses) if isinstance(responses, dict) else {}
 

@@ -11,6 +11,7 @@ import pytest
 
 from bot.channel_text_names import ASSIST_PREFIX, CHANNEL_RESPONSES, LABEL_KINDS
 from formats.domain_files import (
+    CHANNEL_NOTICES_PATH,
     REPO,
     DuplicateDomainNameError,
     domain_files,
@@ -83,3 +84,11 @@ def test_every_channel_text_is_used_by_the_bot() -> None:
         if name not in CHANNEL_RESPONSES and not name.startswith(label_prefixes)
     ]
     assert not unused
+
+
+def test_the_notices_are_channel_texts_not_domain_responses() -> None:
+    notices = load_channel_responses(CHANNEL_NOTICES_PATH)
+    assert notices
+    assert all(name.startswith("utter_notice_") for name in notices)
+    assert not [name for name in load_domain()["responses"] if name.startswith("utter_notice_")]
+    assert not set(notices) & set(load_channel_responses())

@@ -21,7 +21,15 @@ from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
 from bank.mini.wallets import mini_account_code, parent_account_code
 from bank.models import Customer, CustomerNotification, MiniAccount
+from formats.domain_files import CHANNEL_NOTICES_PATH, load_channel_responses
 from tests.support import mini_family as family
+
+
+@pytest.fixture
+def notice_texts() -> dict[str, Any]:
+    """The notices the bot sends for the bank (channel/notices.yml), by response name."""
+    return load_channel_responses(CHANNEL_NOTICES_PATH)
+
 
 REPO = Path(__file__).resolve().parents[3]
 PARENT = "test:carlos"
@@ -186,7 +194,7 @@ async def carlos_picks_andrea(bank: Bank, domain: dict[str, Any]) -> None:
 # The notices ---------------------------------------------------------------------------------
 
 
-def test_request_notices_have_aprobar_and_rechazar(bank: Bank, domain: dict) -> None:
+def test_request_notices_have_aprobar_and_rechazar(bank: Bank, notice_texts: dict) -> None:
     sign_in_andrea(bank)
     sign_in_carlos(bank)  # the bank now knows Carlos's chat
     ref = andrea_asks(bank, "12.5")
@@ -200,10 +208,10 @@ def test_request_notices_have_aprobar_and_rechazar(bank: Bank, domain: dict) -> 
     kinds = {notice.kind for notice in notices}
     assert kinds == {"mini_money_request", "mini_withdrawal_request"}
     for kind in ("mini_money_request", "mini_withdrawal_request", "mini_mission_request"):
-        (variation,) = domain["responses"][f"utter_notice_{kind}"]
+        (variation,) = notice_texts[f"utter_notice_{kind}"]
         assert [b["title"] for b in variation["buttons"]] == ["✅ Aprobar", "❌ Rechazar"]
     for notice in notices:
-        (variation,) = domain["responses"][f"utter_notice_{notice.kind}"]
+        (variation,) = notice_texts[f"utter_notice_{notice.kind}"]
         text = re.sub(r"\{([a-z_]+)\}", lambda m: str(notice.data[m.group(1)]), variation["text"])
         buttons = [
             (b["title"], b["payload"].replace("{request_ref}", notice.data["request_ref"]))
@@ -674,9 +682,9 @@ def test_every_parent_money_response_exists(domain: dict) -> None:
     assert set(parent_mission_form.MISSION_SLOTS) <= set(domain["slots"])
 
 
-def test_the_childs_decision_notices_lead_back_to_her_goals_and_menu(domain: dict) -> None:
+def test_the_childs_decision_notices_lead_back_to_her_goals_and_menu(notice_texts: dict) -> None:
     for kind in ("money", "withdrawal", "mission"):
         for decision in ("approved", "rejected"):
-            (variation,) = domain["responses"][f"utter_notice_mini_{kind}_{decision}"]
+            (variation,) = notice_texts[f"utter_notice_mini_{kind}_{decision}"]
             payloads = [b["payload"] for b in variation["buttons"]]
             assert payloads == ["/show_goals", "/open_mini"]
