@@ -16,13 +16,17 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from bank.bootstrap import Bank, build_bank
-from bank.settings import load_settings
+from bank.bootstrap import Bank
 from bot.playground.client import PlaygroundClient
 from bot.supervision.rasa_workers import children, forked_workers
 from tests.support.journeys import Secrets
-from tests.support.local_run import RESTART_TIMEOUT_SECONDS, LocalRun, start_local_run
-from tests.support.servers import Servers, current_model
+from tests.support.local_run import (
+    RESTART_TIMEOUT_SECONDS,
+    LocalRun,
+    bank_of,
+    playground_of,
+    running,
+)
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -34,25 +38,18 @@ LOCK_STORE_URL = "redis://127.0.0.1:6379/1"
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun]:
-    servers = Servers(workdir=tmp_path_factory.mktemp("both-cores"), model=current_model())
-    launched = start_local_run(servers, RASA_LOCK_STORE_URL=LOCK_STORE_URL)
-    try:
-        yield launched
-    finally:
-        launched.stop()
+    yield from running(tmp_path_factory.mktemp("both-cores"), RASA_LOCK_STORE_URL=LOCK_STORE_URL)
 
 
 @pytest.fixture(scope="module")
 def bank(run: LocalRun) -> Iterator[Bank]:
-    wired = build_bank(load_settings(run.servers.env()))
-    yield wired
-    wired.dispose()
+    yield from bank_of(run)
 
 
 @pytest.fixture
 async def playground(run: LocalRun) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(run.servers.playground_url, http)
+    async with playground_of(run) as client:
+        yield client
 
 
 def rasa_workers(run: LocalRun) -> set[int]:

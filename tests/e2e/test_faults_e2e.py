@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-import httpx
 import pyotp
 import pytest
 from sqlalchemy import text
 
-from bank.bootstrap import Bank, build_bank
-from bank.settings import load_settings
+from bank.bootstrap import Bank
 from bot.playground.client import PlaygroundClient, bot_messages
 from tests.support.chat_steps import type_secret
 from tests.support.journeys import Secrets
@@ -33,9 +31,10 @@ from tests.support.local_run import (
     PROGRAMS,
     RESTART_TIMEOUT_SECONDS,
     LocalRun,
-    start_local_run,
+    bank_of,
+    playground_of,
+    running,
 )
-from tests.support.servers import Servers, current_model
 from tests.support.telegram_user import TelegramUser
 
 pytestmark = pytest.mark.e2e
@@ -46,25 +45,18 @@ MARIA_PHONE = "+593991234567"
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRun]:
-    servers = Servers(workdir=tmp_path_factory.mktemp("faults"), model=current_model())
-    launched = start_local_run(servers)
-    try:
-        yield launched
-    finally:
-        launched.stop()
+    yield from running(tmp_path_factory.mktemp("faults"))
 
 
 @pytest.fixture(scope="module")
 def bank(run: LocalRun) -> Iterator[Bank]:
-    wired = build_bank(load_settings(run.servers.env()))
-    yield wired
-    wired.dispose()
+    yield from bank_of(run)
 
 
 @pytest.fixture
 async def playground(run: LocalRun) -> AsyncIterator[PlaygroundClient]:
-    async with httpx.AsyncClient() as http:
-        yield PlaygroundClient(run.servers.playground_url, http)
+    async with playground_of(run) as client:
+        yield client
 
 
 def step_reader(bank: Bank) -> Callable[[str], object]:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import time
 import xmlrpc.client
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,10 @@ from typing import Any
 import httpx
 from supervisor.xmlrpc import SupervisorTransport
 
-from tests.support.servers import REPO, Servers
+from bank.bootstrap import Bank, build_bank
+from bank.settings import load_settings
+from bot.playground.client import PlaygroundClient
+from tests.support.servers import REPO, Servers, current_model
 
 START_TIMEOUT_SECONDS = 420.0
 RESTART_TIMEOUT_SECONDS = 240.0
@@ -175,3 +179,29 @@ def start_local_run(servers: Servers, **extra_env: str) -> LocalRun:
         launched.stop()
         raise
     return launched
+
+
+# The bodies of the module-scoped fixtures every e2e module over `make run` declares.
+
+
+def running(workdir: Path, **extra_env: str) -> Iterator[LocalRun]:
+    """The launcher started in `workdir` (with the current model), then stopped."""
+    launched = start_local_run(Servers(workdir=workdir, model=current_model()), **extra_env)
+    try:
+        yield launched
+    finally:
+        launched.stop()
+
+
+def bank_of(run: LocalRun) -> Iterator[Bank]:
+    """The bank of a running launcher, wired in the test's process."""
+    wired = build_bank(load_settings(run.servers.env()))
+    yield wired
+    wired.dispose()
+
+
+@contextlib.asynccontextmanager
+async def playground_of(run: LocalRun) -> AsyncIterator[PlaygroundClient]:
+    """A client of the launcher's playground (the Bot API stand-in)."""
+    async with httpx.AsyncClient() as http:
+        yield PlaygroundClient(run.servers.playground_url, http)
