@@ -7,8 +7,9 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.settings_error import BotSettingsError
 from bot.shared_state.settings import load_shared_settings
-from bot.telegram.settings import BotSettingsError, load_bot_settings
+from bot.telegram.settings import load_bot_settings
 
 logger = logging.getLogger("bot")
 

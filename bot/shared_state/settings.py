@@ -15,10 +15,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
-from bot.telegram.settings import BotSettingsError
+from pydantic import Field, ValidationInfo, field_validator
+
+from bot.settings_error import BotSettingsError
+from formats.environment import EnvironmentSettings
 
 DEFAULT_LEASE_SECONDS: Final = 10.0
 DEFAULT_GAP_WAIT_SECONDS: Final = 0.5
@@ -26,59 +28,76 @@ MAX_WEBHOOK_CONNECTIONS: Final = 100
 _PREFIX_SHAPE: Final = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
-@dataclass(frozen=True)
-class SharedStateSettings:
+class SharedStateSettings(EnvironmentSettings):
     """Where the shared state lives and how chats are ordered across instances."""
 
-    redis_url: str | None
-    key_prefix: str = "bot"
-    lease_seconds: float = DEFAULT_LEASE_SECONDS
-    gap_wait_seconds: float = DEFAULT_GAP_WAIT_SECONDS
-    webhook_max_connections: int | None = None
+    settings_error: ClassVar[type[ValueError]] = BotSettingsError
+
+    redis_url: str | None = Field(default=None, validation_alias="BOT_SHARED_STATE_URL", repr=False)
+    key_prefix: str = Field(default="bot", validation_alias="BOT_STATE_KEY_PREFIX")
+    lease_seconds: float = Field(
+        default=DEFAULT_LEASE_SECONDS, validation_alias="BOT_ORDER_LEASE_SECONDS"
+    )
+    gap_wait_seconds: float = Field(
+        default=DEFAULT_GAP_WAIT_SECONDS, validation_alias="BOT_ORDER_GAP_WAIT_SECONDS"
+    )
+    webhook_max_connections: int | None = Field(
+        default=None, validation_alias="WEBHOOK_MAX_CONNECTIONS"
+    )
 
     @property
     def shared(self) -> bool:
         """Whether the instances share their update ordering through Redis."""
         return self.redis_url is not None
 
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith(("redis://", "rediss://", "unix://")):
+            # Never echo the value: it may hold a password.
+            raise BotSettingsError(
+                "BOT_SHARED_STATE_URL must be a redis://, rediss:// or unix:// URL"
+            )
+        return value
 
-def _seconds(env: Mapping[str, str], name: str, default: float, *, zero_ok: bool) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise BotSettingsError(f"{name} must be a number of seconds") from None
-    if value < 0 or (value == 0 and not zero_ok):
-        raise BotSettingsError(f"{name} must be positive")
-    return value
+    @field_validator("key_prefix", mode="before")
+    @classmethod
+    def _key_prefix(cls, value: object) -> object:
+        if not isinstance(value, str) or not _PREFIX_SHAPE.match(value):
+            raise BotSettingsError("BOT_STATE_KEY_PREFIX may only use A-Z, a-z, 0-9 and _ . : -")
+        return value
+
+    @field_validator("lease_seconds", "gap_wait_seconds", mode="before")
+    @classmethod
+    def _seconds(cls, value: object, info: ValidationInfo) -> float:
+        name = _variable(info)
+        try:
+            seconds = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise BotSettingsError(f"{name} must be a number of seconds") from None
+        zero_ok = info.field_name == "gap_wait_seconds"
+        if seconds < 0 or (seconds == 0 and not zero_ok):
+            raise BotSettingsError(f"{name} must be positive")
+        return seconds
+
+    @field_validator("webhook_max_connections", mode="before")
+    @classmethod
+    def _connections(cls, value: object) -> object:
+        if value is None:
+            return None
+        text = str(value)
+        if not text.isdigit() or not 1 <= int(text) <= MAX_WEBHOOK_CONNECTIONS:
+            raise BotSettingsError(
+                f"WEBHOOK_MAX_CONNECTIONS must be 1 to {MAX_WEBHOOK_CONNECTIONS}"
+            )
+        return int(text)
+
+
+def _variable(info: ValidationInfo) -> str:
+    alias = SharedStateSettings.model_fields[str(info.field_name)].validation_alias
+    return alias if isinstance(alias, str) else str(info.field_name)
 
 
 def load_shared_settings(environ: Mapping[str, str] | None = None) -> SharedStateSettings:
     """Build the shared-state settings from `environ` (default `os.environ`)."""
-    env = os.environ if environ is None else environ
-    url = env.get("BOT_SHARED_STATE_URL", "").strip() or None
-    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
-        # Never echo the value: it may hold a password.
-        raise BotSettingsError("BOT_SHARED_STATE_URL must be a redis://, rediss:// or unix:// URL")
-    prefix = env.get("BOT_STATE_KEY_PREFIX", "").strip() or "bot"
-    if not _PREFIX_SHAPE.match(prefix):
-        raise BotSettingsError("BOT_STATE_KEY_PREFIX may only use A-Z, a-z, 0-9 and _ . : -")
-    raw_connections = env.get("WEBHOOK_MAX_CONNECTIONS", "").strip()
-    connections: int | None = None
-    if raw_connections:
-        if not raw_connections.isdigit() or not 1 <= int(raw_connections) <= 100:
-            raise BotSettingsError("WEBHOOK_MAX_CONNECTIONS must be 1 to 100")
-        connections = int(raw_connections)
-    return SharedStateSettings(
-        redis_url=url,
-        key_prefix=prefix,
-        lease_seconds=_seconds(
-            env, "BOT_ORDER_LEASE_SECONDS", DEFAULT_LEASE_SECONDS, zero_ok=False
-        ),
-        gap_wait_seconds=_seconds(
-            env, "BOT_ORDER_GAP_WAIT_SECONDS", DEFAULT_GAP_WAIT_SECONDS, zero_ok=True
-        ),
-        webhook_max_connections=connections,
-    )
+    return SharedStateSettings.from_environ(os.environ if environ is None else environ)

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.backoff import Backoff
 from bot.rasa_client import DEFAULT_RASA_URL, DEFAULT_TIMEOUT_SECONDS
+from bot.settings_error import BotSettingsError
 from formats.environment import EnvironmentSettings
 
 OFFICIAL_API_BASE_URL: Final = "https://api.telegram.org/bot"
@@ -52,10 +53,6 @@ RASA_OUTAGE_MAX_DELAY: Final = 5.0
 # Attempts are bounded by time for these two (a restart takes what it takes).
 _ATTEMPTS_BOUNDED_BY_TIME: Final = 1_000
 BotMode = Literal["polling", "webhook"]
-
-
-class BotSettingsError(ValueError):
-    """The bot's configuration is unusable; the message says which variable and why."""
 
 
 class BotSettings(EnvironmentSettings):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.telegram.settings import BotSettingsError, load_bot_settings
+from bot.settings_error import BotSettingsError
+from bot.telegram.settings import load_bot_settings
 
 TOKEN = "123456789:" + "A" * 35
 

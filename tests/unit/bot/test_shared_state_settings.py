@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.settings_error import BotSettingsError
 from bot.shared_state.settings import load_shared_settings
-from bot.telegram.settings import BotSettingsError
 
 
 def test_without_a_url_each_instance_orders_in_its_own_memory() -> None:
