@@ -30,7 +30,8 @@ from bot.rasa_outage import HealthProbe, RasaOutage
 from bot.telegram import handlers
 from bot.telegram.assist.bank_calls import AssistBank
 from bot.telegram.assist.gate import assist_gate
-from bot.telegram.commands_menu import customer_commands, refresh_agent_menus
+from bot.telegram.assist.menu import refresh_agent_menus
+from bot.telegram.commands_menu import customer_commands
 from bot.telegram.errors import on_error
 from bot.telegram.jobs import BackgroundWork, schedule_background_work
 from bot.telegram.ordering import PerChatUpdateProcessor

@@ -24,6 +24,7 @@ from bot.channel_texts import ChannelTexts
 from bot.chat_state.async_state import AsyncChatState
 from bot.quiet_chats import AsyncQuietChats
 from bot.telegram.assist.bank_calls import AssistBank
+from bot.telegram.assist.views import notice_values
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
 from bot.transcript import TranscriptRecorder
@@ -67,6 +68,7 @@ def schedule_background_work(job_queue: JobQueue[Context], work: BackgroundWork)
                 work.state,
                 work.quiet,
                 bot_id=work.bot_id,
+                values=notice_values,
                 recorder=work.recorder,
             )
         except Exception as exc:

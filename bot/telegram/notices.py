@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -25,12 +26,14 @@ from bot.chat_state.async_state import AsyncChatState
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.quiet_chats import AsyncQuietChats
 from bot.rasa_messages import Celebration, is_celebration_reason
-from bot.telegram.assist.views import notice_values
 from bot.telegram.render import TurnRenderer
 from bot.telegram.ui import choice_keyboard, html_text
 from bot.transcript import TranscriptRecorder, assistant_line
 
 logger = logging.getLogger(__name__)
+
+# A notice's placeholders from the texts, its kind and its data.
+NoticeValues = Callable[[ChannelTexts, str, Mapping[str, Any]], dict[str, Any]]
 
 TELEGRAM_PREFIX: Final = "tg:"
 
@@ -53,16 +56,19 @@ async def deliver_notices(
     quiet: AsyncQuietChats,
     *,
     bot_id: str,
+    values: NoticeValues,
     recorder: TranscriptRecorder | None = None,
 ) -> int:
     """Claim and send pending notices once; return how many were delivered.
 
-    With a recorder, each delivered notice's text goes to the chat's transcript for agents.
+    `values` gives the placeholders of a notice's text (its data, plus labels a journey adds:
+    assisted mode's `notice_values`). With a recorder, each delivered notice's text goes to the
+    chat's transcript for agents.
     """
     renderer = TurnRenderer(bot=bot, state=state, texts=texts, bot_id=bot_id, quiet=quiet)
     delivered = 0
     for notice in await asyncio.to_thread(notifications.claim):
-        text = await _send(bot, notice, texts, state, quiet, renderer)
+        text = await _send(bot, notice, texts, values, state, quiet, renderer)
         if text is not None:
             await asyncio.to_thread(notifications.delivered, notice.id)
             delivered += 1
@@ -77,6 +83,7 @@ async def _send(
     bot: Bot,
     notice: Notice,
     texts: ChannelTexts,
+    notice_values: NoticeValues,
     state: AsyncChatState,
     quiet: AsyncQuietChats,
     renderer: TurnRenderer,

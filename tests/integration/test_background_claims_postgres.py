@@ -26,6 +26,7 @@ from bot.channel_texts import load_channel_texts
 from bot.chat_state import chat_state_of
 from bot.chat_state.async_state import AsyncChatState
 from bot.quiet_chats import AsyncQuietChats
+from bot.telegram.assist.views import notice_values
 from bot.telegram.deletions import delete_due_messages
 from bot.telegram.notices import deliver_notices
 from tests.support.concurrency import fresh_postgres_schema
@@ -116,6 +117,7 @@ async def test_two_instances_send_each_notice_once(two_banks: tuple[Bank, Bank])
             state,
             quiet,
             bot_id="123456",
+            values=notice_values,
         )
 
     await until_done(*(instance(bank) for bank in two_banks))

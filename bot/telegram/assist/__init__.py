@@ -6,10 +6,11 @@
   joins or hands the chat back;
 - `commands`: runs each agent command; `command_parsing` reads them (pure);
 - `replies` and `views`: what an agent reads, built from channel/texts.yml (pure);
-- `bank_calls`: the bank's assisted-mode services, called off the event loop;
-- `expiry`: moves tickets nobody took in time to follow-up.
+- `menu`: the agents' "/" menu in each active agent's chat;
+- `bank_calls`: the bank's assisted-mode services, called off the event loop.
 
-The transcript agents read is recorded by the conversation (bot/transcript.py); the texts' names
-are in bot/channel_text_names.py; the agents' "/" menu is bot/telegram/commands_menu.py. The
-bank's side and the contract are in docs/assist.md.
+Tickets nobody took in time are moved to follow-up by the `ticket-expiry` job
+(bot/telegram/jobs.py). The transcript agents read is recorded by the conversation
+(bot/transcript.py); the texts' names are in bot/channel_text_names.py. The bank's side and the
+contract are in docs/assist.md.
 """

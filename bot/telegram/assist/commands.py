@@ -21,8 +21,8 @@ from bot.channel_texts import ChannelTexts
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.telegram.assist import replies, views
 from bot.telegram.assist.command_parsing import AgentCommand, command_payload
+from bot.telegram.assist.menu import set_agent_menu
 from bot.telegram.assist.relay import agent_joined, assistant_is_back, send_plain
-from bot.telegram.commands_menu import set_agent_menu
 from bot.telegram.render import chat_key
 from bot.telegram.services import BotServices
 from bot.telegram.ui import choice_keyboard

@@ -25,7 +25,7 @@ from test_assist_support import (
 from bank.clock import FixedClock
 from bot.playground.client import bot_messages
 from bot.telegram.assist.command_parsing import AGENT_COMMANDS
-from bot.telegram.commands_menu import refresh_agent_menus
+from bot.telegram.assist.menu import refresh_agent_menus
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from bot.telegram.assist.command_parsing import (
     command_payload,
     parse_agent_command,
 )
-from bot.telegram.commands_menu import agent_commands
+from bot.telegram.assist.menu import agent_commands
 from bot.transcript import TranscriptLine, TranscriptRecorder, assistant_lines
 
 
