@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import button, utter
+from bank.assist.outcome import AssistCode
 
 REASONS: Final = frozenset({"asked", "not_understood", "locked", "not_my_number"})
 DEFAULT_REASON: Final = "asked"
@@ -133,7 +134,7 @@ class CancelAgentWait(Action):
     ) -> list[EventType]:
         """Cancel the chat's ticket; a plain "cancelar" with none has nothing to cancel."""
         outcome = await in_thread(current_bank().tickets.cancel, sender_id=tracker.sender_id)
-        if outcome.code == "cancelled":
+        if outcome.code == AssistCode.CANCELLED:
             utter(dispatcher, "utter_agent_wait_cancelled")
         elif intent_name(tracker) == "cancel":
             utter(dispatcher, "utter_nothing_to_cancel")

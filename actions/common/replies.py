@@ -7,6 +7,8 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bank.mini.outcome import MiniCode
+
 
 def template_values(data: Mapping[str, Any]) -> dict[str, str]:
     """Turn outcome data into strings a response template can show (lists joined)."""
@@ -49,7 +51,7 @@ def tell(
     With `invalid_field`, an `invalid` outcome is told by its reason:
     `utter_invalid_<invalid_field>_<reason>`; other codes by `replies`.
     """
-    if outcome.code == "invalid" and invalid_field is not None:
+    if outcome.code == MiniCode.INVALID and invalid_field is not None:
         reason = str(outcome.data.get("reason") or "format")
         utter(dispatcher, f"utter_invalid_{invalid_field}_{reason}")
         return

@@ -23,6 +23,7 @@ from actions.common.journey_form import (
 )
 from actions.common.replies import tell, utter
 from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
+from bank.mini.outcome import MiniCode
 
 
 def service() -> JourneyService:
@@ -60,7 +61,7 @@ async def enter_cedula(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    if outcome.code == "rate_limited":
+    if outcome.code == MiniCode.RATE_LIMITED:
         scope = str(outcome.data.get("scope", "chat"))
         utter(
             answer.dispatcher,
@@ -112,7 +113,7 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    if outcome.code == "taken":
+    if outcome.code == MiniCode.TAKEN:
         suggestions = list(outcome.data.get("suggestions", []))
         utter(
             answer.dispatcher,
@@ -213,7 +214,7 @@ class StartMiniRegistration(Action):
         outcome = await in_thread(
             current_bank().mini_registration.start, sender_id=tracker.sender_id
         )
-        resumed = outcome.code == "resumed"
+        resumed = outcome.code == MiniCode.RESUMED
         utter(
             dispatcher,
             "utter_mini_registration_resumed" if resumed else "utter_mini_registration_started",
@@ -302,7 +303,7 @@ class FinishMiniRegistration(Action):
         if await in_thread(journey.current_step, sender_id=tracker.sender_id) != "finish":
             return cleared(FORM)
         outcome = await in_thread(journey.complete, sender_id=tracker.sender_id)
-        if outcome.code == "completed":
+        if outcome.code == MiniCode.COMPLETED:
             dispatcher.utter_message(
                 json_message={
                     "type": "picture",
@@ -338,7 +339,7 @@ class MiniRegistrationGoBack(Action):
         )
         utter(
             dispatcher,
-            "utter_mini_went_back" if outcome.code == "ok" else "utter_mini_cannot_go_back",
+            "utter_mini_went_back" if outcome.code == MiniCode.OK else "utter_mini_cannot_go_back",
         )
         return cleared(FORM)
 

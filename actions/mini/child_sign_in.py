@@ -19,6 +19,7 @@ from actions.common.journey_form import (
 )
 from actions.common.replies import tell, utter
 from actions.mini.keyboards import send_picture_password_keyboard
+from bank.mini.outcome import MiniCode
 
 
 def service() -> JourneyService:
@@ -46,7 +47,7 @@ async def enter_pictures(answer: Answer) -> None:
         sender_id=answer.sender_id,
         picture_ids=picture_ids(secret),
     )
-    if outcome.code == "signed_in":
+    if outcome.code == MiniCode.SIGNED_IN:
         answer.dispatcher.utter_message(
             json_message={
                 "type": "picture",

@@ -20,6 +20,7 @@ from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
 from actions.common.replies import button, phrase, utter
 from actions.mini import parent_money  # the parent's view of the same questions
+from bank.mini.outcome import MiniCode
 
 GOAL_MONEY_PAYLOAD = '/request_goal_money{{"goal_ref": "{ref}"}}'
 MISSION_DONE_PAYLOAD = '/mission_done{{"mission_ref": "{ref}"}}'
@@ -96,7 +97,7 @@ class OpenMini(Action):
         status = await in_thread(
             current_bank().mini_sign_in.current_child, sender_id=tracker.sender_id
         )
-        if status.code == "active":
+        if status.code == MiniCode.ACTIVE:
             utter(dispatcher, "utter_mini_child_menu", status.data)
         else:
             utter(dispatcher, "utter_mini_menu")
@@ -115,7 +116,7 @@ class ShowGoals(Action):
     ) -> list[EventType]:
         """List the goals, or offer to create the first."""
         outcome = await in_thread(current_bank().mini_goals.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             return signed_out(dispatcher)
         goals = outcome.data["goals"]
         if not goals:
@@ -151,7 +152,7 @@ class RequestGoalMoney(Action):
             sender_id=tracker.sender_id,
             goal_ref=goal_ref,
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
         data: dict[str, Any] = dict(outcome.data.get("request") or outcome.data.get("goal") or {})
         replies = {
@@ -182,7 +183,7 @@ class ShowMissions(Action):
     ) -> list[EventType]:
         """List them (a signed-in parent sees their children's missions instead)."""
         outcome = await in_thread(current_bank().mini_missions.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_missions(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -235,7 +236,7 @@ class MissionDone(Action):
         outcome = await in_thread(
             current_bank().mini_missions.claim, sender_id=tracker.sender_id, mission_ref=mission_ref
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
         replies = {
             "claimed": "utter_mini_mission_claimed",
@@ -269,14 +270,14 @@ class Learn(Action):
         outcome = await in_thread(
             bank.mini_missions.answer_lesson, sender_id=tracker.sender_id, key=lesson, option=option
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
-        if outcome.code == "correct":
+        if outcome.code == MiniCode.CORRECT:
             utter(dispatcher, "utter_mini_lesson_correct", outcome.data)
             if outcome.data.get("first_time"):
                 music = await in_thread(bank.mini_music.is_on, sender_id=tracker.sender_id)
                 celebrate(dispatcher, "mission", bool(music.data.get("music_on", True)))
-        elif outcome.code == "wrong":
+        elif outcome.code == MiniCode.WRONG:
             retry = button(domain, "lesson_retry", LESSON_PAYLOAD.format(key=lesson))
             utter(dispatcher, "utter_mini_lesson_wrong", buttons=[retry, menu_button(domain)])
         else:
@@ -296,7 +297,7 @@ class ShowMovements(Action):
     ) -> list[EventType]:
         """Tell the history (a signed-in parent sees their children's)."""
         outcome = await in_thread(current_bank().mini_requests.history, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -369,7 +370,7 @@ class ShowBalance(Action):
     ) -> list[EventType]:
         """Say the balance."""
         outcome = await in_thread(current_bank().mini_goals.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -394,7 +395,7 @@ class SetMusic(Action):
         """Save and confirm."""
         on = (tracker.latest_message.get("intent") or {}).get("name") == "music_on"
         outcome = await in_thread(current_bank().mini_music.set, sender_id=tracker.sender_id, on=on)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             return signed_out(dispatcher)
         utter(dispatcher, "utter_mini_music_on" if on else "utter_mini_music_off")
         return []

@@ -22,6 +22,7 @@ from actions.common.money import amount_refusal, dollars
 from actions.common.replies import button, utter
 from actions.mini.keyboards import send_image_choice
 from actions.mini.money_child import celebrate, menu_button, money_data, show_goal
+from bank.mini.outcome import MiniCode
 
 STOP: Final = "__stop__"
 GOAL_SLOTS: Final = ("goal_name", "goal_amount", "goal_picture")
@@ -74,7 +75,7 @@ class ValidateGoalForm(FormValidationAction):
         if is_button_payload(value):
             return reject(dispatcher, "goal_name", "utter_finish_current_first", {})
         outcome = check_goal_name(str(value or ""))
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             reason = outcome.data.get("reason", "empty")
             return reject(
                 dispatcher, "goal_name", f"utter_invalid_goal_name_{reason}", outcome.data
@@ -88,7 +89,7 @@ class ValidateGoalForm(FormValidationAction):
         from bank.mini.goals import check_goal_amount
 
         outcome = check_goal_amount(str(value or ""))
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             reason = outcome.data.get("reason", "amount")
             response = amount_refusal(value, f"utter_invalid_goal_amount_{reason}")
             return reject(dispatcher, "goal_amount", response, outcome.data)
@@ -141,7 +142,7 @@ class SubmitGoal(Action):
             amount=str(tracker.get_slot("goal_amount") or ""),
             picture=str(tracker.get_slot("goal_picture") or ""),
         )
-        if outcome.code == "created":
+        if outcome.code == MiniCode.CREATED:
             goal = outcome.data["goal"]
             utter(dispatcher, "utter_mini_goal_created", money_data(goal))
             show_goal(dispatcher, domain, goal)
@@ -150,11 +151,11 @@ class SubmitGoal(Action):
                 celebrate(dispatcher, "goal", bool(music.data.get("music_on", True)))
             else:
                 utter(dispatcher, "utter_mini_goal_next")
-        elif outcome.code == "too_many":
+        elif outcome.code == MiniCode.TOO_MANY:
             utter(
                 dispatcher, "utter_mini_goal_too_many", outcome.data, buttons=[menu_button(domain)]
             )
-        elif outcome.code == "signed_out":
+        elif outcome.code == MiniCode.SIGNED_OUT:
             utter(dispatcher, "utter_mini_child_signed_out")
         else:
             utter(dispatcher, "utter_mini_goal_not_created")
@@ -177,11 +178,11 @@ class ValidateMoneyRequestForm(FormValidationAction):
             sender_id=tracker.sender_id,
             text=str(value or ""),
         )
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"money_amount": outcome.data["amount"]}
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out_stop(dispatcher, MONEY_SLOTS)
-        if outcome.code == "over_daily_limit" and outcome.data.get("left") == "0.00":
+        if outcome.code == MiniCode.OVER_DAILY_LIMIT and outcome.data.get("left") == "0.00":
             utter(dispatcher, "utter_mini_daily_limit_reached", money_data(outcome.data))
             return stopped(MONEY_SLOTS)
         replies = {
@@ -252,7 +253,7 @@ class AskWithdrawalAmount(Action):
         outcome = await in_thread(
             current_bank().mini_requests.withdrawable, sender_id=tracker.sender_id
         )
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             utter(dispatcher, "utter_mini_child_signed_out")
             return [SlotSet(slot, STOP) for slot in WITHDRAWAL_SLOTS]
         available = str(outcome.data["available"])
@@ -287,9 +288,9 @@ class ValidateWithdrawalForm(FormValidationAction):
             sender_id=tracker.sender_id,
             text=str(value or ""),
         )
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"withdrawal_amount": outcome.data["amount"]}
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out_stop(dispatcher, WITHDRAWAL_SLOTS)
         replies = {
             "invalid_amount": "utter_mini_amount_invalid",

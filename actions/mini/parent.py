@@ -27,9 +27,10 @@ from actions.common.journey_form import (
 )
 from actions.common.replies import tell, utter
 from actions.mini.parent_money import list_pending
+from bank.mini.outcome import MiniCode
 
 if TYPE_CHECKING:
-    from bank.mini.outcome import MiniOutcome
+    from bank.outcome import Outcome
 
 CHILD_REF_PAYLOAD = '/inform{{"child_ref": "{ref}"}}'
 
@@ -81,10 +82,10 @@ async def enter_username(answer: Answer) -> None:
     tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_parent_username"})
 
 
-async def after_sign_in(answer: Answer, outcome: MiniOutcome) -> None:
+async def after_sign_in(answer: Answer, outcome: Outcome) -> None:
     """Signed in straight to a child (one chosen before the session ended): the requests waiting
     for a decision are listed here, since the child step that lists them is skipped."""
-    if outcome.code == "signed_in" and outcome.step == "child_action":
+    if outcome.code == MiniCode.SIGNED_IN and outcome.step == "child_action":
         await list_pending(answer.dispatcher, answer.domain, answer.sender_id)
 
 
@@ -117,7 +118,7 @@ async def choose_child(answer: Answer) -> None:
     outcome = await in_thread(
         current_bank().parent_mini.submit_child, sender_id=answer.sender_id, text=str(answer.value)
     )
-    if outcome.code == "ok" and outcome.data.get("has_user"):
+    if outcome.code == MiniCode.OK and outcome.data.get("has_user"):
         utter(answer.dispatcher, "utter_parent_child_has_user", outcome.data)
         return
     tell(answer.dispatcher, outcome, CHILD_REPLIES)
@@ -127,7 +128,7 @@ async def generate_and_show(sender_id: str, dispatcher: CollectingDispatcher) ->
     """Generate the chosen child's code; only a secret-box reference goes back through Rasa."""
     bank = current_bank()
     outcome = await in_thread(bank.parent_mini.generate_code, sender_id=sender_id)
-    if outcome.code != "issued" or outcome.secret is None:
+    if outcome.code != MiniCode.ISSUED or outcome.secret is None:
         tell(dispatcher, outcome, GENERATE_REPLIES)
         return
     ref = await in_thread(

@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.replies import utter
 from actions.mini.money_lines import REQUEST_KINDS, movement_line, request_line, with_dollars
+from bank.mini.outcome import MiniCode
 
 
 def tell_child_overview(
@@ -38,14 +39,14 @@ def tell_decision(dispatcher: CollectingDispatcher, code: str, data: Mapping[str
     values = with_dollars({**request, **{k: v for k, v in data.items() if k != "request"}})
     if code in ("approved", "rejected"):
         utter(dispatcher, f"utter_parent_request_{code}_{kind}", values)
-        if code == "approved" and data.get("goal_reached"):
+        if code == MiniCode.APPROVED and data.get("goal_reached"):
             utter(dispatcher, "utter_parent_request_goal_reached", values)
-    elif code == "already_decided":
+    elif code == MiniCode.ALREADY_DECIDED:
         state = "approved" if request.get("state") == "approved" else "rejected"
         utter(dispatcher, f"utter_parent_request_already_{state}", values)
-    elif code == "from_child_chat":
+    elif code == MiniCode.FROM_CHILD_CHAT:
         utter(dispatcher, "utter_parent_request_from_child_chat", values)
-    elif code == "insufficient_funds":
+    elif code == MiniCode.INSUFFICIENT_FUNDS:
         who = "child" if data.get("who") == "child" else "parent"
         utter(dispatcher, f"utter_parent_request_insufficient_{who}", values)
     else:

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 from actions.registration.steps import FORM_NAME, FORM_SLOTS
+from bank.registration.outcome import RegistrationCode
 
 START_REPLIES = {
     "started": "utter_registration_started",
@@ -51,7 +52,10 @@ class RegistrationGoBack(Action):
     ) -> list[EventType]:
         """Move the journey back one step and say so."""
         outcome = await in_thread(current_bank().registration.go_back, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_went_back" if outcome.code == "ok" else "utter_cannot_go_back")
+        utter(
+            dispatcher,
+            "utter_went_back" if outcome.code == RegistrationCode.OK else "utter_cannot_go_back",
+        )
         return cleared_form_slots()
 
 
@@ -67,7 +71,7 @@ class CancelRegistration(Action):
     ) -> list[EventType]:
         """Cancel in the bank, leave the form."""
         outcome = await in_thread(current_bank().registration.cancel, sender_id=tracker.sender_id)
-        cancelled = outcome.code == "cancelled"
+        cancelled = outcome.code == RegistrationCode.CANCELLED
         utter(
             dispatcher, "utter_registration_cancelled" if cancelled else "utter_nothing_to_cancel"
         )
@@ -89,12 +93,12 @@ class FinishRegistration(Action):
         if await in_thread(registration.current_step, sender_id=tracker.sender_id) != "finish":
             return cleared_form_slots()
         outcome = await in_thread(registration.complete, sender_id=tracker.sender_id)
-        if outcome.code == "completed":
+        if outcome.code == RegistrationCode.COMPLETED:
             utter(dispatcher, "utter_registration_completed", outcome.data)
             if not outcome.data.get("token_active"):
                 utter(dispatcher, "utter_registration_completed_token_pending")
             return cleared_form_slots()
-        if outcome.code == "username_taken":
+        if outcome.code == RegistrationCode.USERNAME_TAKEN:
             utter(dispatcher, "utter_username_taken_meanwhile")
             return [*cleared_form_slots(), FollowupAction(FORM_NAME)]
         return cleared_form_slots()

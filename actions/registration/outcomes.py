@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.replies import utter
-
-
-class OutcomeLike(Protocol):
-    """The shape of `bank.registration.Outcome` the actions rely on."""
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def data(self) -> Mapping[str, Any]: ...
-
+from bank.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 
 IDENTITY_REPLIES = {
     "locked": "utter_identity_locked",
@@ -74,13 +64,13 @@ def invalid_response(field: str, reason: str) -> str:
 
 def tell_outcome(
     dispatcher: CollectingDispatcher,
-    outcome: OutcomeLike,
+    outcome: Outcome,
     replies: Mapping[str, str],
     *,
     field: str,
 ) -> None:
     """Send the response for `outcome`: `invalid` by reason, other codes by `replies`."""
-    if outcome.code == "invalid":
+    if outcome.code == RegistrationCode.INVALID:
         reason = str(outcome.data.get("reason", "format"))
         utter(dispatcher, invalid_response(field, reason))
         return

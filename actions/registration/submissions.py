@@ -16,7 +16,8 @@ from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
 from actions.registration import outcomes
 from actions.registration.steps import is_true
-from bank.registration import Outcome, RegistrationService
+from bank.outcome import Outcome
+from bank.registration import RegistrationService
 
 BankCall = Callable[[RegistrationService, str, Any], Outcome]
 

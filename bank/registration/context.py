@@ -15,8 +15,9 @@ from bank.gateways import MailGatewayFactory, SmsGatewayFactory
 from bank.identity import CustomerRefs, mask_identity_key
 from bank.models import Journey
 from bank.otp import OtpIssuer
+from bank.outcome import Outcome
 from bank.registration import journeys
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step
 
 
@@ -65,7 +66,7 @@ class StepContext:
         self.journey.step = step.value
         self.journey.updated_at = self.now
 
-    def outcome(self, code: str, **data: str | int | list[str]) -> Outcome:
+    def outcome(self, code: RegistrationCode, **data: Any) -> Outcome:
         """An outcome at the journey's current step."""
         return Outcome(code=code, step=self.step, data=dict(data))
 
