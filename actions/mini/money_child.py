@@ -20,12 +20,12 @@ from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
 from actions.common.replies import button, phrase, utter
 from actions.mini import parent_money  # the parent's view of the same questions
+from actions.mini.money_lines import CHILD_LINES, movement_line, request_line
 from bank.mini.outcome import MiniCode
 
 GOAL_MONEY_PAYLOAD = '/request_goal_money{{"goal_ref": "{ref}"}}'
 MISSION_DONE_PAYLOAD = '/mission_done{{"mission_ref": "{ref}"}}'
 LESSON_PAYLOAD = '/learn{{"lesson": "{key}"}}'
-MOVEMENT_KINDS = frozenset({"opening", "mini_money", "mini_mission", "mini_withdrawal"})
 
 
 def menu_button(domain: DomainDict) -> dict[str, str]:
@@ -312,50 +312,17 @@ def tell_history(
     utter(dispatcher, "utter_mini_balance", money_data(data))
     movements = data.get("movements") or []
     if movements:
-        lines = [f"• {movement_text(domain, movement)}" for movement in movements]
+        lines = [f"• {movement_line(domain, movement, CHILD_LINES)}" for movement in movements]
         utter(dispatcher, "utter_mini_movements", {"lines": "\n".join(lines)})
     requests = data.get("requests") or []
     if requests:
-        lines = [f"• {request_text(domain, request)}" for request in requests]
+        lines = [f"• {request_line(domain, request, CHILD_LINES)}" for request in requests]
         utter(
             dispatcher,
             "utter_mini_requests",
             {"lines": "\n".join(lines)},
             buttons=[menu_button(domain)],
         )
-
-
-def movement_text(domain: DomainDict, movement: Mapping[str, Any]) -> str:
-    """One movement, worded by `utter_mini_movement_<kind>`."""
-    amount = str(movement["amount"])
-    signed = dollars(amount) if amount.startswith("-") else f"+{dollars(amount)}"
-    kind = str(movement["kind"])
-    known = kind if kind in MOVEMENT_KINDS else "other"
-    memo = str(movement.get("memo") or "")
-    return phrase(
-        domain,
-        f"utter_mini_movement_{known}",
-        {
-            "signed": signed,
-            "memo": f" ({memo})" if memo and kind != "opening" else "",
-            "balance_after": dollars(movement["balance_after"]),
-        },
-    )
-
-
-def request_text(domain: DomainDict, request: Mapping[str, Any]) -> str:
-    """One request and its state, worded by `utter_mini_request_<kind>` and
-    `utter_mini_request_state_<state>`."""
-    kind, state = str(request["kind"]), str(request["state"])
-    return phrase(
-        domain,
-        f"utter_mini_request_{kind}",
-        {
-            "amount": dollars(request["amount"]),
-            "reason": f" ({request['reason']})" if request.get("reason") else "",
-            "state": phrase(domain, f"utter_mini_request_state_{state}"),
-        },
-    )
 
 
 class ShowBalance(Action):

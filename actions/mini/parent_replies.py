@@ -10,7 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.replies import utter
-from actions.mini.money_lines import REQUEST_KINDS, movement_line, request_line, with_dollars
+from actions.mini.money_lines import (
+    PARENT_LINES,
+    REQUEST_KINDS,
+    movement_line,
+    request_line,
+    with_dollars,
+)
 from bank.mini.outcome import MiniCode
 
 
@@ -21,13 +27,13 @@ def tell_child_overview(
     utter(dispatcher, "utter_parent_child_balance", with_dollars(data))
     movements = data.get("movements") or []
     if movements:
-        lines = "\n".join(f"• {movement_line(domain, m)}" for m in movements)
+        lines = "\n".join(f"• {movement_line(domain, m, PARENT_LINES)}" for m in movements)
         utter(dispatcher, "utter_parent_child_movements", {"lines": lines})
     else:
         utter(dispatcher, "utter_parent_child_no_movements", {"child": data.get("child", "")})
     requests = data.get("requests") or []
     if requests:
-        lines = "\n".join(f"• {request_line(domain, r)}" for r in requests)
+        lines = "\n".join(f"• {request_line(domain, r, PARENT_LINES)}" for r in requests)
         utter(dispatcher, "utter_parent_child_requests", {"lines": lines})
 
 
