@@ -6,6 +6,8 @@ password and its repetition; the bank's `mini_registration` journey holds the pr
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,12 +15,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
+from actions.common.journey_actions import CancelJourney, GoBackInJourney, StartJourney
 from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
-    left_form,
     picture_ids,
 )
 from actions.common.replies import tell, utter
@@ -200,26 +202,13 @@ class ValidateMiniRegistrationForm(JourneyFormValidation):
     form = FORM
 
 
-class StartMiniRegistration(Action):
+class StartMiniRegistration(StartJourney):
     """Open the child's registration in the bank, or resume it."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_start_mini_registration"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Start or resume, and say which."""
-        outcome = await in_thread(
-            current_bank().mini_registration.start, sender_id=tracker.sender_id
-        )
-        resumed = outcome.code == MiniCode.RESUMED
-        utter(
-            dispatcher,
-            "utter_mini_registration_resumed" if resumed else "utter_mini_registration_started",
-        )
-        return cleared(FORM)
+    action_name = "action_start_mini_registration"
+    form = FORM
+    replies = MappingProxyType({MiniCode.RESUMED: "utter_mini_registration_resumed"})
+    default_reply = "utter_mini_registration_started"
 
 
 class AskActivationCode(Action):
@@ -323,38 +312,19 @@ class FinishMiniRegistration(Action):
         return cleared(FORM)
 
 
-class MiniRegistrationGoBack(Action):
+class MiniRegistrationGoBack(GoBackInJourney):
     """ "Regresar" inside the child's registration."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_mini_registration_go_back"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """One step back where the journey allows it."""
-        outcome = await in_thread(
-            current_bank().mini_registration.go_back, sender_id=tracker.sender_id
-        )
-        utter(
-            dispatcher,
-            "utter_mini_went_back" if outcome.code == MiniCode.OK else "utter_mini_cannot_go_back",
-        )
-        return cleared(FORM)
+    action_name = "action_mini_registration_go_back"
+    form = FORM
+    journey = staticmethod(lambda: current_bank().mini_registration.go_back)
+    replies = MappingProxyType({MiniCode.OK: "utter_mini_went_back"})
+    default_reply = "utter_mini_cannot_go_back"
 
 
-class CancelMiniRegistration(Action):
+class CancelMiniRegistration(CancelJourney):
     """ "Cancelar" inside the child's registration."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_cancel_mini_registration"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End the journey and leave the form."""
-        await in_thread(current_bank().mini_registration.cancel, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_mini_registration_cancelled")
-        return left_form(FORM)
+    action_name = "action_cancel_mini_registration"
+    form = FORM
+    default_reply = "utter_mini_registration_cancelled"

@@ -18,12 +18,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
+from actions.common.journey_actions import CancelJourney, ForgetJourneyAnswers
 from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
-    left_form,
 )
 from actions.common.replies import tell, utter
 from actions.mini.parent_money import list_pending
@@ -276,31 +276,16 @@ class AskParentChoice(Action):
         return []
 
 
-class FinishParentMini(Action):
+class FinishParentMini(ForgetJourneyAnswers):
     """The parent's form ended (done, here, locked): forget the answers."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_finish_parent_mini"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Each ending was already told by the form."""
-        return cleared(FORM)
+    action_name = "action_finish_parent_mini"
+    form = FORM
 
 
-class CancelParentMini(Action):
-    """ "Cancelar" inside "Cuenta para mis hijos"."""
+class CancelParentMini(CancelJourney):
+    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle)."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_cancel_parent_mini"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End the journey (the parent stays signed in until idle) and leave the form."""
-        await in_thread(current_bank().parent_mini.cancel, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_parent_mini_cancelled")
-        return left_form(FORM)
+    action_name = "action_cancel_parent_mini"
+    form = FORM
+    default_reply = "utter_parent_mini_cancelled"
