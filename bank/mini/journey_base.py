@@ -10,17 +10,16 @@ service runs, and `_apply` writes the result only if the journey is still where 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from bank import journey_rows
-from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
+from bank.journey_context import JourneyRowContext
 from bank.journey_rows import JourneyRows
 from bank.mini.outcome import MiniCode
 from bank.models import CANCELLED, Journey
@@ -49,36 +48,8 @@ class Snapshot:
 
 
 @dataclass
-class JourneyContext:
-    """One call's view of a journey, inside its unit of work."""
-
-    session: Session
-    journey: Journey
-    now: datetime
-
-    @property
-    def step(self) -> str:
-        """The journey's current step."""
-        return self.journey.step
-
-    @property
-    def data(self) -> Mapping[str, Any]:
-        """The journey's data (read only; change it with `remember`/`forget`)."""
-        return self.journey.data
-
-    def remember(self, **values: Any) -> None:
-        """Store non-secret values (or hashes) in the journey."""
-        self.journey.data = {**self.journey.data, **values}
-
-    def forget(self, keys: Iterable[str]) -> None:
-        """Drop keys from the journey's data."""
-        dropped = set(keys)
-        self.journey.data = {k: v for k, v in self.journey.data.items() if k not in dropped}
-
-    def move(self, step: str) -> None:
-        """Set the next step."""
-        self.journey.step = str(step)
-        self.journey.updated_at = self.now
+class JourneyContext(JourneyRowContext):
+    """One Cuenta Mini call's view of its journey, inside its unit of work."""
 
     def close(self, status: str) -> None:
         """End the journey (completed, ended or cancelled)."""
@@ -91,17 +62,6 @@ class JourneyContext:
     def snapshot(self) -> Snapshot:
         """A copy of the journey's id, step and data for `_apply`."""
         return Snapshot(self.journey.id, self.step, dict(self.journey.data))
-
-    def audit(self, action: str, *, subject: str | None = None, **details: Any) -> None:
-        """Write an audit row for this journey (never pass a secret)."""
-        record_audit(
-            self.session,
-            at=self.now,
-            actor=f"sender:{self.journey.sender_id}",
-            action=action,
-            subject=subject or f"journey:{self.journey.id}",
-            details={"journey_id": self.journey.id, "step": self.journey.step, **details},
-        )
 
 
 class JourneyService:
