@@ -9,8 +9,7 @@ the subclasses.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
-from enum import StrEnum
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import ClassVar, Protocol
 
@@ -21,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import in_thread
 from actions.common.journey_form import JourneyForm, cleared, left_form
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
 from bank.outcome import Outcome
 
 
@@ -34,7 +33,7 @@ class JourneyCall(Protocol):
 class JourneyAction(Action, ABC):
     """One common action of a journey form: its name, its form, and how it says the outcome."""
 
-    replies: ClassVar[Mapping[StrEnum, str]] = MappingProxyType({})
+    replies: ClassVar[Replies] = MappingProxyType({})
 
     @property
     @abstractmethod

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from bank.mini.outcome import MiniCode
+
+Replies = Mapping[StrEnum, str]
+"""Responses by the outcome code they tell."""
 
 
 def template_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -42,7 +46,7 @@ def utter(
 def tell(
     dispatcher: CollectingDispatcher,
     outcome: Any,
-    replies: Mapping[str, str],
+    replies: Replies,
     *,
     invalid_field: str | None = None,
 ) -> None:

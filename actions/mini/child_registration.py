@@ -23,7 +23,7 @@ from actions.common.journey_form import (
     cleared,
     picture_ids,
 )
-from actions.common.replies import tell, utter
+from actions.common.replies import Replies, tell, utter
 from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
 from bank.mini.outcome import MiniCode
 
@@ -35,24 +35,24 @@ def service() -> JourneyService:
 
 # Every well-formed cédula gets the same `ok` (no name): the bank tells who it is only after a
 # valid code. Rate limits are told without a word about the cédula.
-CEDULA_REPLIES = {"ok": "utter_mini_cedula_ok"}
+CEDULA_REPLIES: Replies = {MiniCode.OK: "utter_mini_cedula_ok"}
 CEDULA_LIMIT_REPLIES = {
     "chat": "utter_mini_cedula_limit_chat",
     "child": "utter_mini_cedula_limit_child",
 }
-CODE_REPLIES = {
-    "ok": "utter_mini_code_ok",
-    "invalid": "utter_mini_code_invalid",
-    "wrong": "utter_mini_code_wrong",
-    "expired": "utter_mini_code_expired",
-    "used": "utter_mini_code_used",
-    "attempts_exhausted": "utter_mini_code_attempts_exhausted",
-    "already_has_user": "utter_mini_already_has_user",
+CODE_REPLIES: Replies = {
+    MiniCode.OK: "utter_mini_code_ok",
+    MiniCode.INVALID: "utter_mini_code_invalid",
+    MiniCode.WRONG: "utter_mini_code_wrong",
+    MiniCode.EXPIRED: "utter_mini_code_expired",
+    MiniCode.USED: "utter_mini_code_used",
+    MiniCode.ATTEMPTS_EXHAUSTED: "utter_mini_code_attempts_exhausted",
+    MiniCode.ALREADY_HAS_USER: "utter_mini_already_has_user",
 }
-CODE_REQUEST_REPLIES = {
-    "asked": "utter_mini_code_requested",
-    "too_soon": "utter_mini_code_request_too_soon",
-    "rate_limited": "utter_mini_code_request_limit",
+CODE_REQUEST_REPLIES: Replies = {
+    MiniCode.ASKED: "utter_mini_code_requested",
+    MiniCode.TOO_SOON: "utter_mini_code_request_too_soon",
+    MiniCode.RATE_LIMITED: "utter_mini_code_request_limit",
 }
 
 
@@ -104,7 +104,7 @@ async def choose_avatar(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"ok": "utter_mini_avatar_ok", "invalid": "utter_invalid_mini_avatar"},
+        {MiniCode.OK: "utter_mini_avatar_ok", MiniCode.INVALID: "utter_invalid_mini_avatar"},
     )
 
 
@@ -127,7 +127,7 @@ async def enter_username(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"ok": "utter_mini_username_available"},
+        {MiniCode.OK: "utter_mini_username_available"},
         invalid_field="mini_username",
     )
 
@@ -146,9 +146,9 @@ async def enter_picture_password(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "ok": "utter_picture_password_ok",
-            "invalid": "utter_invalid_picture_password",
-            "too_easy": "utter_picture_password_too_easy",
+            MiniCode.OK: "utter_picture_password_ok",
+            MiniCode.INVALID: "utter_invalid_picture_password",
+            MiniCode.TOO_EASY: "utter_picture_password_too_easy",
         },
     )
 
@@ -167,8 +167,8 @@ async def repeat_picture_password(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "mismatch": "utter_picture_password_mismatch",
-            "invalid": "utter_invalid_picture_password",
+            MiniCode.MISMATCH: "utter_picture_password_mismatch",
+            MiniCode.INVALID: "utter_invalid_picture_password",
         },
     )
 
@@ -302,9 +302,9 @@ class FinishMiniRegistration(Action):
             )
             utter(dispatcher, "utter_mini_user_created", outcome.data)
             return cleared(FORM)
-        replies = {
-            "username_taken": "utter_mini_username_taken_meanwhile",
-            "no_valid_code": "utter_mini_code_needed_again",
+        replies: Replies = {
+            MiniCode.USERNAME_TAKEN: "utter_mini_username_taken_meanwhile",
+            MiniCode.NO_VALID_CODE: "utter_mini_code_needed_again",
         }
         if outcome.code in replies:
             utter(dispatcher, replies[outcome.code], outcome.data)

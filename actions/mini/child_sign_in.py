@@ -37,7 +37,7 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_mini_sign_in_username"})
+    tell(answer.dispatcher, outcome, {MiniCode.INVALID: "utter_invalid_mini_sign_in_username"})
 
 
 async def enter_pictures(answer: Answer) -> None:
@@ -64,9 +64,9 @@ async def enter_pictures(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "wrong": "utter_mini_sign_in_wrong",
-            "locked": "utter_mini_sign_in_locked",
-            "held": "utter_mini_sign_in_held",
+            MiniCode.WRONG: "utter_mini_sign_in_wrong",
+            MiniCode.LOCKED: "utter_mini_sign_in_locked",
+            MiniCode.HELD: "utter_mini_sign_in_held",
         },
     )
 

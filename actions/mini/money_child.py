@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
-from actions.common.replies import button, phrase, utter
+from actions.common.replies import Replies, button, phrase, utter
 from actions.mini import parent_money  # the parent's view of the same questions
 from actions.mini.money_lines import CHILD_LINES, movement_line, request_line
 from bank.mini.outcome import MiniCode
@@ -155,13 +155,13 @@ class RequestGoalMoney(Action):
         if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
         data: dict[str, Any] = dict(outcome.data.get("request") or outcome.data.get("goal") or {})
-        replies = {
-            "asked": "utter_mini_goal_money_asked",
-            "not_reached": "utter_mini_goal_not_reached",
-            "already_asked": "utter_mini_goal_already_asked",
-            "unknown_goal": "utter_mini_goal_unknown",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
-            "too_many_pending": "utter_mini_too_many_pending",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_goal_money_asked",
+            MiniCode.NOT_REACHED: "utter_mini_goal_not_reached",
+            MiniCode.ALREADY_ASKED: "utter_mini_goal_already_asked",
+            MiniCode.UNKNOWN_GOAL: "utter_mini_goal_unknown",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
         }
         utter(
             dispatcher,
@@ -238,10 +238,10 @@ class MissionDone(Action):
         )
         if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
-        replies = {
-            "claimed": "utter_mini_mission_claimed",
-            "already_claimed": "utter_mini_mission_waiting",
-            "unknown": "utter_mini_mission_unknown",
+        replies: Replies = {
+            MiniCode.CLAIMED: "utter_mini_mission_claimed",
+            MiniCode.ALREADY_CLAIMED: "utter_mini_mission_waiting",
+            MiniCode.UNKNOWN: "utter_mini_mission_unknown",
         }
         utter(dispatcher, replies[outcome.code], money_data(outcome.data.get("mission") or {}))
         return []

@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal, dollars
-from actions.common.replies import button, utter
+from actions.common.replies import Replies, button, utter
 from actions.mini.keyboards import send_image_choice
 from actions.mini.money_child import celebrate, menu_button, money_data, show_goal
 from bank.mini.outcome import MiniCode
@@ -185,10 +185,10 @@ class ValidateMoneyRequestForm(FormValidationAction):
         if outcome.code == MiniCode.OVER_DAILY_LIMIT and outcome.data.get("left") == "0.00":
             utter(dispatcher, "utter_mini_daily_limit_reached", money_data(outcome.data))
             return stopped(MONEY_SLOTS)
-        replies = {
-            "invalid_amount": "utter_mini_amount_invalid",
-            "over_request_limit": "utter_mini_over_request_limit",
-            "over_daily_limit": "utter_mini_over_daily_limit",
+        replies: Replies = {
+            MiniCode.INVALID_AMOUNT: "utter_mini_amount_invalid",
+            MiniCode.OVER_REQUEST_LIMIT: "utter_mini_over_request_limit",
+            MiniCode.OVER_DAILY_LIMIT: "utter_mini_over_daily_limit",
         }
         response = amount_refusal(value, replies[outcome.code])
         return reject(dispatcher, "money_amount", response, outcome.data)
@@ -227,12 +227,12 @@ class SubmitMoneyRequest(Action):
             amount=str(tracker.get_slot("money_amount") or ""),
             reason=str(tracker.get_slot("money_reason") or ""),
         )
-        replies = {
-            "asked": "utter_mini_money_asked",
-            "too_many_pending": "utter_mini_too_many_pending",
-            "over_daily_limit": "utter_mini_over_daily_limit",
-            "over_request_limit": "utter_mini_over_request_limit",
-            "signed_out": "utter_mini_child_signed_out",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_money_asked",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
+            MiniCode.OVER_DAILY_LIMIT: "utter_mini_over_daily_limit",
+            MiniCode.OVER_REQUEST_LIMIT: "utter_mini_over_request_limit",
+            MiniCode.SIGNED_OUT: "utter_mini_child_signed_out",
         }
         data = {**outcome.data, **(outcome.data.get("request") or {})}
         utter(dispatcher, replies.get(outcome.code, "utter_mini_amount_invalid"), money_data(data))
@@ -292,9 +292,9 @@ class ValidateWithdrawalForm(FormValidationAction):
             return {"withdrawal_amount": outcome.data["amount"]}
         if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out_stop(dispatcher, WITHDRAWAL_SLOTS)
-        replies = {
-            "invalid_amount": "utter_mini_amount_invalid",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
+        replies: Replies = {
+            MiniCode.INVALID_AMOUNT: "utter_mini_amount_invalid",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
         }
         response = amount_refusal(value, replies[outcome.code])
         return reject(dispatcher, "withdrawal_amount", response, outcome.data)
@@ -318,11 +318,11 @@ class SubmitWithdrawal(Action):
             sender_id=tracker.sender_id,
             amount=str(tracker.get_slot("withdrawal_amount") or ""),
         )
-        replies = {
-            "asked": "utter_mini_withdrawal_asked",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
-            "too_many_pending": "utter_mini_too_many_pending",
-            "signed_out": "utter_mini_child_signed_out",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_withdrawal_asked",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
+            MiniCode.SIGNED_OUT: "utter_mini_child_signed_out",
         }
         data = {**outcome.data, **(outcome.data.get("request") or {})}
         utter(dispatcher, replies.get(outcome.code, "utter_mini_amount_invalid"), money_data(data))

@@ -25,7 +25,7 @@ from actions.common.journey_form import (
     JourneyService,
     cleared,
 )
-from actions.common.replies import tell, utter
+from actions.common.replies import Replies, tell, utter
 from actions.mini.parent_money import list_pending
 from bank.mini.outcome import MiniCode
 
@@ -34,36 +34,36 @@ if TYPE_CHECKING:
 
 CHILD_REF_PAYLOAD = '/inform{{"child_ref": "{ref}"}}'
 
-SIGN_IN_REPLIES = {
-    "signed_in": "utter_parent_signed_in",
-    "wrong": "utter_parent_sign_in_wrong",
-    "locked": "utter_parent_sign_in_locked",
-    "held": "utter_parent_sign_in_held",
+SIGN_IN_REPLIES: Replies = {
+    MiniCode.SIGNED_IN: "utter_parent_signed_in",
+    MiniCode.WRONG: "utter_parent_sign_in_wrong",
+    MiniCode.LOCKED: "utter_parent_sign_in_locked",
+    MiniCode.HELD: "utter_parent_sign_in_held",
 }
-TOKEN_REPLIES = {
-    "signed_in": "utter_parent_signed_in",
-    "wrong": "utter_parent_token_wrong",
-    "invalid": "utter_parent_token_invalid",
-    "locked": "utter_parent_sign_in_locked",
-    "held": "utter_parent_sign_in_held",
-    "expired": "utter_parent_token_expired",
+TOKEN_REPLIES: Replies = {
+    MiniCode.SIGNED_IN: "utter_parent_signed_in",
+    MiniCode.WRONG: "utter_parent_token_wrong",
+    MiniCode.INVALID: "utter_parent_token_invalid",
+    MiniCode.LOCKED: "utter_parent_sign_in_locked",
+    MiniCode.HELD: "utter_parent_sign_in_held",
+    MiniCode.EXPIRED: "utter_parent_token_expired",
 }
-CHILD_REPLIES = {
-    "pending": "utter_parent_child_pending",
-    "unknown": "utter_parent_child_unknown",
-    "signed_out": "utter_parent_signed_out",
+CHILD_REPLIES: Replies = {
+    MiniCode.PENDING: "utter_parent_child_pending",
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
-UNLOCK_REPLIES = {
-    "unlocked": "utter_parent_child_unlocked",
-    "not_locked": "utter_parent_child_not_locked",
-    "unknown": "utter_parent_child_unknown",
-    "signed_out": "utter_parent_signed_out",
+UNLOCK_REPLIES: Replies = {
+    MiniCode.UNLOCKED: "utter_parent_child_unlocked",
+    MiniCode.NOT_LOCKED: "utter_parent_child_not_locked",
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
-GENERATE_REPLIES = {
-    "unknown": "utter_parent_child_unknown",
-    "not_approved": "utter_parent_child_pending",
-    "too_many_codes": "utter_parent_too_many_codes",
-    "signed_out": "utter_parent_signed_out",
+GENERATE_REPLIES: Replies = {
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.NOT_APPROVED: "utter_parent_child_pending",
+    MiniCode.TOO_MANY_CODES: "utter_parent_too_many_codes",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
 
 
@@ -79,7 +79,7 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_parent_username"})
+    tell(answer.dispatcher, outcome, {MiniCode.INVALID: "utter_invalid_parent_username"})
 
 
 async def after_sign_in(answer: Answer, outcome: Outcome) -> None:
@@ -156,7 +156,10 @@ async def decide(answer: Answer) -> None:
         tell(
             dispatcher,
             outcome,
-            {"ok": "utter_parent_register_here", "no_code": "utter_parent_no_code_yet"},
+            {
+                MiniCode.OK: "utter_parent_register_here",
+                MiniCode.NO_CODE: "utter_parent_no_code_yet",
+            },
         )
     elif answer.value == "link":
         outcome = await in_thread(journey.summary, sender_id=sender_id)

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
 from actions.mini.money_lines import with_dollars
 from actions.mini.parent_session import PARENT_FORM, chosen_child, entity
 from bank.mini.outcome import MiniCode
@@ -109,13 +109,13 @@ class ValidateParentMissionForm(FormValidationAction):
         return {"mission_reward": None}
 
 
-MISSION_REPLIES: Final = {
-    "too_many": "utter_parent_mission_too_many",
-    "unknown_child": "utter_parent_mission_unknown_child",
-    "signed_out": "utter_parent_money_signed_out",
-    "invalid": "utter_invalid_mission_title_empty",
-    "invalid_amount": "utter_invalid_mission_reward_amount",
-    "over_request_limit": "utter_invalid_mission_reward_over_limit",
+MISSION_REPLIES: Final[Replies] = {
+    MiniCode.TOO_MANY: "utter_parent_mission_too_many",
+    MiniCode.UNKNOWN_CHILD: "utter_parent_mission_unknown_child",
+    MiniCode.SIGNED_OUT: "utter_parent_money_signed_out",
+    MiniCode.INVALID: "utter_invalid_mission_title_empty",
+    MiniCode.INVALID_AMOUNT: "utter_invalid_mission_reward_amount",
+    MiniCode.OVER_REQUEST_LIMIT: "utter_invalid_mission_reward_over_limit",
 }
 
 

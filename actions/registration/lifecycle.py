@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import StrEnum
 from types import MappingProxyType
 
 from rasa_sdk import Action, Tracker
@@ -14,12 +12,12 @@ from rasa_sdk.types import DomainDict
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.journey_actions import CancelJourney, GoBackInJourney, StartJourney
 from actions.common.journey_form import cleared
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
 from actions.registration.form import FORM
 from actions.registration.steps import FORM_NAME
 from bank.registration.outcome import RegistrationCode
 
-START_REPLIES: Mapping[StrEnum, str] = MappingProxyType(
+START_REPLIES: Replies = MappingProxyType(
     {
         RegistrationCode.STARTED: "utter_registration_started",
         RegistrationCode.RESUMED: "utter_registration_resumed",
