@@ -4,6 +4,7 @@ requests) and the decision on a request."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -37,13 +38,13 @@ def tell_child_overview(
         utter(dispatcher, "utter_parent_child_requests", {"lines": lines})
 
 
-def tell_decision(dispatcher: CollectingDispatcher, code: str, data: Mapping[str, Any]) -> None:
+def tell_decision(dispatcher: CollectingDispatcher, code: StrEnum, data: Mapping[str, Any]) -> None:
     """The result of a decision, with the child's name, the amount and the new balances."""
     request = dict(data.get("request") or {})
     kind = str(request.get("kind", "money"))
     kind = kind if kind in REQUEST_KINDS else "money"
     values = with_dollars({**request, **{k: v for k, v in data.items() if k != "request"}})
-    if code in ("approved", "rejected"):
+    if code in (MiniCode.APPROVED, MiniCode.REJECTED):
         utter(dispatcher, f"utter_parent_request_{code}_{kind}", values)
         if code == MiniCode.APPROVED and data.get("goal_reached"):
             utter(dispatcher, "utter_parent_request_goal_reached", values)
