@@ -8,13 +8,14 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bank.assist import AuditRow
+from bank.assist import AssistCode, AuditRow
 from bank.audit_upgrade import key_legacy_audit_rows
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
 from bank.hash_upgrade import seal_legacy_hashes
 from bank.migrate import upgrade_database
+from bank.mini.outcome import MiniCode
 from bank.outbox import SentMessage, read_outbox
 from bank.redaction import install_redaction
 from bank.settings import Settings, SettingsError, load_settings
@@ -131,11 +132,11 @@ def _protect_legacy_data(settings: Settings) -> int:
 
 def _approve_mini(bank: Bank, cedula: str, *, actor: str) -> int:
     approval = bank.mini_accounts.approve(child_cedula=cedula, actor=actor)
-    if approval.code == "unknown":
+    if approval.code == MiniCode.UNKNOWN:
         print(f"error: no Cuenta Mini for cédula {cedula}", file=sys.stderr)
         return 1
     child = approval.child.full_name if approval.child else cedula
-    if approval.code == "already_approved":
+    if approval.code == MiniCode.ALREADY_APPROVED:
         print(f"{child}: already approved")
     else:
         print(f"{child}: approved (parent: {approval.parent_name})")
@@ -156,13 +157,13 @@ def _agents(bank: Bank, args: argparse.Namespace) -> int:
         return 0
     if args.agents_command == "add":
         outcome = bank.agents.add(telegram_user_id=args.telegram_id, display_name=args.name)
-        if outcome.code == "invalid":
+        if outcome.code == AssistCode.INVALID:
             print(f"error: invalid {outcome.data['reason']}", file=sys.stderr)
             return 2
         print(f"{outcome.data['telegram_user_id']} {outcome.data['display_name']}: {outcome.code}")
         return 0
     outcome = bank.agents.remove(telegram_user_id=args.telegram_id)
-    if outcome.code == "unknown":
+    if outcome.code == AssistCode.UNKNOWN:
         print(f"error: {args.telegram_id} is not an active agent", file=sys.stderr)
         return 1
     requeued = outcome.data["requeued"]

@@ -18,19 +18,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.replies import button, utter
+from actions.common.replies import Replies, button, utter
+from bank.assist.outcome import AssistCode
 
 REASONS: Final = frozenset({"asked", "not_understood", "locked", "not_my_number"})
 DEFAULT_REASON: Final = "asked"
 REASON_SLOT: Final = "agent_reason"
 
 # What the customer is told about a ticket, by the bank's outcome code.
-STATUS_REPLIES: Final[Mapping[str, str]] = {
-    "opened": "utter_agent_queued",
-    "already_waiting": "utter_agent_already_waiting",
-    "waiting": "utter_agent_already_waiting",
-    "with_agent": "utter_agent_already_with",
-    "follow_up": "utter_agent_follow_up",
+STATUS_REPLIES: Final[Replies] = {
+    AssistCode.OPENED: "utter_agent_queued",
+    AssistCode.ALREADY_WAITING: "utter_agent_already_waiting",
+    AssistCode.WAITING: "utter_agent_already_waiting",
+    AssistCode.WITH_AGENT: "utter_agent_already_with",
+    AssistCode.FOLLOW_UP: "utter_agent_follow_up",
 }
 # The only outcome data a reply shows; the rest of a ticket's data stays in the bank.
 SHOWN_DATA: Final = ("position", "agent_name", "call_center")
@@ -63,7 +64,7 @@ def offered_reason(tracker: Tracker) -> str:
 
 def tell_status(dispatcher: CollectingDispatcher, outcome: Any) -> bool:
     """Tell a ticket's state (in the queue, with an agent, follow-up); False if there is none."""
-    response = STATUS_REPLIES.get(str(outcome.code))
+    response = STATUS_REPLIES.get(outcome.code)
     if response is None:
         return False
     data: Mapping[str, Any] = outcome.data or {}
@@ -133,7 +134,7 @@ class CancelAgentWait(Action):
     ) -> list[EventType]:
         """Cancel the chat's ticket; a plain "cancelar" with none has nothing to cancel."""
         outcome = await in_thread(current_bank().tickets.cancel, sender_id=tracker.sender_id)
-        if outcome.code == "cancelled":
+        if outcome.code == AssistCode.CANCELLED:
             utter(dispatcher, "utter_agent_wait_cancelled")
         elif intent_name(tracker) == "cancel":
             utter(dispatcher, "utter_nothing_to_cancel")

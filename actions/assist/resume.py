@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.journey_form import JourneyService
 from actions.common.replies import utter
+from bank.mini.outcome import MiniCode
 
 if TYPE_CHECKING:
     from bank.bootstrap import Bank
@@ -102,7 +103,7 @@ class ResumeAfterAgent(Action):
             return [SlotSet(RESUME_SLOT, None)]
         child = await in_thread(current_bank().mini_sign_in.current_child, sender_id=sender_id)
         utter(dispatcher, "utter_resume_after_agent_menu")
-        if child.code == "active":
+        if child.code == MiniCode.ACTIVE:
             utter(dispatcher, "utter_mini_child_menu", child.data)
         else:
             utter(dispatcher, "utter_main_menu")

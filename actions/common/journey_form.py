@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -22,6 +22,8 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import Answer, Handler
 from actions.common.bank_access import in_thread
 from actions.common.replies import utter
+from bank.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 
 # The bank's step for the chat being validated, asked once per validation call and forgotten when
 # an answer is handed to the bank (rasa-sdk asks for the required slots three times a call).
@@ -31,9 +33,13 @@ _known_step: ContextVar[tuple[str, str | None] | None] = ContextVar("known_step"
 class JourneyService(Protocol):
     """What a form needs from a bank journey service."""
 
-    def touch(self, *, sender_id: str) -> Any: ...
+    def start(self, *, sender_id: str) -> Outcome: ...
+
+    def touch(self, *, sender_id: str) -> Outcome: ...
 
     def current_step(self, *, sender_id: str) -> str | None: ...
+
+    def cancel(self, *, sender_id: str) -> Outcome: ...
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ class JourneyFormValidation(FormValidationAction, ABC):
         """Restart a journey idle for 10 minutes first, then validate and ask."""
         _known_step.set(None)
         touched = await in_thread(self.form.service().touch, sender_id=tracker.sender_id)
-        if getattr(touched, "code", None) == "restarted_inactive":
+        # Every journey's restart code has this value.
+        if touched.code == RegistrationCode.RESTARTED_INACTIVE:
             utter(dispatcher, self.form.restarted_response)
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         return events

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
+
+from bank.mini.outcome import MiniCode
+
+Replies = Mapping[StrEnum, str]
+"""Responses by the outcome code they tell."""
 
 
 def template_values(data: Mapping[str, Any]) -> dict[str, str]:
@@ -40,7 +46,7 @@ def utter(
 def tell(
     dispatcher: CollectingDispatcher,
     outcome: Any,
-    replies: Mapping[str, str],
+    replies: Replies,
     *,
     invalid_field: str | None = None,
 ) -> None:
@@ -49,7 +55,7 @@ def tell(
     With `invalid_field`, an `invalid` outcome is told by its reason:
     `utter_invalid_<invalid_field>_<reason>`; other codes by `replies`.
     """
-    if outcome.code == "invalid" and invalid_field is not None:
+    if outcome.code == MiniCode.INVALID and invalid_field is not None:
         reason = str(outcome.data.get("reason") or "format")
         utter(dispatcher, f"utter_invalid_{invalid_field}_{reason}")
         return

@@ -6,6 +6,8 @@ password and its repetition; the bank's `mini_registration` journey holds the pr
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
@@ -13,16 +15,17 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
+from actions.common.journey_actions import CancelJourney, GoBackInJourney, StartJourney
 from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
-    left_form,
     picture_ids,
 )
-from actions.common.replies import tell, utter
+from actions.common.replies import Replies, tell, utter
 from actions.mini.keyboards import send_avatar_keyboard, send_picture_password_keyboard
+from bank.mini.outcome import MiniCode
 
 
 def service() -> JourneyService:
@@ -32,24 +35,24 @@ def service() -> JourneyService:
 
 # Every well-formed cédula gets the same `ok` (no name): the bank tells who it is only after a
 # valid code. Rate limits are told without a word about the cédula.
-CEDULA_REPLIES = {"ok": "utter_mini_cedula_ok"}
+CEDULA_REPLIES: Replies = {MiniCode.OK: "utter_mini_cedula_ok"}
 CEDULA_LIMIT_REPLIES = {
     "chat": "utter_mini_cedula_limit_chat",
     "child": "utter_mini_cedula_limit_child",
 }
-CODE_REPLIES = {
-    "ok": "utter_mini_code_ok",
-    "invalid": "utter_mini_code_invalid",
-    "wrong": "utter_mini_code_wrong",
-    "expired": "utter_mini_code_expired",
-    "used": "utter_mini_code_used",
-    "attempts_exhausted": "utter_mini_code_attempts_exhausted",
-    "already_has_user": "utter_mini_already_has_user",
+CODE_REPLIES: Replies = {
+    MiniCode.OK: "utter_mini_code_ok",
+    MiniCode.INVALID: "utter_mini_code_invalid",
+    MiniCode.WRONG: "utter_mini_code_wrong",
+    MiniCode.EXPIRED: "utter_mini_code_expired",
+    MiniCode.USED: "utter_mini_code_used",
+    MiniCode.ATTEMPTS_EXHAUSTED: "utter_mini_code_attempts_exhausted",
+    MiniCode.ALREADY_HAS_USER: "utter_mini_already_has_user",
 }
-CODE_REQUEST_REPLIES = {
-    "asked": "utter_mini_code_requested",
-    "too_soon": "utter_mini_code_request_too_soon",
-    "rate_limited": "utter_mini_code_request_limit",
+CODE_REQUEST_REPLIES: Replies = {
+    MiniCode.ASKED: "utter_mini_code_requested",
+    MiniCode.TOO_SOON: "utter_mini_code_request_too_soon",
+    MiniCode.RATE_LIMITED: "utter_mini_code_request_limit",
 }
 
 
@@ -60,7 +63,7 @@ async def enter_cedula(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    if outcome.code == "rate_limited":
+    if outcome.code == MiniCode.RATE_LIMITED:
         scope = str(outcome.data.get("scope", "chat"))
         utter(
             answer.dispatcher,
@@ -101,7 +104,7 @@ async def choose_avatar(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"ok": "utter_mini_avatar_ok", "invalid": "utter_invalid_mini_avatar"},
+        {MiniCode.OK: "utter_mini_avatar_ok", MiniCode.INVALID: "utter_invalid_mini_avatar"},
     )
 
 
@@ -112,7 +115,7 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    if outcome.code == "taken":
+    if outcome.code == MiniCode.TAKEN:
         suggestions = list(outcome.data.get("suggestions", []))
         utter(
             answer.dispatcher,
@@ -124,7 +127,7 @@ async def enter_username(answer: Answer) -> None:
     tell(
         answer.dispatcher,
         outcome,
-        {"ok": "utter_mini_username_available"},
+        {MiniCode.OK: "utter_mini_username_available"},
         invalid_field="mini_username",
     )
 
@@ -143,9 +146,9 @@ async def enter_picture_password(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "ok": "utter_picture_password_ok",
-            "invalid": "utter_invalid_picture_password",
-            "too_easy": "utter_picture_password_too_easy",
+            MiniCode.OK: "utter_picture_password_ok",
+            MiniCode.INVALID: "utter_invalid_picture_password",
+            MiniCode.TOO_EASY: "utter_picture_password_too_easy",
         },
     )
 
@@ -164,8 +167,8 @@ async def repeat_picture_password(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "mismatch": "utter_picture_password_mismatch",
-            "invalid": "utter_invalid_picture_password",
+            MiniCode.MISMATCH: "utter_picture_password_mismatch",
+            MiniCode.INVALID: "utter_invalid_picture_password",
         },
     )
 
@@ -199,26 +202,13 @@ class ValidateMiniRegistrationForm(JourneyFormValidation):
     form = FORM
 
 
-class StartMiniRegistration(Action):
+class StartMiniRegistration(StartJourney):
     """Open the child's registration in the bank, or resume it."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_start_mini_registration"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Start or resume, and say which."""
-        outcome = await in_thread(
-            current_bank().mini_registration.start, sender_id=tracker.sender_id
-        )
-        resumed = outcome.code == "resumed"
-        utter(
-            dispatcher,
-            "utter_mini_registration_resumed" if resumed else "utter_mini_registration_started",
-        )
-        return cleared(FORM)
+    action_name = "action_start_mini_registration"
+    form = FORM
+    replies = MappingProxyType({MiniCode.RESUMED: "utter_mini_registration_resumed"})
+    default_reply = "utter_mini_registration_started"
 
 
 class AskActivationCode(Action):
@@ -302,7 +292,7 @@ class FinishMiniRegistration(Action):
         if await in_thread(journey.current_step, sender_id=tracker.sender_id) != "finish":
             return cleared(FORM)
         outcome = await in_thread(journey.complete, sender_id=tracker.sender_id)
-        if outcome.code == "completed":
+        if outcome.code == MiniCode.COMPLETED:
             dispatcher.utter_message(
                 json_message={
                     "type": "picture",
@@ -312,9 +302,9 @@ class FinishMiniRegistration(Action):
             )
             utter(dispatcher, "utter_mini_user_created", outcome.data)
             return cleared(FORM)
-        replies = {
-            "username_taken": "utter_mini_username_taken_meanwhile",
-            "no_valid_code": "utter_mini_code_needed_again",
+        replies: Replies = {
+            MiniCode.USERNAME_TAKEN: "utter_mini_username_taken_meanwhile",
+            MiniCode.NO_VALID_CODE: "utter_mini_code_needed_again",
         }
         if outcome.code in replies:
             utter(dispatcher, replies[outcome.code], outcome.data)
@@ -322,38 +312,19 @@ class FinishMiniRegistration(Action):
         return cleared(FORM)
 
 
-class MiniRegistrationGoBack(Action):
+class MiniRegistrationGoBack(GoBackInJourney):
     """ "Regresar" inside the child's registration."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_mini_registration_go_back"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """One step back where the journey allows it."""
-        outcome = await in_thread(
-            current_bank().mini_registration.go_back, sender_id=tracker.sender_id
-        )
-        utter(
-            dispatcher,
-            "utter_mini_went_back" if outcome.code == "ok" else "utter_mini_cannot_go_back",
-        )
-        return cleared(FORM)
+    action_name = "action_mini_registration_go_back"
+    form = FORM
+    journey = staticmethod(lambda: current_bank().mini_registration.go_back)
+    replies = MappingProxyType({MiniCode.OK: "utter_mini_went_back"})
+    default_reply = "utter_mini_cannot_go_back"
 
 
-class CancelMiniRegistration(Action):
+class CancelMiniRegistration(CancelJourney):
     """ "Cancelar" inside the child's registration."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_cancel_mini_registration"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End the journey and leave the form."""
-        await in_thread(current_bank().mini_registration.cancel, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_mini_registration_cancelled")
-        return left_form(FORM)
+    action_name = "action_cancel_mini_registration"
+    form = FORM
+    default_reply = "utter_mini_registration_cancelled"

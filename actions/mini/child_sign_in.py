@@ -9,16 +9,20 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
+from actions.common.journey_actions import (
+    CancelJourney,
+    ForgetJourneyAnswers,
+    StartJourney,
+)
 from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
-    cleared,
-    left_form,
     picture_ids,
 )
 from actions.common.replies import tell, utter
 from actions.mini.keyboards import send_picture_password_keyboard
+from bank.mini.outcome import MiniCode
 
 
 def service() -> JourneyService:
@@ -33,7 +37,7 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_mini_sign_in_username"})
+    tell(answer.dispatcher, outcome, {MiniCode.INVALID: "utter_invalid_mini_sign_in_username"})
 
 
 async def enter_pictures(answer: Answer) -> None:
@@ -46,7 +50,7 @@ async def enter_pictures(answer: Answer) -> None:
         sender_id=answer.sender_id,
         picture_ids=picture_ids(secret),
     )
-    if outcome.code == "signed_in":
+    if outcome.code == MiniCode.SIGNED_IN:
         answer.dispatcher.utter_message(
             json_message={
                 "type": "picture",
@@ -60,9 +64,9 @@ async def enter_pictures(answer: Answer) -> None:
         answer.dispatcher,
         outcome,
         {
-            "wrong": "utter_mini_sign_in_wrong",
-            "locked": "utter_mini_sign_in_locked",
-            "held": "utter_mini_sign_in_held",
+            MiniCode.WRONG: "utter_mini_sign_in_wrong",
+            MiniCode.LOCKED: "utter_mini_sign_in_locked",
+            MiniCode.HELD: "utter_mini_sign_in_held",
         },
     )
 
@@ -88,20 +92,12 @@ class ValidateMiniSignInForm(JourneyFormValidation):
     form = FORM
 
 
-class StartMiniSignIn(Action):
-    """Open the child's sign-in journey."""
+class StartMiniSignIn(StartJourney):
+    """Open the child's sign-in journey (or resume it) and greet."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_start_mini_sign_in"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Start (or resume) and greet."""
-        await in_thread(current_bank().mini_sign_in.start, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_mini_sign_in_started")
-        return cleared(FORM)
+    action_name = "action_start_mini_sign_in"
+    form = FORM
+    default_reply = "utter_mini_sign_in_started"
 
 
 class AskSignInPictures(Action):
@@ -121,20 +117,12 @@ class AskSignInPictures(Action):
         return []
 
 
-class CancelMiniSignIn(Action):
+class CancelMiniSignIn(CancelJourney):
     """ "Cancelar" inside the sign-in."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_cancel_mini_sign_in"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End the sign-in journey and leave the form."""
-        await in_thread(current_bank().mini_sign_in.cancel, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_mini_sign_in_cancelled")
-        return left_form(FORM)
+    action_name = "action_cancel_mini_sign_in"
+    form = FORM
+    default_reply = "utter_mini_sign_in_cancelled"
 
 
 class SignOut(Action):
@@ -151,22 +139,15 @@ class SignOut(Action):
         bank = current_bank()
         child = await in_thread(bank.mini_sign_in.sign_out, sender_id=tracker.sender_id)
         parent = await in_thread(bank.parent_sign_in.sign_out, sender_id=tracker.sender_id)
-        if getattr(child, "code", "none") == "signed_out" or parent:
+        if child.code == MiniCode.SIGNED_OUT or parent:
             utter(dispatcher, "utter_signed_out")
         else:
             utter(dispatcher, "utter_not_signed_in")
         return []
 
 
-class FinishMiniSignIn(Action):
+class FinishMiniSignIn(ForgetJourneyAnswers):
     """The sign-in form ended (signed in or locked): forget the answers."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_finish_mini_sign_in"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Each ending was already told by the form."""
-        return cleared(FORM)
+    action_name = "action_finish_mini_sign_in"
+    form = FORM

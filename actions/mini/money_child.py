@@ -18,13 +18,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import dollars
-from actions.common.replies import button, phrase, utter
+from actions.common.replies import Replies, button, phrase, utter
 from actions.mini import parent_money  # the parent's view of the same questions
+from actions.mini.money_lines import CHILD_LINES, movement_line, request_line
+from bank.mini.outcome import MiniCode
 
 GOAL_MONEY_PAYLOAD = '/request_goal_money{{"goal_ref": "{ref}"}}'
 MISSION_DONE_PAYLOAD = '/mission_done{{"mission_ref": "{ref}"}}'
 LESSON_PAYLOAD = '/learn{{"lesson": "{key}"}}'
-MOVEMENT_KINDS = frozenset({"opening", "mini_money", "mini_mission", "mini_withdrawal"})
 
 
 def menu_button(domain: DomainDict) -> dict[str, str]:
@@ -96,7 +97,7 @@ class OpenMini(Action):
         status = await in_thread(
             current_bank().mini_sign_in.current_child, sender_id=tracker.sender_id
         )
-        if status.code == "active":
+        if status.code == MiniCode.ACTIVE:
             utter(dispatcher, "utter_mini_child_menu", status.data)
         else:
             utter(dispatcher, "utter_mini_menu")
@@ -115,7 +116,7 @@ class ShowGoals(Action):
     ) -> list[EventType]:
         """List the goals, or offer to create the first."""
         outcome = await in_thread(current_bank().mini_goals.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             return signed_out(dispatcher)
         goals = outcome.data["goals"]
         if not goals:
@@ -151,16 +152,16 @@ class RequestGoalMoney(Action):
             sender_id=tracker.sender_id,
             goal_ref=goal_ref,
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
         data: dict[str, Any] = dict(outcome.data.get("request") or outcome.data.get("goal") or {})
-        replies = {
-            "asked": "utter_mini_goal_money_asked",
-            "not_reached": "utter_mini_goal_not_reached",
-            "already_asked": "utter_mini_goal_already_asked",
-            "unknown_goal": "utter_mini_goal_unknown",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
-            "too_many_pending": "utter_mini_too_many_pending",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_goal_money_asked",
+            MiniCode.NOT_REACHED: "utter_mini_goal_not_reached",
+            MiniCode.ALREADY_ASKED: "utter_mini_goal_already_asked",
+            MiniCode.UNKNOWN_GOAL: "utter_mini_goal_unknown",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
         }
         utter(
             dispatcher,
@@ -182,7 +183,7 @@ class ShowMissions(Action):
     ) -> list[EventType]:
         """List them (a signed-in parent sees their children's missions instead)."""
         outcome = await in_thread(current_bank().mini_missions.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_missions(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -235,12 +236,12 @@ class MissionDone(Action):
         outcome = await in_thread(
             current_bank().mini_missions.claim, sender_id=tracker.sender_id, mission_ref=mission_ref
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
-        replies = {
-            "claimed": "utter_mini_mission_claimed",
-            "already_claimed": "utter_mini_mission_waiting",
-            "unknown": "utter_mini_mission_unknown",
+        replies: Replies = {
+            MiniCode.CLAIMED: "utter_mini_mission_claimed",
+            MiniCode.ALREADY_CLAIMED: "utter_mini_mission_waiting",
+            MiniCode.UNKNOWN: "utter_mini_mission_unknown",
         }
         utter(dispatcher, replies[outcome.code], money_data(outcome.data.get("mission") or {}))
         return []
@@ -269,14 +270,14 @@ class Learn(Action):
         outcome = await in_thread(
             bank.mini_missions.answer_lesson, sender_id=tracker.sender_id, key=lesson, option=option
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out(dispatcher)
-        if outcome.code == "correct":
+        if outcome.code == MiniCode.CORRECT:
             utter(dispatcher, "utter_mini_lesson_correct", outcome.data)
             if outcome.data.get("first_time"):
                 music = await in_thread(bank.mini_music.is_on, sender_id=tracker.sender_id)
                 celebrate(dispatcher, "mission", bool(music.data.get("music_on", True)))
-        elif outcome.code == "wrong":
+        elif outcome.code == MiniCode.WRONG:
             retry = button(domain, "lesson_retry", LESSON_PAYLOAD.format(key=lesson))
             utter(dispatcher, "utter_mini_lesson_wrong", buttons=[retry, menu_button(domain)])
         else:
@@ -296,7 +297,7 @@ class ShowMovements(Action):
     ) -> list[EventType]:
         """Tell the history (a signed-in parent sees their children's)."""
         outcome = await in_thread(current_bank().mini_requests.history, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -311,50 +312,17 @@ def tell_history(
     utter(dispatcher, "utter_mini_balance", money_data(data))
     movements = data.get("movements") or []
     if movements:
-        lines = [f"• {movement_text(domain, movement)}" for movement in movements]
+        lines = [f"• {movement_line(domain, movement, CHILD_LINES)}" for movement in movements]
         utter(dispatcher, "utter_mini_movements", {"lines": "\n".join(lines)})
     requests = data.get("requests") or []
     if requests:
-        lines = [f"• {request_text(domain, request)}" for request in requests]
+        lines = [f"• {request_line(domain, request, CHILD_LINES)}" for request in requests]
         utter(
             dispatcher,
             "utter_mini_requests",
             {"lines": "\n".join(lines)},
             buttons=[menu_button(domain)],
         )
-
-
-def movement_text(domain: DomainDict, movement: Mapping[str, Any]) -> str:
-    """One movement, worded by `utter_mini_movement_<kind>`."""
-    amount = str(movement["amount"])
-    signed = dollars(amount) if amount.startswith("-") else f"+{dollars(amount)}"
-    kind = str(movement["kind"])
-    known = kind if kind in MOVEMENT_KINDS else "other"
-    memo = str(movement.get("memo") or "")
-    return phrase(
-        domain,
-        f"utter_mini_movement_{known}",
-        {
-            "signed": signed,
-            "memo": f" ({memo})" if memo and kind != "opening" else "",
-            "balance_after": dollars(movement["balance_after"]),
-        },
-    )
-
-
-def request_text(domain: DomainDict, request: Mapping[str, Any]) -> str:
-    """One request and its state, worded by `utter_mini_request_<kind>` and
-    `utter_mini_request_state_<state>`."""
-    kind, state = str(request["kind"]), str(request["state"])
-    return phrase(
-        domain,
-        f"utter_mini_request_{kind}",
-        {
-            "amount": dollars(request["amount"]),
-            "reason": f" ({request['reason']})" if request.get("reason") else "",
-            "state": phrase(domain, f"utter_mini_request_state_{state}"),
-        },
-    )
 
 
 class ShowBalance(Action):
@@ -369,7 +337,7 @@ class ShowBalance(Action):
     ) -> list[EventType]:
         """Say the balance."""
         outcome = await in_thread(current_bank().mini_goals.list, sender_id=tracker.sender_id)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             if await parent_money.show_parent_overview(dispatcher, domain, tracker.sender_id):
                 return []
             return signed_out(dispatcher)
@@ -394,7 +362,7 @@ class SetMusic(Action):
         """Save and confirm."""
         on = (tracker.latest_message.get("intent") or {}).get("name") == "music_on"
         outcome = await in_thread(current_bank().mini_music.set, sender_id=tracker.sender_id, on=on)
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             return signed_out(dispatcher)
         utter(dispatcher, "utter_mini_music_on" if on else "utter_mini_music_off")
         return []

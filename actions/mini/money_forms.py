@@ -19,9 +19,10 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal, dollars
-from actions.common.replies import button, utter
+from actions.common.replies import Replies, button, utter
 from actions.mini.keyboards import send_image_choice
 from actions.mini.money_child import celebrate, menu_button, money_data, show_goal
+from bank.mini.outcome import MiniCode
 
 STOP: Final = "__stop__"
 GOAL_SLOTS: Final = ("goal_name", "goal_amount", "goal_picture")
@@ -74,7 +75,7 @@ class ValidateGoalForm(FormValidationAction):
         if is_button_payload(value):
             return reject(dispatcher, "goal_name", "utter_finish_current_first", {})
         outcome = check_goal_name(str(value or ""))
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             reason = outcome.data.get("reason", "empty")
             return reject(
                 dispatcher, "goal_name", f"utter_invalid_goal_name_{reason}", outcome.data
@@ -88,7 +89,7 @@ class ValidateGoalForm(FormValidationAction):
         from bank.mini.goals import check_goal_amount
 
         outcome = check_goal_amount(str(value or ""))
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             reason = outcome.data.get("reason", "amount")
             response = amount_refusal(value, f"utter_invalid_goal_amount_{reason}")
             return reject(dispatcher, "goal_amount", response, outcome.data)
@@ -141,7 +142,7 @@ class SubmitGoal(Action):
             amount=str(tracker.get_slot("goal_amount") or ""),
             picture=str(tracker.get_slot("goal_picture") or ""),
         )
-        if outcome.code == "created":
+        if outcome.code == MiniCode.CREATED:
             goal = outcome.data["goal"]
             utter(dispatcher, "utter_mini_goal_created", money_data(goal))
             show_goal(dispatcher, domain, goal)
@@ -150,11 +151,11 @@ class SubmitGoal(Action):
                 celebrate(dispatcher, "goal", bool(music.data.get("music_on", True)))
             else:
                 utter(dispatcher, "utter_mini_goal_next")
-        elif outcome.code == "too_many":
+        elif outcome.code == MiniCode.TOO_MANY:
             utter(
                 dispatcher, "utter_mini_goal_too_many", outcome.data, buttons=[menu_button(domain)]
             )
-        elif outcome.code == "signed_out":
+        elif outcome.code == MiniCode.SIGNED_OUT:
             utter(dispatcher, "utter_mini_child_signed_out")
         else:
             utter(dispatcher, "utter_mini_goal_not_created")
@@ -177,17 +178,17 @@ class ValidateMoneyRequestForm(FormValidationAction):
             sender_id=tracker.sender_id,
             text=str(value or ""),
         )
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"money_amount": outcome.data["amount"]}
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out_stop(dispatcher, MONEY_SLOTS)
-        if outcome.code == "over_daily_limit" and outcome.data.get("left") == "0.00":
+        if outcome.code == MiniCode.OVER_DAILY_LIMIT and outcome.data.get("left") == "0.00":
             utter(dispatcher, "utter_mini_daily_limit_reached", money_data(outcome.data))
             return stopped(MONEY_SLOTS)
-        replies = {
-            "invalid_amount": "utter_mini_amount_invalid",
-            "over_request_limit": "utter_mini_over_request_limit",
-            "over_daily_limit": "utter_mini_over_daily_limit",
+        replies: Replies = {
+            MiniCode.INVALID_AMOUNT: "utter_mini_amount_invalid",
+            MiniCode.OVER_REQUEST_LIMIT: "utter_mini_over_request_limit",
+            MiniCode.OVER_DAILY_LIMIT: "utter_mini_over_daily_limit",
         }
         response = amount_refusal(value, replies[outcome.code])
         return reject(dispatcher, "money_amount", response, outcome.data)
@@ -226,12 +227,12 @@ class SubmitMoneyRequest(Action):
             amount=str(tracker.get_slot("money_amount") or ""),
             reason=str(tracker.get_slot("money_reason") or ""),
         )
-        replies = {
-            "asked": "utter_mini_money_asked",
-            "too_many_pending": "utter_mini_too_many_pending",
-            "over_daily_limit": "utter_mini_over_daily_limit",
-            "over_request_limit": "utter_mini_over_request_limit",
-            "signed_out": "utter_mini_child_signed_out",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_money_asked",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
+            MiniCode.OVER_DAILY_LIMIT: "utter_mini_over_daily_limit",
+            MiniCode.OVER_REQUEST_LIMIT: "utter_mini_over_request_limit",
+            MiniCode.SIGNED_OUT: "utter_mini_child_signed_out",
         }
         data = {**outcome.data, **(outcome.data.get("request") or {})}
         utter(dispatcher, replies.get(outcome.code, "utter_mini_amount_invalid"), money_data(data))
@@ -252,7 +253,7 @@ class AskWithdrawalAmount(Action):
         outcome = await in_thread(
             current_bank().mini_requests.withdrawable, sender_id=tracker.sender_id
         )
-        if outcome.code != "ok":
+        if outcome.code != MiniCode.OK:
             utter(dispatcher, "utter_mini_child_signed_out")
             return [SlotSet(slot, STOP) for slot in WITHDRAWAL_SLOTS]
         available = str(outcome.data["available"])
@@ -287,13 +288,13 @@ class ValidateWithdrawalForm(FormValidationAction):
             sender_id=tracker.sender_id,
             text=str(value or ""),
         )
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"withdrawal_amount": outcome.data["amount"]}
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return signed_out_stop(dispatcher, WITHDRAWAL_SLOTS)
-        replies = {
-            "invalid_amount": "utter_mini_amount_invalid",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
+        replies: Replies = {
+            MiniCode.INVALID_AMOUNT: "utter_mini_amount_invalid",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
         }
         response = amount_refusal(value, replies[outcome.code])
         return reject(dispatcher, "withdrawal_amount", response, outcome.data)
@@ -317,11 +318,11 @@ class SubmitWithdrawal(Action):
             sender_id=tracker.sender_id,
             amount=str(tracker.get_slot("withdrawal_amount") or ""),
         )
-        replies = {
-            "asked": "utter_mini_withdrawal_asked",
-            "insufficient_funds": "utter_mini_withdrawal_insufficient",
-            "too_many_pending": "utter_mini_too_many_pending",
-            "signed_out": "utter_mini_child_signed_out",
+        replies: Replies = {
+            MiniCode.ASKED: "utter_mini_withdrawal_asked",
+            MiniCode.INSUFFICIENT_FUNDS: "utter_mini_withdrawal_insufficient",
+            MiniCode.TOO_MANY_PENDING: "utter_mini_too_many_pending",
+            MiniCode.SIGNED_OUT: "utter_mini_child_signed_out",
         }
         data = {**outcome.data, **(outcome.data.get("request") or {})}
         utter(dispatcher, replies.get(outcome.code, "utter_mini_amount_invalid"), money_data(data))

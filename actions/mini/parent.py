@@ -18,51 +18,52 @@ from rasa_sdk.types import DomainDict
 
 from actions.common.answers import Answer, take_secret
 from actions.common.bank_access import current_bank, in_thread
+from actions.common.journey_actions import CancelJourney, ForgetJourneyAnswers
 from actions.common.journey_form import (
     JourneyForm,
     JourneyFormValidation,
     JourneyService,
     cleared,
-    left_form,
 )
-from actions.common.replies import tell, utter
+from actions.common.replies import Replies, tell, utter
 from actions.mini.parent_money import list_pending
+from bank.mini.outcome import MiniCode
 
 if TYPE_CHECKING:
-    from bank.mini.outcome import MiniOutcome
+    from bank.outcome import Outcome
 
 CHILD_REF_PAYLOAD = '/inform{{"child_ref": "{ref}"}}'
 
-SIGN_IN_REPLIES = {
-    "signed_in": "utter_parent_signed_in",
-    "wrong": "utter_parent_sign_in_wrong",
-    "locked": "utter_parent_sign_in_locked",
-    "held": "utter_parent_sign_in_held",
+SIGN_IN_REPLIES: Replies = {
+    MiniCode.SIGNED_IN: "utter_parent_signed_in",
+    MiniCode.WRONG: "utter_parent_sign_in_wrong",
+    MiniCode.LOCKED: "utter_parent_sign_in_locked",
+    MiniCode.HELD: "utter_parent_sign_in_held",
 }
-TOKEN_REPLIES = {
-    "signed_in": "utter_parent_signed_in",
-    "wrong": "utter_parent_token_wrong",
-    "invalid": "utter_parent_token_invalid",
-    "locked": "utter_parent_sign_in_locked",
-    "held": "utter_parent_sign_in_held",
-    "expired": "utter_parent_token_expired",
+TOKEN_REPLIES: Replies = {
+    MiniCode.SIGNED_IN: "utter_parent_signed_in",
+    MiniCode.WRONG: "utter_parent_token_wrong",
+    MiniCode.INVALID: "utter_parent_token_invalid",
+    MiniCode.LOCKED: "utter_parent_sign_in_locked",
+    MiniCode.HELD: "utter_parent_sign_in_held",
+    MiniCode.EXPIRED: "utter_parent_token_expired",
 }
-CHILD_REPLIES = {
-    "pending": "utter_parent_child_pending",
-    "unknown": "utter_parent_child_unknown",
-    "signed_out": "utter_parent_signed_out",
+CHILD_REPLIES: Replies = {
+    MiniCode.PENDING: "utter_parent_child_pending",
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
-UNLOCK_REPLIES = {
-    "unlocked": "utter_parent_child_unlocked",
-    "not_locked": "utter_parent_child_not_locked",
-    "unknown": "utter_parent_child_unknown",
-    "signed_out": "utter_parent_signed_out",
+UNLOCK_REPLIES: Replies = {
+    MiniCode.UNLOCKED: "utter_parent_child_unlocked",
+    MiniCode.NOT_LOCKED: "utter_parent_child_not_locked",
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
-GENERATE_REPLIES = {
-    "unknown": "utter_parent_child_unknown",
-    "not_approved": "utter_parent_child_pending",
-    "too_many_codes": "utter_parent_too_many_codes",
-    "signed_out": "utter_parent_signed_out",
+GENERATE_REPLIES: Replies = {
+    MiniCode.UNKNOWN: "utter_parent_child_unknown",
+    MiniCode.NOT_APPROVED: "utter_parent_child_pending",
+    MiniCode.TOO_MANY_CODES: "utter_parent_too_many_codes",
+    MiniCode.SIGNED_OUT: "utter_parent_signed_out",
 }
 
 
@@ -78,13 +79,13 @@ async def enter_username(answer: Answer) -> None:
         sender_id=answer.sender_id,
         text=str(answer.value),
     )
-    tell(answer.dispatcher, outcome, {"invalid": "utter_invalid_parent_username"})
+    tell(answer.dispatcher, outcome, {MiniCode.INVALID: "utter_invalid_parent_username"})
 
 
-async def after_sign_in(answer: Answer, outcome: MiniOutcome) -> None:
+async def after_sign_in(answer: Answer, outcome: Outcome) -> None:
     """Signed in straight to a child (one chosen before the session ended): the requests waiting
     for a decision are listed here, since the child step that lists them is skipped."""
-    if outcome.code == "signed_in" and outcome.step == "child_action":
+    if outcome.code == MiniCode.SIGNED_IN and outcome.step == "child_action":
         await list_pending(answer.dispatcher, answer.domain, answer.sender_id)
 
 
@@ -117,7 +118,7 @@ async def choose_child(answer: Answer) -> None:
     outcome = await in_thread(
         current_bank().parent_mini.submit_child, sender_id=answer.sender_id, text=str(answer.value)
     )
-    if outcome.code == "ok" and outcome.data.get("has_user"):
+    if outcome.code == MiniCode.OK and outcome.data.get("has_user"):
         utter(answer.dispatcher, "utter_parent_child_has_user", outcome.data)
         return
     tell(answer.dispatcher, outcome, CHILD_REPLIES)
@@ -127,7 +128,7 @@ async def generate_and_show(sender_id: str, dispatcher: CollectingDispatcher) ->
     """Generate the chosen child's code; only a secret-box reference goes back through Rasa."""
     bank = current_bank()
     outcome = await in_thread(bank.parent_mini.generate_code, sender_id=sender_id)
-    if outcome.code != "issued" or outcome.secret is None:
+    if outcome.code != MiniCode.ISSUED or outcome.secret is None:
         tell(dispatcher, outcome, GENERATE_REPLIES)
         return
     ref = await in_thread(
@@ -155,7 +156,10 @@ async def decide(answer: Answer) -> None:
         tell(
             dispatcher,
             outcome,
-            {"ok": "utter_parent_register_here", "no_code": "utter_parent_no_code_yet"},
+            {
+                MiniCode.OK: "utter_parent_register_here",
+                MiniCode.NO_CODE: "utter_parent_no_code_yet",
+            },
         )
     elif answer.value == "link":
         outcome = await in_thread(journey.summary, sender_id=sender_id)
@@ -275,31 +279,16 @@ class AskParentChoice(Action):
         return []
 
 
-class FinishParentMini(Action):
+class FinishParentMini(ForgetJourneyAnswers):
     """The parent's form ended (done, here, locked): forget the answers."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_finish_parent_mini"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """Each ending was already told by the form."""
-        return cleared(FORM)
+    action_name = "action_finish_parent_mini"
+    form = FORM
 
 
-class CancelParentMini(Action):
-    """ "Cancelar" inside "Cuenta para mis hijos"."""
+class CancelParentMini(CancelJourney):
+    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle)."""
 
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return "action_cancel_parent_mini"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        """End the journey (the parent stays signed in until idle) and leave the form."""
-        await in_thread(current_bank().parent_mini.cancel, sender_id=tracker.sender_id)
-        utter(dispatcher, "utter_parent_mini_cancelled")
-        return left_form(FORM)
+    action_name = "action_cancel_parent_mini"
+    form = FORM
+    default_reply = "utter_parent_mini_cancelled"

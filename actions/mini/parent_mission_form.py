@@ -18,9 +18,10 @@ from rasa_sdk.types import DomainDict
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
 from actions.mini.money_lines import with_dollars
 from actions.mini.parent_session import PARENT_FORM, chosen_child, entity
+from bank.mini.outcome import MiniCode
 
 MISSION_FORM: Final = "parent_mission_form"
 MISSION_CHILD: Final = "mission_child_ref"
@@ -84,7 +85,7 @@ class ValidateParentMissionForm(FormValidationAction):
             utter(dispatcher, "utter_finish_current_first")
             return {"mission_title": None}
         outcome = current_bank().mini_missions.check_title(str(slot_value or ""))
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"mission_title": outcome.data["title"]}
         reason = str(outcome.data.get("reason") or "empty")
         utter(dispatcher, f"utter_invalid_mission_title_{reason}", outcome.data)
@@ -99,22 +100,22 @@ class ValidateParentMissionForm(FormValidationAction):
     ) -> dict[str, Any]:
         """An amount in dollars up to the per-request limit."""
         outcome = current_bank().mini_missions.check_reward(str(slot_value or ""))
-        if outcome.code == "ok":
+        if outcome.code == MiniCode.OK:
             return {"mission_reward": outcome.data["reward"]}
-        if outcome.code == "over_request_limit":
+        if outcome.code == MiniCode.OVER_REQUEST_LIMIT:
             utter(dispatcher, "utter_invalid_mission_reward_over_limit", with_dollars(outcome.data))
         else:
             utter(dispatcher, amount_refusal(slot_value, "utter_invalid_mission_reward_amount"))
         return {"mission_reward": None}
 
 
-MISSION_REPLIES: Final = {
-    "too_many": "utter_parent_mission_too_many",
-    "unknown_child": "utter_parent_mission_unknown_child",
-    "signed_out": "utter_parent_money_signed_out",
-    "invalid": "utter_invalid_mission_title_empty",
-    "invalid_amount": "utter_invalid_mission_reward_amount",
-    "over_request_limit": "utter_invalid_mission_reward_over_limit",
+MISSION_REPLIES: Final[Replies] = {
+    MiniCode.TOO_MANY: "utter_parent_mission_too_many",
+    MiniCode.UNKNOWN_CHILD: "utter_parent_mission_unknown_child",
+    MiniCode.SIGNED_OUT: "utter_parent_money_signed_out",
+    MiniCode.INVALID: "utter_invalid_mission_title_empty",
+    MiniCode.INVALID_AMOUNT: "utter_invalid_mission_reward_amount",
+    MiniCode.OVER_REQUEST_LIMIT: "utter_invalid_mission_reward_over_limit",
 }
 
 
@@ -136,7 +137,7 @@ class FinishParentMission(Action):
             status = await in_thread(
                 bank.parent_sign_in.current_parent, sender_id=tracker.sender_id
             )
-            signed_in = status.code == "active"
+            signed_in = status.code == MiniCode.ACTIVE
             utter(
                 dispatcher,
                 "utter_parent_mission_pick_child" if signed_in else "utter_parent_money_signed_out",
@@ -149,7 +150,7 @@ class FinishParentMission(Action):
             title=str(tracker.get_slot("mission_title") or ""),
             reward=str(tracker.get_slot("mission_reward") or ""),
         )
-        if outcome.code == "created":
+        if outcome.code == MiniCode.CREATED:
             data = {**with_dollars(outcome.data["mission"]), "child": outcome.data["child"]}
             utter(dispatcher, "utter_parent_mission_created", data)
         else:

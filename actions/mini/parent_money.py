@@ -30,6 +30,7 @@ from actions.mini.parent_session import (
     pending_requests,
     settled,
 )
+from bank.mini.outcome import MiniCode
 
 APPROVE_PAYLOAD: Final = '/approve_request{{"request_ref": "{ref}"}}'
 REJECT_PAYLOAD: Final = '/reject_request{{"request_ref": "{ref}"}}'
@@ -99,7 +100,7 @@ async def show_parent_overview(
     """
     bank = current_bank()
     pending = await in_thread(bank.mini_requests.pending, sender_id=sender_id)
-    if pending.code != "ok":
+    if pending.code != MiniCode.OK:
         return False
     approved = await approved_children(dispatcher, sender_id)
     if not approved:
@@ -109,7 +110,7 @@ async def show_parent_overview(
         overview = await in_thread(
             bank.mini_requests.child_overview, sender_id=sender_id, child_ref=child.ref
         )
-        if overview.code != "ok":
+        if overview.code != MiniCode.OK:
             continue
         history = button(domain, "child_history", OPEN_CHILD_PAYLOAD.format(ref=child.ref))
         utter(
@@ -138,9 +139,9 @@ async def tell_child_missions(
     outcome = await in_thread(
         current_bank().mini_missions.for_child, sender_id=sender_id, child_ref=child_ref
     )
-    if outcome.code == "signed_out":
+    if outcome.code == MiniCode.SIGNED_OUT:
         return False
-    if outcome.code != "ok":
+    if outcome.code != MiniCode.OK:
         utter(dispatcher, "utter_parent_mission_unknown_child")
         return True
     child = str(outcome.data["child"])
@@ -174,7 +175,7 @@ async def show_parent_missions(
     """
     bank = current_bank()
     status = await in_thread(bank.parent_sign_in.current_parent, sender_id=sender_id)
-    if status.code != "active":
+    if status.code != MiniCode.ACTIVE:
         return False
     for child in await approved_children(dispatcher, sender_id):
         if not await tell_child_missions(dispatcher, domain, sender_id, child.ref, offer_new=True):
@@ -212,7 +213,7 @@ class DecideRequest(Action):
             request_ref=request_ref,
             approve=approve,
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return await needs_sign_in(dispatcher, tracker, "utter_parent_decide_signed_out")
         tell_decision(dispatcher, outcome.code, outcome.data)
         return []
@@ -271,7 +272,7 @@ class ShowParentBalance(Action):
                 sender_id=sender_id,
                 child_ref=child.ref,
             )
-            if outcome.code == "ok":
+            if outcome.code == MiniCode.OK:
                 tell_child_overview(dispatcher, domain, outcome.data)
                 return []
         if not await show_parent_overview(dispatcher, domain, sender_id):
@@ -331,12 +332,12 @@ class RemoveMission(Action):
         outcome = await in_thread(
             current_bank().mini_missions.remove, sender_id=sender_id, mission_ref=mission_ref
         )
-        if outcome.code == "signed_out":
+        if outcome.code == MiniCode.SIGNED_OUT:
             return await needs_sign_in(dispatcher, tracker, "utter_parent_money_signed_out")
         mission = with_dollars(outcome.data.get("mission") or {})
-        if outcome.code == "removed":
+        if outcome.code == MiniCode.REMOVED:
             utter(dispatcher, "utter_parent_mission_removed", mission)
-        elif outcome.code == "claimed":
+        elif outcome.code == MiniCode.CLAIMED:
             await tell_claimed(dispatcher, domain, sender_id, mission)
         else:
             utter(dispatcher, "utter_parent_mission_unknown")

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.replies import utter
+from bank.mini.outcome import MiniCode
 
 PARENT_FORM: Final = "parent_mini_form"
 SIGN_IN_NEEDED: Final = "parent_sign_in_needed"
@@ -36,7 +37,7 @@ def entity(tracker: Tracker, name: str) -> str | None:
 async def pending_requests(sender_id: str) -> list[Mapping[str, Any]] | None:
     """The signed-in parent's pending requests (None when no parent is signed in here)."""
     outcome = await in_thread(current_bank().mini_requests.pending, sender_id=sender_id)
-    if outcome.code != "ok":
+    if outcome.code != MiniCode.OK:
         return None
     return list(outcome.data["requests"])
 
@@ -66,7 +67,7 @@ async def chosen_child(sender_id: str) -> ChosenChild | None:
     """The child chosen in the parent's journey (its step `child_action`), or None."""
     journey = current_bank().parent_mini
     summary = await in_thread(journey.summary, sender_id=sender_id)
-    if summary.code != "ok" or summary.step != "child_action":
+    if summary.code != MiniCode.OK or summary.step != "child_action":
         return None
     name = str(summary.data.get("child_first_name") or "")
     ref = str(summary.data.get("child_ref") or "")

@@ -2,57 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
-
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
+from bank.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 
-
-class OutcomeLike(Protocol):
-    """The shape of `bank.registration.Outcome` the actions rely on."""
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def data(self) -> Mapping[str, Any]: ...
-
-
-IDENTITY_REPLIES = {
-    "locked": "utter_identity_locked",
-    "locked_held": "utter_identity_locked_held",
+IDENTITY_REPLIES: Replies = {
+    RegistrationCode.LOCKED: "utter_identity_locked",
+    RegistrationCode.LOCKED_HELD: "utter_identity_locked_held",
 }
-PIN_REPLIES = {
+PIN_REPLIES: Replies = {
     **IDENTITY_REPLIES,
-    "wrong_credentials": "utter_wrong_credentials",
-    "last_attempt": "utter_wrong_credentials_last_attempt",
-    "no_mobile": "utter_no_mobile_on_file",
-    "already_registered": "utter_already_registered",
+    RegistrationCode.WRONG_CREDENTIALS: "utter_wrong_credentials",
+    RegistrationCode.LAST_ATTEMPT: "utter_wrong_credentials_last_attempt",
+    RegistrationCode.NO_MOBILE: "utter_no_mobile_on_file",
+    RegistrationCode.ALREADY_REGISTERED: "utter_already_registered",
 }
-OTP_SEND_REPLIES = {
-    "sent": "utter_otp_sent",
-    "too_soon": "utter_otp_too_soon",
-    "too_many_codes": "utter_otp_too_many_codes",
-    "attempts_exhausted": "utter_otp_attempts_exhausted",
+OTP_SEND_REPLIES: Replies = {
+    RegistrationCode.SENT: "utter_otp_sent",
+    RegistrationCode.TOO_SOON: "utter_otp_too_soon",
+    RegistrationCode.TOO_MANY_CODES: "utter_otp_too_many_codes",
+    RegistrationCode.ATTEMPTS_EXHAUSTED: "utter_otp_attempts_exhausted",
 }
-OTP_ENTRY_REPLIES = {
-    "ok": "utter_otp_verified",
-    "wrong": "utter_otp_wrong",
-    "expired": "utter_otp_expired",
-    "no_active_code": "utter_otp_no_active_code",
-    "attempts_exhausted": "utter_otp_attempts_exhausted",
+OTP_ENTRY_REPLIES: Replies = {
+    RegistrationCode.OK: "utter_otp_verified",
+    RegistrationCode.WRONG: "utter_otp_wrong",
+    RegistrationCode.EXPIRED: "utter_otp_expired",
+    RegistrationCode.NO_ACTIVE_CODE: "utter_otp_no_active_code",
+    RegistrationCode.ATTEMPTS_EXHAUSTED: "utter_otp_attempts_exhausted",
 }
-USERNAME_REPLIES = {"ok": "utter_username_available", "taken": "utter_username_taken"}
-USERNAME_CONFIRMATION_REPLIES = {"mismatch": "utter_username_mismatch"}
-PASSWORD_CONFIRMATION_REPLIES = {"mismatch": "utter_password_mismatch"}
-TERMS_REPLIES = {"must_accept": "utter_terms_must_accept"}
-SMART_DEVICE_REPLIES = {"no_device": "utter_no_device_later"}
-TOKEN_CODE_REPLIES = {
-    "ok": "utter_token_activated",
-    "wrong": "utter_token_wrong",
-    "reused": "utter_token_reused",
+USERNAME_REPLIES: Replies = {
+    RegistrationCode.OK: "utter_username_available",
+    RegistrationCode.TAKEN: "utter_username_taken",
+}
+USERNAME_CONFIRMATION_REPLIES: Replies = {RegistrationCode.MISMATCH: "utter_username_mismatch"}
+PASSWORD_CONFIRMATION_REPLIES: Replies = {RegistrationCode.MISMATCH: "utter_password_mismatch"}
+TERMS_REPLIES: Replies = {RegistrationCode.MUST_ACCEPT: "utter_terms_must_accept"}
+SMART_DEVICE_REPLIES: Replies = {RegistrationCode.NO_DEVICE: "utter_no_device_later"}
+TOKEN_CODE_REPLIES: Replies = {
+    RegistrationCode.OK: "utter_token_activated",
+    RegistrationCode.WRONG: "utter_token_wrong",
+    RegistrationCode.REUSED: "utter_token_reused",
 }
 
 # `invalid` outcomes carry a reason; these reasons have one response whatever the field.
@@ -74,13 +65,13 @@ def invalid_response(field: str, reason: str) -> str:
 
 def tell_outcome(
     dispatcher: CollectingDispatcher,
-    outcome: OutcomeLike,
-    replies: Mapping[str, str],
+    outcome: Outcome,
+    replies: Replies,
     *,
     field: str,
 ) -> None:
     """Send the response for `outcome`: `invalid` by reason, other codes by `replies`."""
-    if outcome.code == "invalid":
+    if outcome.code == RegistrationCode.INVALID:
         reason = str(outcome.data.get("reason", "format"))
         utter(dispatcher, invalid_response(field, reason))
         return

@@ -7,16 +7,17 @@ each outcome. The few slots whose answer chooses between two bank calls have a s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from actions.common.answers import Answer, Handler, take_secret
 from actions.common.bank_access import current_bank, in_thread
-from actions.common.replies import utter
+from actions.common.replies import Replies, utter
 from actions.registration import outcomes
 from actions.registration.steps import is_true
-from bank.registration import Outcome, RegistrationService
+from bank.outcome import Outcome
+from bank.registration import RegistrationService
 
 BankCall = Callable[[RegistrationService, str, Any], Outcome]
 
@@ -27,7 +28,7 @@ class Submission:
 
     call: BankCall
     subject: str
-    replies: Mapping[str, str] = field(default_factory=dict)
+    replies: Replies = field(default_factory=dict)
     boxed_as: str | None = None  # the answer is a secret-box reference of this kind
 
 

@@ -4,7 +4,7 @@ help by phone. The contract is docs/assist.md."""
 from bank.assist.agents import Agents, AgentView
 from bank.assist.audit_log import AuditLog, AuditRow
 from bank.assist.desk import AssistDesk
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.assist.phone import PhoneAssist
 from bank.assist.tickets import Holder, Tickets
 from bank.assist.transcript import Line, Transcripts
@@ -14,8 +14,8 @@ from bank.identity import CustomerRefs
 __all__ = [
     "AgentView",
     "Agents",
+    "AssistCode",
     "AssistDesk",
-    "AssistOutcome",
     "AuditLog",
     "AuditRow",
     "CustomerRefs",

@@ -13,11 +13,12 @@ from typing import Final
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.models import TICKET_TAKEN, TICKET_WAITING, AssistAgent, AssistTicket
+from bank.outcome import Outcome
 
 MAX_NAME_LENGTH: Final = 80
 MAX_ID_DIGITS: Final = 20
@@ -93,18 +94,18 @@ class Agents:
 
     def add(
         self, *, telegram_user_id: str | int, display_name: str, actor: str = ADMIN_ACTOR
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """Make a user an agent: `added`, `updated` (name changed or re-added), `invalid`."""
         telegram_id = normalise_telegram_id(telegram_user_id)
         if telegram_id is None:
-            return AssistOutcome("invalid", {"reason": "telegram_id"})
+            return Outcome(AssistCode.INVALID, data={"reason": "telegram_id"})
         name = " ".join(display_name.split())
         if not name or len(name) > MAX_NAME_LENGTH:
-            return AssistOutcome("invalid", {"reason": "display_name"})
+            return Outcome(AssistCode.INVALID, data={"reason": "display_name"})
         with unit_of_work(self._sessions) as session:
             now = self._clock.now()
             row = session.get(AssistAgent, telegram_id, with_for_update=True)
-            code = "added" if row is None or not row.active else "updated"
+            code = AssistCode.ADDED if row is None or not row.active else AssistCode.UPDATED
             if row is None:
                 session.add(
                     AssistAgent(
@@ -119,20 +120,20 @@ class Agents:
                 session,
                 at=now,
                 actor=actor,
-                action="assist.agent_added" if code == "added" else "assist.agent_updated",
+                action="assist.agent_added" if code == AssistCode.ADDED else "assist.agent_updated",
                 subject=f"agent:{telegram_id}",
                 details={"agent_id": telegram_id, "display_name": name},
             )
-            return AssistOutcome(code, {"telegram_user_id": telegram_id, "display_name": name})
+            return Outcome(code, data={"telegram_user_id": telegram_id, "display_name": name})
 
-    def remove(self, *, telegram_user_id: str | int, actor: str = ADMIN_ACTOR) -> AssistOutcome:
+    def remove(self, *, telegram_user_id: str | int, actor: str = ADMIN_ACTOR) -> Outcome:
         """Switch an agent off: `removed` (data.requeued: their held tickets now waiting),
         `unknown`."""
         telegram_id = normalise_telegram_id(telegram_user_id)
         with unit_of_work(self._sessions) as session:
             row = load_active_agent(session, telegram_id or "")
             if row is None:
-                return AssistOutcome("unknown")
+                return Outcome(AssistCode.UNKNOWN)
             now = self._clock.now()
             row.active, row.removed_at = False, now
             requeued = list(
@@ -158,8 +159,9 @@ class Agents:
                 subject=f"agent:{row.telegram_user_id}",
                 details={"agent_id": row.telegram_user_id, "requeued": requeued},
             )
-            return AssistOutcome(
-                "removed", {"telegram_user_id": row.telegram_user_id, "requeued": requeued}
+            return Outcome(
+                AssistCode.REMOVED,
+                data={"telegram_user_id": row.telegram_user_id, "requeued": requeued},
             )
 
     def all_agents(self) -> list[AgentView]:

@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session
 from bank.assist import desk_queue, desk_release, desk_work
 from bank.assist.agents import load_active_agent
 from bank.assist.desk_tickets import held_ticket_data, held_tickets, parse_ticket_number
-from bank.assist.outcome import NOT_AGENT, AssistOutcome
+from bank.assist.outcome import NOT_AGENT, AssistCode
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.models import TICKET_TAKEN, AssistAgent, AssistTicket
+from bank.outcome import Outcome
 from bank.registration.context import Services
 
-Work = Callable[[Session, AssistAgent, datetime], AssistOutcome]
-TicketWork = Callable[[Session, AssistAgent, AssistTicket, datetime], AssistOutcome]
+Work = Callable[[Session, AssistAgent, datetime], Outcome]
+TicketWork = Callable[[Session, AssistAgent, AssistTicket, datetime], Outcome]
 
 
 class AssistDesk:
@@ -40,91 +41,79 @@ class AssistDesk:
 
     # The queue ----------------------------------------------------------------------------
 
-    def queue(self, *, agent: str | int) -> AssistOutcome:
+    def queue(self, *, agent: str | int) -> Outcome:
         """`ok`: data.waiting (oldest first, with position), data.follow_up, data.mine."""
         return self._as_agent(agent, desk_queue.queue_view)
 
-    def take(self, *, agent: str | int, ticket_number: int | str) -> AssistOutcome:
+    def take(self, *, agent: str | int, ticket_number: int | str) -> Outcome:
         """Take a waiting (or follow-up) ticket: `taken` (it becomes the current one),
         `already_taken` (data.agent_name, data.yours), `unknown`. Of agents racing, one wins."""
         number = parse_ticket_number(ticket_number)
 
-        def work(session: Session, me: AssistAgent, now: datetime) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, now: datetime) -> Outcome:
             return desk_queue.take_ticket(session, me, number, now)
 
         return self._as_agent(agent, work)
 
-    def current_ticket(self, *, agent: str | int) -> AssistOutcome:
+    def current_ticket(self, *, agent: str | int) -> Outcome:
         """The agent's current ticket: `ok` (the ticket, sender_id, notes, held) or `none`."""
 
-        def work(session: Session, me: AssistAgent, now: datetime) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, now: datetime) -> Outcome:
             held = held_tickets(session, me.telegram_user_id)
             if not held:
-                return AssistOutcome("none", {"held": []})
-            return AssistOutcome("ok", held_ticket_data(session, me, held[0], now))
+                return Outcome(AssistCode.NONE, data={"held": []})
+            return Outcome(AssistCode.OK, data=held_ticket_data(session, me, held[0], now))
 
         return self._as_agent(agent, work)
 
-    def switch(self, *, agent: str | int, ticket_number: int | str) -> AssistOutcome:
+    def switch(self, *, agent: str | int, ticket_number: int | str) -> Outcome:
         """Make another held ticket the current one: `switched`, `not_yours`, `unknown`."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             ticket.focused_at = now
-            return AssistOutcome("switched", held_ticket_data(session, me, ticket, now))
+            return Outcome(AssistCode.SWITCHED, data=held_ticket_data(session, me, ticket, now))
 
         return self._with_ticket(agent, ticket_number, work, explicit=True)
 
     # Working on a held ticket -------------------------------------------------------------
 
-    def transcript(
-        self, *, agent: str | int, ticket_number: int | str | None = None
-    ) -> AssistOutcome:
+    def transcript(self, *, agent: str | int, ticket_number: int | str | None = None) -> Outcome:
         """The held chat's redacted transcript: `ok` (data.lines: role, at, time, author, text)."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             return desk_work.transcript_view(session, ticket)
 
         return self._with_ticket(agent, ticket_number, work)
 
     def state_for_agent(
         self, *, agent: str | int, ticket_number: int | str | None = None
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """The held customer's journeys, steps, locks, SMS-code counters and whether they have a
         user (docs/assist.md, "State view"): `ok`. Never a secret."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             return desk_work.state_view(session, ticket, now)
 
         return self._with_ticket(agent, ticket_number, work)
 
     def reply(
         self, *, agent: str | int, text: str, ticket_number: int | str | None = None
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """Record the agent's message to the held customer (transcript, role "asesor"):
         `sent` (data.sender_id and data.agent_name for the channel to relay it), `empty`."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             return desk_work.reply_to_customer(session, me, ticket, text, now)
 
         return self._with_ticket(agent, ticket_number, work)
 
     def note(
         self, *, agent: str | int, text: str, ticket_number: int | str | None = None
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """A private note on the held ticket (redacted; never shown to the customer):
         `noted` (data.notes: how many the ticket has), `empty`."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             return desk_work.add_note(session, me, ticket, text, now)
 
         return self._with_ticket(agent, ticket_number, work)
@@ -137,29 +126,27 @@ class AssistDesk:
         agent: str | int,
         step: str | None = None,
         ticket_number: int | str | None = None,
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """Give the chat back to the assistant, at the journey's current step or at an earlier
         `step` it can legitimately return to: `handed_back` (data.sender_id, journey, step,
         journey_active, went_back, next_ticket), `cannot_go_back` (data.can_return_to),
         `no_journey` (a step was asked but the chat has no active journey)."""
 
-        def work(
-            session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-        ) -> AssistOutcome:
+        def work(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
             return desk_release.hand_back(
                 session, me, ticket, now, step=step, services=self._services
             )
 
         return self._with_ticket(agent, ticket_number, work)
 
-    def close(self, *, agent: str | int, ticket_number: int | str | None = None) -> AssistOutcome:
+    def close(self, *, agent: str | int, ticket_number: int | str | None = None) -> Outcome:
         """End the held ticket: `closed` (data.sender_id, journey, step, journey_active,
         next_ticket); the assistant answers the customer again."""
         return self._with_ticket(agent, ticket_number, desk_release.close_ticket)
 
     # Plumbing -----------------------------------------------------------------------------
 
-    def _as_agent(self, agent: str | int, work: Work) -> AssistOutcome:
+    def _as_agent(self, agent: str | int, work: Work) -> Outcome:
         with unit_of_work(self._sessions) as session:
             me = load_active_agent(session, agent)
             if me is None:
@@ -173,14 +160,14 @@ class AssistDesk:
         work: TicketWork,
         *,
         explicit: bool = False,
-    ) -> AssistOutcome:
+    ) -> Outcome:
         """Run `work` on a ticket the agent holds: the numbered one, or the current one."""
 
-        def find(session: Session, me: AssistAgent, now: datetime) -> AssistOutcome:
+        def find(session: Session, me: AssistAgent, now: datetime) -> Outcome:
             if ticket_number is None and not explicit:
                 held = held_tickets(session, me.telegram_user_id)
                 if not held:
-                    return AssistOutcome("no_ticket")
+                    return Outcome(AssistCode.NO_TICKET)
                 ticket = session.get(
                     AssistTicket, held[0].id, with_for_update=True, populate_existing=True
                 )
@@ -192,10 +179,12 @@ class AssistDesk:
                     else None
                 )
                 if ticket is None:
-                    return AssistOutcome("unknown", {"ticket": number or 0})
+                    return Outcome(AssistCode.UNKNOWN, data={"ticket": number or 0})
             assert ticket is not None
             if ticket.state != TICKET_TAKEN or ticket.agent_id != me.telegram_user_id:
-                return AssistOutcome("not_yours", {"ticket": ticket.id, "state": ticket.state})
+                return Outcome(
+                    AssistCode.NOT_YOURS, data={"ticket": ticket.id, "state": ticket.state}
+                )
             return work(session, me, ticket, now)
 
         return self._as_agent(agent, find)

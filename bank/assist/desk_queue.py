@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bank.assist.agents import agent_actor
 from bank.assist.desk_tickets import held_ticket_data, held_tickets
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.assist.tickets import audit_ticket, ticket_data
 from bank.models import (
     TICKET_FOLLOW_UP,
@@ -19,11 +19,12 @@ from bank.models import (
     AssistAgent,
     AssistTicket,
 )
+from bank.outcome import Outcome
 
 TAKEABLE: Final = (TICKET_WAITING, TICKET_FOLLOW_UP)
 
 
-def queue_view(session: Session, me: AssistAgent, now: datetime) -> AssistOutcome:
+def queue_view(session: Session, me: AssistAgent, now: datetime) -> Outcome:
     """`ok`: data.waiting (oldest first, with position), data.follow_up, data.mine."""
     waiting = session.scalars(
         select(AssistTicket)
@@ -36,9 +37,9 @@ def queue_view(session: Session, me: AssistAgent, now: datetime) -> AssistOutcom
         .order_by(AssistTicket.queued_at, AssistTicket.id)
     )
     mine = held_tickets(session, me.telegram_user_id)
-    return AssistOutcome(
-        "ok",
-        {
+    return Outcome(
+        AssistCode.OK,
+        data={
             "waiting": [
                 {**ticket_data(t, now), "position": index}
                 for index, t in enumerate(waiting, start=1)
@@ -51,14 +52,12 @@ def queue_view(session: Session, me: AssistAgent, now: datetime) -> AssistOutcom
     )
 
 
-def take_ticket(
-    session: Session, me: AssistAgent, number: int | None, now: datetime
-) -> AssistOutcome:
+def take_ticket(session: Session, me: AssistAgent, number: int | None, now: datetime) -> Outcome:
     """Take a waiting (or follow-up) ticket: `taken` (it becomes the current one),
     `already_taken` (data.agent_name, data.yours), `unknown`. Of agents racing, one wins."""
     ticket = session.get(AssistTicket, number) if number is not None else None
     if ticket is None or ticket.state not in (TICKET_TAKEN, *TAKEABLE):
-        return AssistOutcome("unknown", {"ticket": number or 0})
+        return Outcome(AssistCode.UNKNOWN, data={"ticket": number or 0})
     won = cast(
         CursorResult[Any],
         session.execute(
@@ -76,9 +75,9 @@ def take_ticket(
     session.refresh(ticket)
     if won.rowcount != 1:
         holder = session.get(AssistAgent, ticket.agent_id) if ticket.agent_id else None
-        return AssistOutcome(
-            "already_taken",
-            {
+        return Outcome(
+            AssistCode.ALREADY_TAKEN,
+            data={
                 "ticket": ticket.id,
                 "agent_name": holder.display_name if holder else "",
                 "yours": ticket.agent_id == me.telegram_user_id,
@@ -91,4 +90,4 @@ def take_ticket(
         actor=agent_actor(me.telegram_user_id, me.display_name),
         action="assist.take",
     )
-    return AssistOutcome("taken", held_ticket_data(session, me, ticket, now))
+    return Outcome(AssistCode.TAKEN, data=held_ticket_data(session, me, ticket, now))

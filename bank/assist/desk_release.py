@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from bank.assist import journeys as assist_journeys
 from bank.assist.agents import agent_actor
 from bank.assist.desk_tickets import held_tickets, ticket_journey
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.assist.tickets import audit_ticket, end_ticket
 from bank.models import TICKET_CLOSED, TICKET_HANDED_BACK, AssistAgent, AssistTicket, Journey
+from bank.outcome import Outcome
 from bank.registration.context import Services
 
 
@@ -25,7 +26,7 @@ def hand_back(
     *,
     step: str | None,
     services: Services,
-) -> AssistOutcome:
+) -> Outcome:
     """Give the chat back to the assistant, at the journey's current step or at an earlier
     `step` it can legitimately return to: `handed_back` (data.sender_id, journey, step,
     journey_active, went_back, next_ticket), `cannot_go_back` (data.can_return_to),
@@ -33,13 +34,13 @@ def hand_back(
     journey = ticket_journey(session, ticket)
     went_back = False
     if step is not None and (journey is None or journey.active_key is None):
-        return AssistOutcome("no_journey", {"ticket": ticket.id})
+        return Outcome(AssistCode.NO_JOURNEY, data={"ticket": ticket.id})
     if step is not None and journey is not None and step != journey.step:
         went_back = assist_journeys.go_back_to(session, journey, step, now=now, services=services)
         if not went_back:
-            return AssistOutcome(
-                "cannot_go_back",
-                {
+            return Outcome(
+                AssistCode.CANNOT_GO_BACK,
+                data={
                     "ticket": ticket.id,
                     "journey": journey.kind,
                     "step": journey.step,
@@ -52,9 +53,7 @@ def hand_back(
     )
 
 
-def close_ticket(
-    session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
-) -> AssistOutcome:
+def close_ticket(session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime) -> Outcome:
     """End the held ticket: `closed` (data.sender_id, journey, step, journey_active,
     next_ticket); the assistant answers the customer again."""
     journey = ticket_journey(session, ticket)
@@ -70,7 +69,7 @@ def _release(
     *,
     state: str,
     went_back: bool = False,
-) -> AssistOutcome:
+) -> Outcome:
     end_ticket(ticket, state=state, now=now)
     session.flush()
     action = "assist.hand_back" if state == TICKET_HANDED_BACK else "assist.close"
@@ -94,4 +93,4 @@ def _release(
     )
     remaining = held_tickets(session, me.telegram_user_id)
     data["next_ticket"] = remaining[0].id if remaining else None
-    return AssistOutcome(state, data)
+    return Outcome(AssistCode(state), data=data)

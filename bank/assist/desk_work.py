@@ -10,21 +10,22 @@ from bank.assist import journeys as assist_journeys
 from bank.assist.agents import agent_actor
 from bank.assist.desk_tickets import ticket_notes
 from bank.assist.identity import identity_from_text, identity_of_chat, identity_of_journey
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.assist.state import describe
 from bank.assist.tickets import audit_ticket
 from bank.assist.transcript import AGENT, append_line, read_lines
 from bank.chat_redaction import redact_chat_text
 from bank.models import AssistAgent, AssistNote, AssistTicket, Journey
+from bank.outcome import Outcome
 
 
-def transcript_view(session: Session, ticket: AssistTicket) -> AssistOutcome:
+def transcript_view(session: Session, ticket: AssistTicket) -> Outcome:
     """The held chat's redacted transcript: `ok` (data.lines: role, at, time, author, text)."""
     lines = [line.as_data() for line in read_lines(session, ticket.sender_id)]
-    return AssistOutcome("ok", {"ticket": ticket.id, "lines": lines})
+    return Outcome(AssistCode.OK, data={"ticket": ticket.id, "lines": lines})
 
 
-def state_view(session: Session, ticket: AssistTicket, now: datetime) -> AssistOutcome:
+def state_view(session: Session, ticket: AssistTicket, now: datetime) -> Outcome:
     """The held customer's journeys, steps, locks, SMS-code counters and whether they have a
     user: `ok`. Never a secret."""
     chat = assist_journeys.active_journeys_of_chat(session, ticket.sender_id)
@@ -37,16 +38,16 @@ def state_view(session: Session, ticket: AssistTicket, now: datetime) -> AssistO
         identity = identity_from_text(session, ticket.identity_key)
     identity = identity or identity_of_chat(session, ticket.sender_id)
     view = describe(session, now=now, identity=identity, chat_journeys=chat)
-    return AssistOutcome("ok", {"ticket": ticket.id, **view})
+    return Outcome(AssistCode.OK, data={"ticket": ticket.id, **view})
 
 
 def reply_to_customer(
     session: Session, me: AssistAgent, ticket: AssistTicket, text: str, now: datetime
-) -> AssistOutcome:
+) -> Outcome:
     """Record the agent's message to the held customer (transcript, role "asesor"):
     `sent` (data.sender_id and data.agent_name for the channel to relay it), `empty`."""
     if not text.strip():
-        return AssistOutcome("empty", {"ticket": ticket.id})
+        return Outcome(AssistCode.EMPTY, data={"ticket": ticket.id})
     append_line(
         session,
         sender_id=ticket.sender_id,
@@ -62,9 +63,9 @@ def reply_to_customer(
         actor=agent_actor(me.telegram_user_id, me.display_name),
         action="assist.reply",
     )
-    return AssistOutcome(
-        "sent",
-        {
+    return Outcome(
+        AssistCode.SENT,
+        data={
             "ticket": ticket.id,
             "sender_id": ticket.sender_id,
             "agent_name": me.display_name,
@@ -74,11 +75,11 @@ def reply_to_customer(
 
 def add_note(
     session: Session, me: AssistAgent, ticket: AssistTicket, text: str, now: datetime
-) -> AssistOutcome:
+) -> Outcome:
     """A private note on the held ticket (redacted; never shown to the customer):
     `noted` (data.notes: how many the ticket has), `empty`."""
     if not text.strip():
-        return AssistOutcome("empty", {"ticket": ticket.id})
+        return Outcome(AssistCode.EMPTY, data={"ticket": ticket.id})
     session.add(
         AssistNote(
             ticket_id=ticket.id,
@@ -96,4 +97,4 @@ def add_note(
         action="assist.note",
     )
     notes = len(ticket_notes(session, ticket))
-    return AssistOutcome("noted", {"ticket": ticket.id, "notes": notes})
+    return Outcome(AssistCode.NOTED, data={"ticket": ticket.id, "notes": notes})

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bank.assist.agents import agent_actor, load_active_agent
 from bank.assist.identity import Identity, identity_from_text
 from bank.assist.journeys import REGISTRATION, is_expired
-from bank.assist.outcome import NOT_AGENT, AssistOutcome
+from bank.assist.outcome import NOT_AGENT, AssistCode
 from bank.assist.state import describe, journeys_of_identity
 from bank.audit import record_audit
 from bank.chat_redaction import redact_chat_text
@@ -29,6 +29,7 @@ from bank.masking import mask_mobile
 from bank.messages import LINK_SMS
 from bank.mini.sign_in_release import release_child, release_customer
 from bank.models import AdditionalUser, AssistAgent, Customer, MiniAccount
+from bank.outcome import Outcome
 from bank.registration import RegistrationService, Step
 
 MIN_REASON_LENGTH: Final = 10
@@ -68,7 +69,7 @@ class PhoneAssist:
         self._sms = sms
         self._bot_username = bot_username
 
-    def lookup(self, *, agent: str | int, cedula_or_ruc: str) -> AssistOutcome:
+    def lookup(self, *, agent: str | int, cedula_or_ruc: str) -> Outcome:
         """The customer's state view: `found`, `unknown` (not a customer: the view still shows
         journeys typed with that number and its locks), `invalid_identity`."""
         with unit_of_work(self._sessions) as session:
@@ -78,12 +79,12 @@ class PhoneAssist:
                 return NOT_AGENT
             identity = identity_from_text(session, cedula_or_ruc)
             if identity is None:
-                return self._refused(session, me, now, "assist.lookup", "invalid_identity")
-            code = "found" if identity.known else "unknown"
+                return self._refused(session, me, now, "assist.lookup", AssistCode.INVALID_IDENTITY)
+            code = AssistCode.FOUND if identity.known else AssistCode.UNKNOWN
             self._audit(session, me, now, "assist.lookup", identity, result=code)
-            return AssistOutcome(code, describe(session, now=now, identity=identity))
+            return Outcome(code, data=describe(session, now=now, identity=identity))
 
-    def resend_otp(self, *, agent: str | int, cedula_or_ruc: str) -> AssistOutcome:
+    def resend_otp(self, *, agent: str | int, cedula_or_ruc: str) -> Outcome:
         """Send the SMS code of the customer's registration again, through the registration's own
         request (its spacing, per-window and wrong-entry limits apply): `sent` (mobile_masked,
         minutes), `too_soon` (seconds), `too_many_codes` (minutes), `attempts_exhausted`,
@@ -96,7 +97,9 @@ class PhoneAssist:
                 return NOT_AGENT
             identity = identity_from_text(session, cedula_or_ruc)
             if identity is None:
-                return self._refused(session, me, now, "assist.resend_otp", "invalid_identity")
+                return self._refused(
+                    session, me, now, "assist.resend_otp", AssistCode.INVALID_IDENTITY
+                )
             waiting = [
                 journey
                 for journey in journeys_of_identity(session, identity)
@@ -106,7 +109,7 @@ class PhoneAssist:
             ]
             if not waiting:
                 self._audit(session, me, now, "assist.resend_otp", identity, result="no_journey")
-                return AssistOutcome("no_journey", {"identity_masked": identity.masked})
+                return Outcome(AssistCode.NO_JOURNEY, data={"identity_masked": identity.masked})
             sender_id, journey_id = waiting[0].sender_id, waiting[0].id
         # The registration's own request, in its own unit of work: its limits, its audit.
         requested = self._registration.request_otp(sender_id=sender_id)
@@ -120,11 +123,11 @@ class PhoneAssist:
                 result=requested.code,
                 journey_id=journey_id,
             )
-        return AssistOutcome(
-            requested.code, {"identity_masked": identity.masked, **dict(requested.data)}
+        return Outcome(
+            requested.code, data={"identity_masked": identity.masked, **dict(requested.data)}
         )
 
-    def unlock(self, *, agent: str | int, cedula_or_ruc: str, reason: str) -> AssistOutcome:
+    def unlock(self, *, agent: str | int, cedula_or_ruc: str, reason: str) -> Outcome:
         """Lift every lock of an identity after verifying the person by phone (a reason of 10+
         characters is required): `unlocked`, `not_locked`, `reason_required`, `invalid_identity`."""
         cleaned = " ".join(reason.split())
@@ -135,12 +138,12 @@ class PhoneAssist:
                 return NOT_AGENT
             identity = identity_from_text(session, cedula_or_ruc)
             if identity is None:
-                return self._refused(session, me, now, "assist.unlock", "invalid_identity")
+                return self._refused(session, me, now, "assist.unlock", AssistCode.INVALID_IDENTITY)
             if not MIN_REASON_LENGTH <= len(cleaned) <= MAX_REASON_LENGTH:
                 self._audit(session, me, now, "assist.unlock", identity, result="reason_required")
-                return AssistOutcome(
-                    "reason_required",
-                    {"min_length": MIN_REASON_LENGTH, "max_length": MAX_REASON_LENGTH},
+                return Outcome(
+                    AssistCode.REASON_REQUIRED,
+                    data={"min_length": MIN_REASON_LENGTH, "max_length": MAX_REASON_LENGTH},
                 )
             who = f"{me.telegram_user_id} {me.display_name}"
         result = self._registration.unlock_identity(
@@ -151,7 +154,7 @@ class PhoneAssist:
             released = _release_sign_in(
                 session, identity, self._clock.now(), released_by=f"agent:{who}", reason=cleaned
             )
-            result = "unlocked" if released else result
+            result = AssistCode.UNLOCKED if released else AssistCode(result)
             self._audit(
                 session,
                 me,
@@ -162,9 +165,9 @@ class PhoneAssist:
                 reason=redact_chat_text(cleaned),
                 sign_in_released=released,
             )
-        return AssistOutcome(result, {"identity_masked": identity.masked})
+        return Outcome(result, data={"identity_masked": identity.masked})
 
-    def send_link(self, *, agent: str | int, cedula_or_ruc: str, journey: str) -> AssistOutcome:
+    def send_link(self, *, agent: str | int, cedula_or_ruc: str, journey: str) -> Outcome:
         """Send an SMS to the mobile on file with the t.me link that opens `journey` (a /start
         parameter: registro, mini, hijos, entrar): `sent` (mobile_masked, link), `invalid_journey`
         (allowed), `unknown`, `no_mobile`, `invalid_identity`."""
@@ -176,25 +179,27 @@ class PhoneAssist:
                 return NOT_AGENT
             identity = identity_from_text(session, cedula_or_ruc)
             if identity is None:
-                return self._refused(session, me, now, "assist.send_link", "invalid_identity")
+                return self._refused(
+                    session, me, now, "assist.send_link", AssistCode.INVALID_IDENTITY
+                )
             if start not in LINK_JOURNEYS:
                 self._audit(
                     session, me, now, "assist.send_link", identity, result="invalid_journey"
                 )
-                return AssistOutcome("invalid_journey", {"allowed": sorted(LINK_JOURNEYS)})
+                return Outcome(AssistCode.INVALID_JOURNEY, data={"allowed": sorted(LINK_JOURNEYS)})
             contact = _contact_of(session, identity)
-            code = "sent"
+            code = AssistCode.SENT
             if contact is None:
-                code = "unknown"
+                code = AssistCode.UNKNOWN
             elif contact.mobile is None:
-                code = "no_mobile"
+                code = AssistCode.NO_MOBILE
             data: dict[str, Any] = {"identity_masked": identity.masked, "journey": start}
             if contact is not None and contact.mobile is not None:
                 link = deep_link(self._bot_username, start)
                 self._sms(session).send_sms(contact.mobile, LINK_SMS.format(link=link))
                 data.update(mobile_masked=mask_mobile(contact.mobile), link=link)
             self._audit(session, me, now, "assist.send_link", identity, result=code, journey=start)
-            return AssistOutcome(code, data)
+            return Outcome(code, data=data)
 
     # Plumbing -----------------------------------------------------------------------------
 
@@ -217,8 +222,8 @@ class PhoneAssist:
         )
 
     def _refused(
-        self, session: Session, me: AssistAgent, now: datetime, action: str, code: str
-    ) -> AssistOutcome:
+        self, session: Session, me: AssistAgent, now: datetime, action: str, code: AssistCode
+    ) -> Outcome:
         record_audit(
             session,
             at=now,
@@ -227,7 +232,7 @@ class PhoneAssist:
             subject="",
             details={"result": code},
         )
-        return AssistOutcome(code)
+        return Outcome(code)
 
 
 def _release_sign_in(

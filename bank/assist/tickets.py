@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bank.assist.agents import TELEGRAM_CHAT_PREFIX, active_agents
 from bank.assist.identity import identity_of_chat, identity_of_journey
 from bank.assist.journeys import journey_of_chat
-from bank.assist.outcome import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
@@ -34,6 +34,7 @@ from bank.models import (
     AssistTicket,
 )
 from bank.notifications import queue_chat_notice
+from bank.outcome import Outcome
 
 REASONS: Final = frozenset({"asked", "not_understood", "locked", "not_my_number"})
 OPEN_STATES: Final = (TICKET_WAITING, TICKET_TAKEN, TICKET_FOLLOW_UP)
@@ -175,11 +176,11 @@ class Tickets:
         self._wait_limit = wait_limit
         self._call_center_hours = call_center_hours
 
-    def open(self, *, sender_id: str, reason: str) -> AssistOutcome:
+    def open(self, *, sender_id: str, reason: str) -> Outcome:
         """Ask for a person: `opened` (also back from follow-up), `already_waiting`,
         `with_agent`, `invalid_reason`. Data: the ticket, its position, agent_name."""
         if reason not in REASONS:
-            return AssistOutcome("invalid_reason", {"allowed": sorted(REASONS)})
+            return Outcome(AssistCode.INVALID_REASON, data={"allowed": sorted(REASONS)})
         with unit_of_work(self._sessions) as session:
             now = self._clock.now()
             ticket = load_open_ticket(session, sender_id, lock=True)
@@ -196,26 +197,26 @@ class Tickets:
                 return self._queued(session, ticket, now, action="assist.ticket_requeued")
             return self._existing(session, ticket, now)
 
-    def position(self, *, sender_id: str) -> AssistOutcome:
+    def position(self, *, sender_id: str) -> Outcome:
         """The chat's ticket: `waiting` (position), `with_agent` (agent_name), `follow_up`
         (call_center), `none`."""
         with unit_of_work(self._sessions) as session:
             ticket = load_open_ticket(session, sender_id, lock=False)
             if ticket is None:
-                return AssistOutcome("none")
+                return Outcome(AssistCode.NONE)
             outcome = self._existing(session, ticket, self._clock.now())
-            if outcome.code == "already_waiting":
-                return AssistOutcome("waiting", outcome.data)
+            if outcome.code == AssistCode.ALREADY_WAITING:
+                return Outcome(AssistCode.WAITING, data=outcome.data)
             return outcome
 
-    def cancel(self, *, sender_id: str) -> AssistOutcome:
+    def cancel(self, *, sender_id: str) -> Outcome:
         """The customer gives up: `cancelled` (data.was: the state it had), `none`. An agent who
         held the chat is told (`assist_customer_left`)."""
         with unit_of_work(self._sessions) as session:
             now = self._clock.now()
             ticket = load_open_ticket(session, sender_id, lock=True)
             if ticket is None:
-                return AssistOutcome("none")
+                return Outcome(AssistCode.NONE)
             was = ticket.state
             if was == TICKET_TAKEN and ticket.agent_id is not None:
                 queue_chat_notice(
@@ -234,7 +235,7 @@ class Tickets:
                 action="assist.ticket_cancelled",
                 was=was,
             )
-            return AssistOutcome("cancelled", {"ticket": ticket.id, "was": was})
+            return Outcome(AssistCode.CANCELLED, data={"ticket": ticket.id, "was": was})
 
     def holder(self, *, sender_id: str) -> Holder | None:
         """The agent holding this chat, or None (one indexed query; called for every message)."""
@@ -246,7 +247,7 @@ class Tickets:
             ).first()
             return Holder(row[0], row[1], row[2]) if row is not None else None
 
-    def expire_waiting(self, *, now: datetime | None = None) -> AssistOutcome:
+    def expire_waiting(self, *, now: datetime | None = None) -> Outcome:
         """Tickets nobody took within the wait limit go to follow-up; each customer is told the
         call center (`assist_no_agent`). `expired` or `none`; data.tickets: ticket, sender_id."""
         moment = now or self._clock.now()
@@ -288,7 +289,9 @@ class Tickets:
                     session, ticket, now=moment, actor=SYSTEM_ACTOR, action="assist.no_agent"
                 )
                 expired.append({"ticket": ticket.id, "sender_id": ticket.sender_id})
-        return AssistOutcome("expired" if expired else "none", {"tickets": expired})
+        return Outcome(
+            AssistCode.EXPIRED if expired else AssistCode.NONE, data={"tickets": expired}
+        )
 
     # Plumbing -----------------------------------------------------------------------------
 
@@ -325,7 +328,7 @@ class Tickets:
 
     def _queued(
         self, session: Session, ticket: AssistTicket, now: datetime, *, action: str
-    ) -> AssistOutcome:
+    ) -> Outcome:
         session.flush()
         notify_agents(session, ticket, now)
         audit_ticket(
@@ -340,16 +343,16 @@ class Tickets:
         )
         data = ticket_data(ticket, now)
         data["position"] = queue_position(session, ticket)
-        return AssistOutcome("opened", data)
+        return Outcome(AssistCode.OPENED, data=data)
 
-    def _existing(self, session: Session, ticket: AssistTicket, now: datetime) -> AssistOutcome:
+    def _existing(self, session: Session, ticket: AssistTicket, now: datetime) -> Outcome:
         data = ticket_data(ticket, now)
         if ticket.state == TICKET_WAITING:
             data["position"] = queue_position(session, ticket)
-            return AssistOutcome("already_waiting", data)
+            return Outcome(AssistCode.ALREADY_WAITING, data=data)
         if ticket.state == TICKET_TAKEN:
             agent = session.get(AssistAgent, ticket.agent_id) if ticket.agent_id else None
             data["agent_name"] = agent.display_name if agent else ""
-            return AssistOutcome("with_agent", data)
+            return Outcome(AssistCode.WITH_AGENT, data=data)
         data["call_center"] = CALL_CENTER
-        return AssistOutcome("follow_up", data)
+        return Outcome(AssistCode.FOLLOW_UP, data=data)

@@ -23,6 +23,7 @@ from bank.hash_upgrade import upgrade_if_needed
 from bank.mini import lockout
 from bank.mini.accounts import lock_account
 from bank.mini.lockout import CHILD_PICTURES, load_guard, locked_minutes
+from bank.mini.outcome import MiniCode
 from bank.mini.pictures import AVATAR_IDS, is_easy_picture_password, picture_password_text
 from bank.mini.sign_in_release import child_guard_key
 from bank.models import MiniAccount, MiniActivationCode, MiniUser
@@ -136,7 +137,7 @@ class ChildUsers:
             verified = self._hasher.check(user.picture_password_hash if user else None, password)
             if not verified.ok:
                 failure = lockout.record_failure(session, guard, now, CHILD_PICTURES)
-                if failure.code == "wrong":
+                if failure.code == MiniCode.WRONG:
                     return ChildSignIn("wrong", attempts_left=failure.attempts_left)
                 _lock_told(session, user, account, failure, now)
                 return ChildSignIn(
@@ -167,7 +168,7 @@ def _lock_told(
 ) -> None:
     """Audit a new lock or hold of a child's sign-in and tell the parent (a hold with the
     button that releases it)."""
-    held = failure.code == "held"
+    held = failure.code == MiniCode.HELD
     record_audit(
         session,
         at=now,

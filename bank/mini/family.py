@@ -14,15 +14,16 @@ from sqlalchemy.orm import Session
 
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.parent_sign_in import ParentStatus
 from bank.models import MiniAccount
+from bank.outcome import Outcome
 
 
 class ChildSessions(Protocol):
     """`bank.mini_sign_in`: the chat's signed-in child."""
 
-    def current_child(self, *, sender_id: str) -> MiniOutcome:
+    def current_child(self, *, sender_id: str) -> Outcome:
         """`active` with data.mini_account_id, or `expired` / `none`."""
         ...
 
@@ -53,9 +54,9 @@ class Parent:
     sender_id: str
 
 
-def signed_out(expired: bool) -> MiniOutcome:
+def signed_out(expired: bool) -> Outcome:
     """The answer to a call from a chat with nobody signed in (`expired` after idle minutes)."""
-    return MiniOutcome("signed_out", None, {"expired": expired})
+    return Outcome(MiniCode.SIGNED_OUT, None, {"expired": expired})
 
 
 def given_names(account: MiniAccount) -> str:
@@ -88,12 +89,10 @@ class FamilyService:
         self._children = wiring.children
         self._parents = wiring.parents
 
-    def _as_child(
-        self, sender_id: str, work: Callable[[Session, Child], MiniOutcome]
-    ) -> MiniOutcome:
+    def _as_child(self, sender_id: str, work: Callable[[Session, Child], Outcome]) -> Outcome:
         status = self._children.current_child(sender_id=sender_id)
-        if status.code != "active":
-            return signed_out(status.code == "expired")
+        if status.code != MiniCode.ACTIVE:
+            return signed_out(status.code == MiniCode.EXPIRED)
         child = Child(
             mini_account_id=int(status.data["mini_account_id"]),
             first_name=str(status.data.get("first_name") or ""),
@@ -102,12 +101,10 @@ class FamilyService:
         with unit_of_work(self._sessions) as session:
             return work(session, child)
 
-    def _as_parent(
-        self, sender_id: str, work: Callable[[Session, Parent], MiniOutcome]
-    ) -> MiniOutcome:
+    def _as_parent(self, sender_id: str, work: Callable[[Session, Parent], Outcome]) -> Outcome:
         status = self._parents.current_parent(sender_id=sender_id)
-        if status.code != "active":
-            return signed_out(status.code == "expired")
+        if status.code != MiniCode.ACTIVE:
+            return signed_out(status.code == MiniCode.EXPIRED)
         parent = Parent(status.customer_id, status.first_name, sender_id)
         with unit_of_work(self._sessions) as session:
             return work(session, parent)

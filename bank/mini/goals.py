@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from bank.audit import record_audit
 from bank.mini.amounts import GOAL_NAME_MAX, clean_text, money_text, read_amount
 from bank.mini.family import Child, FamilyService
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.pictures import GOAL_PICTURE_IDS, GOAL_PICTURES
 from bank.mini.wallets import balance_of, mini_account_code
 from bank.models import GOAL_ACTIVE, GOAL_REMOVED, MiniGoal
+from bank.outcome import Outcome
 
 MAX_ACTIVE_GOALS: Final = 5
 MAX_GOAL_AMOUNT: Final = Decimal("5000.00")
@@ -42,24 +43,24 @@ def goal_view(goal: MiniGoal, balance: Decimal) -> dict[str, Any]:
     }
 
 
-def check_goal_name(text: str) -> MiniOutcome:
+def check_goal_name(text: str) -> Outcome:
     """`ok` (data.name) or `invalid` (reason `empty`, `too_long`)."""
     name = clean_text(text, maximum=GOAL_NAME_MAX)
     if not name.ok:
-        return MiniOutcome("invalid", None, {"reason": name.reason, "max": GOAL_NAME_MAX})
-    return MiniOutcome("ok", None, {"name": name.value})
+        return Outcome(MiniCode.INVALID, None, {"reason": name.reason, "max": GOAL_NAME_MAX})
+    return Outcome(MiniCode.OK, None, {"name": name.value})
 
 
-def check_goal_amount(text: str) -> MiniOutcome:
+def check_goal_amount(text: str) -> Outcome:
     """`ok` (data.amount) or `invalid` (reason `amount` or `too_large`, data.max)."""
     amount = read_amount(text)
     if amount is None:
-        return MiniOutcome("invalid", None, {"reason": "amount"})
+        return Outcome(MiniCode.INVALID, None, {"reason": "amount"})
     if amount > MAX_GOAL_AMOUNT:
-        return MiniOutcome(
-            "invalid", None, {"reason": "too_large", "max": money_text(MAX_GOAL_AMOUNT)}
+        return Outcome(
+            MiniCode.INVALID, None, {"reason": "too_large", "max": money_text(MAX_GOAL_AMOUNT)}
         )
-    return MiniOutcome("ok", None, {"amount": money_text(amount)})
+    return Outcome(MiniCode.OK, None, {"amount": money_text(amount)})
 
 
 class MiniGoals(FamilyService):
@@ -69,10 +70,10 @@ class MiniGoals(FamilyService):
         """The pictures a goal can have: (id, Spanish label)."""
         return list(GOAL_PICTURES)
 
-    def list(self, *, sender_id: str) -> MiniOutcome:
+    def list(self, *, sender_id: str) -> Outcome:
         """`ok` (data.goals, newest last; data.balance) or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             balance = balance_of(session, mini_account_code(child.mini_account_id))
             goals = session.scalars(
                 select(MiniGoal)
@@ -83,21 +84,21 @@ class MiniGoals(FamilyService):
                 .order_by(MiniGoal.id)
             )
             views = [goal_view(goal, balance) for goal in goals]
-            return MiniOutcome("ok", None, {"goals": views, "balance": money_text(balance)})
+            return Outcome(MiniCode.OK, None, {"goals": views, "balance": money_text(balance)})
 
         return self._as_child(sender_id, work)
 
-    def create(self, *, sender_id: str, name: str, amount: str, picture: str) -> MiniOutcome:
+    def create(self, *, sender_id: str, name: str, amount: str, picture: str) -> Outcome:
         """`created` (data.goal), `invalid` (reason `empty`, `too_long`, `amount`, `too_large`,
         `picture`), `too_many` (data.max) or `signed_out`."""
         checked_name, checked_amount = check_goal_name(name), check_goal_amount(amount)
         for checked in (checked_name, checked_amount):
-            if checked.code != "ok":
+            if checked.code != MiniCode.OK:
                 return checked
         if picture not in GOAL_PICTURE_IDS:
-            return MiniOutcome("invalid", None, {"reason": "picture"})
+            return Outcome(MiniCode.INVALID, None, {"reason": "picture"})
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             active = session.scalar(
                 select(func.count(MiniGoal.id)).where(
                     MiniGoal.mini_account_id == child.mini_account_id,
@@ -105,7 +106,7 @@ class MiniGoals(FamilyService):
                 )
             )
             if (active or 0) >= MAX_ACTIVE_GOALS:
-                return MiniOutcome("too_many", None, {"max": MAX_ACTIVE_GOALS})
+                return Outcome(MiniCode.TOO_MANY, None, {"max": MAX_ACTIVE_GOALS})
             now = self._clock.now()
             goal = MiniGoal(
                 mini_account_id=child.mini_account_id,
@@ -126,19 +127,19 @@ class MiniGoals(FamilyService):
                 details={"goal": goal.id, "target": money_text(Decimal(goal.target))},
             )
             balance = balance_of(session, mini_account_code(child.mini_account_id))
-            return MiniOutcome("created", None, {"goal": goal_view(goal, balance)})
+            return Outcome(MiniCode.CREATED, None, {"goal": goal_view(goal, balance)})
 
         return self._as_child(sender_id, work)
 
-    def remove(self, *, sender_id: str, goal_ref: str) -> MiniOutcome:
+    def remove(self, *, sender_id: str, goal_ref: str) -> Outcome:
         """`removed` (data.name), `unknown` (not this child's active goal) or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             goal = active_goal(session, child, goal_ref)
             if goal is None:
-                return MiniOutcome("unknown", None)
+                return Outcome(MiniCode.UNKNOWN, None)
             goal.state, goal.closed_at = GOAL_REMOVED, self._clock.now()
-            return MiniOutcome("removed", None, {"name": goal.name})
+            return Outcome(MiniCode.REMOVED, None, {"name": goal.name})
 
         return self._as_child(sender_id, work)
 

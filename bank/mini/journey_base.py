@@ -10,20 +10,20 @@ service runs, and `_apply` writes the result only if the journey is still where 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from bank import journey_rows
-from bank.audit import record_audit
 from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
+from bank.journey_context import JourneyRowContext
 from bank.journey_rows import JourneyRows
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.models import CANCELLED, Journey
+from bank.outcome import Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -48,59 +48,20 @@ class Snapshot:
 
 
 @dataclass
-class JourneyContext:
-    """One call's view of a journey, inside its unit of work."""
-
-    session: Session
-    journey: Journey
-    now: datetime
-
-    @property
-    def step(self) -> str:
-        """The journey's current step."""
-        return self.journey.step
-
-    @property
-    def data(self) -> Mapping[str, Any]:
-        """The journey's data (read only; change it with `remember`/`forget`)."""
-        return self.journey.data
-
-    def remember(self, **values: Any) -> None:
-        """Store non-secret values (or hashes) in the journey."""
-        self.journey.data = {**self.journey.data, **values}
-
-    def forget(self, keys: Iterable[str]) -> None:
-        """Drop keys from the journey's data."""
-        dropped = set(keys)
-        self.journey.data = {k: v for k, v in self.journey.data.items() if k not in dropped}
-
-    def move(self, step: str) -> None:
-        """Set the next step."""
-        self.journey.step = str(step)
-        self.journey.updated_at = self.now
+class JourneyContext(JourneyRowContext):
+    """One Cuenta Mini call's view of its journey, inside its unit of work."""
 
     def close(self, status: str) -> None:
         """End the journey (completed, ended or cancelled)."""
         journey_rows.close(self.journey, status=status, now=self.now)
 
-    def outcome(self, code: str, *, secret: str | None = None, **data: Any) -> MiniOutcome:
+    def outcome(self, code: MiniCode, *, secret: str | None = None, **data: Any) -> Outcome:
         """An outcome at the journey's current step."""
-        return MiniOutcome(code=code, step=self.step, data=dict(data), secret=secret)
+        return Outcome(code=code, step=self.step, data=dict(data), secret=secret)
 
     def snapshot(self) -> Snapshot:
         """A copy of the journey's id, step and data for `_apply`."""
         return Snapshot(self.journey.id, self.step, dict(self.journey.data))
-
-    def audit(self, action: str, *, subject: str | None = None, **details: Any) -> None:
-        """Write an audit row for this journey (never pass a secret)."""
-        record_audit(
-            self.session,
-            at=self.now,
-            actor=f"sender:{self.journey.sender_id}",
-            action=action,
-            subject=subject or f"journey:{self.journey.id}",
-            details={"journey_id": self.journey.id, "step": self.journey.step, **details},
-        )
 
 
 class JourneyService:
@@ -118,26 +79,26 @@ class JourneyService:
 
     # Lifecycle ----------------------------------------------------------------------------
 
-    def start(self, *, sender_id: str) -> MiniOutcome:
+    def start(self, *, sender_id: str) -> Outcome:
         """Open a journey (`started`, also when an idle one restarts) or continue it (`resumed`)."""
         fresh = self._fresh(sender_id)
         with unit_of_work(self._sessions) as session:
             ctx, code = self._open(session, sender_id, fresh)
             return ctx.outcome(code)
 
-    def touch(self, *, sender_id: str) -> MiniOutcome:
+    def touch(self, *, sender_id: str) -> Outcome:
         """Mark activity: `active`, `restarted_inactive` after 10 idle minutes, or `none`."""
         fresh = self._fresh(sender_id)
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
-                return MiniOutcome("none", self._last_step(session, sender_id))
+                return Outcome(MiniCode.NONE, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             if journey_rows.is_idle(journey, ctx.now):
                 self._restart(ctx, fresh)
-                return ctx.outcome("restarted_inactive")
+                return ctx.outcome(MiniCode.RESTARTED_INACTIVE)
             journey.last_activity_at = ctx.now
-            return ctx.outcome("active")
+            return ctx.outcome(MiniCode.ACTIVE)
 
     def current_step(self, *, sender_id: str) -> str | None:
         """The step of the sender's latest journey (an idle one counts as back at the start)."""
@@ -151,16 +112,16 @@ class JourneyService:
             step = journey.step
         return self._fresh(sender_id).step if idle else step
 
-    def cancel(self, *, sender_id: str) -> MiniOutcome:
+    def cancel(self, *, sender_id: str) -> Outcome:
         """Cancel the active journey (`cancelled`), or `none` when there is none."""
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
-                return MiniOutcome("none", self._last_step(session, sender_id))
+                return Outcome(MiniCode.NONE, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             ctx.close(CANCELLED)
             ctx.audit(f"{self.kind}.cancelled")
-            return ctx.outcome("cancelled")
+            return ctx.outcome(MiniCode.CANCELLED)
 
     # Plumbing -----------------------------------------------------------------------------
 
@@ -168,7 +129,9 @@ class JourneyService:
         """Where this sender's journey starts (a service call may decide: never inside a UoW)."""
         raise NotImplementedError
 
-    def _open(self, session: Session, sender_id: str, fresh: Fresh) -> tuple[JourneyContext, str]:
+    def _open(
+        self, session: Session, sender_id: str, fresh: Fresh
+    ) -> tuple[JourneyContext, MiniCode]:
         """The sender's active journey, opened (`started`) or continued (`resumed`)."""
         journey = self._rows.load_active(session, sender_id)
         if journey is None:
@@ -179,15 +142,15 @@ class JourneyService:
             if created is not None:
                 ctx = self._context(session, created)
                 ctx.audit(f"{self.kind}.started")
-                return ctx, "started"
+                return ctx, MiniCode.STARTED
             journey = self._rows.load_active(session, sender_id)
             assert journey is not None, "the journey another request opened"
         ctx = self._context(session, journey)
         if journey_rows.is_idle(journey, ctx.now):
             self._restart(ctx, fresh)
-            return ctx, "started"
+            return ctx, MiniCode.STARTED
         journey.last_activity_at = ctx.now
-        return ctx, "resumed"
+        return ctx, MiniCode.RESUMED
 
     def _run(
         self,
@@ -196,29 +159,29 @@ class JourneyService:
         handler: Callable[[JourneyContext], T],
         *,
         fresh: Fresh | None = None,
-    ) -> MiniOutcome | T:
+    ) -> Outcome | T:
         """Load the active journey, apply the idle rule, check the step, then handle."""
         fresh = fresh or self._fresh(sender_id)
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
-                return MiniOutcome("wrong_step", self._last_step(session, sender_id))
+                return Outcome(MiniCode.WRONG_STEP, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             if journey_rows.is_idle(journey, ctx.now):
                 self._restart(ctx, fresh)
                 if fresh.step not in steps:
-                    return ctx.outcome("restarted_inactive")
+                    return ctx.outcome(MiniCode.RESTARTED_INACTIVE)
             if ctx.step not in steps:
-                return ctx.outcome("wrong_step")
+                return ctx.outcome(MiniCode.WRONG_STEP)
             journey.last_activity_at = ctx.now
             result = handler(ctx)
-            if isinstance(result, MiniOutcome):
+            if isinstance(result, Outcome):
                 logger.info("%s %s: %s (%s)", self.kind, journey.id, result.step, result.code)
             return result
 
     def _peek(
         self, sender_id: str, steps: Collection[str], *, fresh: Fresh | None = None
-    ) -> MiniOutcome | Snapshot:
+    ) -> Outcome | Snapshot:
         """The journey's snapshot when it is at one of `steps`, else the refusal."""
         return self._run(sender_id, steps, JourneyContext.snapshot, fresh=fresh)
 
@@ -226,16 +189,16 @@ class JourneyService:
         self,
         sender_id: str,
         snapshot: Snapshot,
-        handler: Callable[[JourneyContext], MiniOutcome],
-    ) -> MiniOutcome:
+        handler: Callable[[JourneyContext], Outcome],
+    ) -> Outcome:
         """Handle only if the journey `_peek` saw is still active and at the same step."""
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
-                return MiniOutcome("wrong_step", self._last_step(session, sender_id))
+                return Outcome(MiniCode.WRONG_STEP, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             if journey.id != snapshot.journey_id or journey.step != snapshot.step:
-                return ctx.outcome("wrong_step")
+                return ctx.outcome(MiniCode.WRONG_STEP)
             journey.last_activity_at = ctx.now
             outcome = handler(ctx)
             logger.info("%s %s: %s (%s)", self.kind, journey.id, outcome.step, outcome.code)

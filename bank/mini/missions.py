@@ -16,7 +16,7 @@ from bank.audit import record_audit
 from bank.mini.amounts import MISSION_TITLE_MAX, clean_text, money_text, read_amount
 from bank.mini.family import Child, FamilyService, FamilyWiring, Parent, first_name, own_child
 from bank.mini.lessons import LESSONS, LESSONS_BY_KEY
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.request_asking import open_request
 from bank.mini.request_limits import Limits
 from bank.models import (
@@ -28,6 +28,7 @@ from bank.models import (
     MiniLesson,
     MiniMission,
 )
+from bank.outcome import Outcome
 
 MAX_OPEN_MISSIONS: Final = 10
 _SHOWN_STATES: Final = (MISSION_OPEN, MISSION_CLAIMED)
@@ -77,39 +78,41 @@ class MiniMissions(FamilyService):
 
     # The parent ------------------------------------------------------------------------------
 
-    def check_title(self, text: str) -> MiniOutcome:
+    def check_title(self, text: str) -> Outcome:
         """`ok` (data.title) or `invalid` (reason `empty`, `too_short`, `too_long`; data.max)."""
         title = clean_text(text, maximum=MISSION_TITLE_MAX, minimum=3)
         if not title.ok:
-            return MiniOutcome("invalid", None, {"reason": title.reason, "max": MISSION_TITLE_MAX})
-        return MiniOutcome("ok", None, {"title": title.value})
+            return Outcome(
+                MiniCode.INVALID, None, {"reason": title.reason, "max": MISSION_TITLE_MAX}
+            )
+        return Outcome(MiniCode.OK, None, {"title": title.value})
 
-    def check_reward(self, text: str) -> MiniOutcome:
+    def check_reward(self, text: str) -> Outcome:
         """`ok` (data.reward), `invalid_amount` or `over_request_limit` (data.max)."""
         reward = read_amount(text)
         if reward is None:
-            return MiniOutcome("invalid_amount", None)
+            return Outcome(MiniCode.INVALID_AMOUNT, None)
         if reward > self._limits.per_request:
-            return MiniOutcome(
-                "over_request_limit", None, {"max": money_text(self._limits.per_request)}
+            return Outcome(
+                MiniCode.OVER_REQUEST_LIMIT, None, {"max": money_text(self._limits.per_request)}
             )
-        return MiniOutcome("ok", None, {"reward": money_text(reward)})
+        return Outcome(MiniCode.OK, None, {"reward": money_text(reward)})
 
-    def create(self, *, sender_id: str, child_ref: str, title: str, reward: str) -> MiniOutcome:
+    def create(self, *, sender_id: str, child_ref: str, title: str, reward: str) -> Outcome:
         """`created` (data.mission, data.child), the codes of `check_title` / `check_reward`,
         `unknown_child` (not the parent's approved child), `too_many` (data.max), `signed_out`."""
         for checked in (self.check_title(title), self.check_reward(reward)):
-            if checked.code != "ok":
+            if checked.code != MiniCode.OK:
                 return checked
         clean_title = self.check_title(title).data["title"]
         amount = Decimal(self.check_reward(reward).data["reward"])
 
-        def work(session: Session, parent: Parent) -> MiniOutcome:
+        def work(session: Session, parent: Parent) -> Outcome:
             account = own_child(session, parent, child_ref)
             if account is None or account.state != MINI_APPROVED:
-                return MiniOutcome("unknown_child", None)
+                return Outcome(MiniCode.UNKNOWN_CHILD, None)
             if len(_shown(session, account.id)) >= MAX_OPEN_MISSIONS:
-                return MiniOutcome("too_many", None, {"max": MAX_OPEN_MISSIONS})
+                return Outcome(MiniCode.TOO_MANY, None, {"max": MAX_OPEN_MISSIONS})
             now = self._clock.now()
             mission = MiniMission(
                 mini_account_id=account.id,
@@ -128,50 +131,52 @@ class MiniMissions(FamilyService):
                 subject=f"mini:{account.id}",
                 details={"mission": mission.id, "reward": money_text(amount)},
             )
-            return MiniOutcome(
-                "created", None, {"mission": mission_view(mission), "child": first_name(account)}
+            return Outcome(
+                MiniCode.CREATED,
+                None,
+                {"mission": mission_view(mission), "child": first_name(account)},
             )
 
         return self._as_parent(sender_id, work)
 
-    def for_child(self, *, sender_id: str, child_ref: str) -> MiniOutcome:
+    def for_child(self, *, sender_id: str, child_ref: str) -> Outcome:
         """The missions of one of the parent's children: `ok` (data.child, data.missions),
         `unknown_child` or `signed_out`."""
 
-        def work(session: Session, parent: Parent) -> MiniOutcome:
+        def work(session: Session, parent: Parent) -> Outcome:
             account = own_child(session, parent, child_ref)
             if account is None:
-                return MiniOutcome("unknown_child", None)
+                return Outcome(MiniCode.UNKNOWN_CHILD, None)
             missions = [mission_view(mission) for mission in _shown(session, account.id)]
-            return MiniOutcome("ok", None, {"child": first_name(account), "missions": missions})
+            return Outcome(MiniCode.OK, None, {"child": first_name(account), "missions": missions})
 
         return self._as_parent(sender_id, work)
 
-    def remove(self, *, sender_id: str, mission_ref: str) -> MiniOutcome:
+    def remove(self, *, sender_id: str, mission_ref: str) -> Outcome:
         """`removed` (data.mission), `claimed` (the child said it is done: decide it first),
         `unknown` or `signed_out`."""
 
-        def work(session: Session, parent: Parent) -> MiniOutcome:
+        def work(session: Session, parent: Parent) -> Outcome:
             mission = _mission(session, mission_ref)
             account = (
                 None if mission is None else own_child(session, parent, mission.mini_account_id)
             )
             if mission is None or account is None or mission.state not in _SHOWN_STATES:
-                return MiniOutcome("unknown", None)
+                return Outcome(MiniCode.UNKNOWN, None)
             if mission.state == MISSION_CLAIMED:
-                return MiniOutcome("claimed", None, {"mission": mission_view(mission)})
+                return Outcome(MiniCode.CLAIMED, None, {"mission": mission_view(mission)})
             mission.state, mission.closed_at = MISSION_REMOVED, self._clock.now()
-            return MiniOutcome("removed", None, {"mission": mission_view(mission)})
+            return Outcome(MiniCode.REMOVED, None, {"mission": mission_view(mission)})
 
         return self._as_parent(sender_id, work)
 
     # The child -------------------------------------------------------------------------------
 
-    def list(self, *, sender_id: str) -> MiniOutcome:
+    def list(self, *, sender_id: str) -> Outcome:
         """`ok` (data.missions: open and claimed; data.lessons: key, done; data.stars)
         or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             done = set(
                 session.scalars(
                     select(MiniLesson.lesson).where(
@@ -181,24 +186,24 @@ class MiniMissions(FamilyService):
             )
             lessons = [{"key": lesson.key, "done": lesson.key in done} for lesson in LESSONS]
             missions = [mission_view(m) for m in _shown(session, child.mini_account_id)]
-            return MiniOutcome(
-                "ok", None, {"missions": missions, "lessons": lessons, "stars": len(done)}
+            return Outcome(
+                MiniCode.OK, None, {"missions": missions, "lessons": lessons, "stars": len(done)}
             )
 
         return self._as_child(sender_id, work)
 
-    def claim(self, *, sender_id: str, mission_ref: str) -> MiniOutcome:
+    def claim(self, *, sender_id: str, mission_ref: str) -> Outcome:
         """The child says a mission is done: `claimed` (the parent is asked to approve the
         reward; data.mission), `already_claimed`, `unknown` or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             mission = _mission(session, mission_ref)
             if mission is None or mission.mini_account_id != child.mini_account_id:
-                return MiniOutcome("unknown", None)
+                return Outcome(MiniCode.UNKNOWN, None)
             if mission.state == MISSION_CLAIMED:
-                return MiniOutcome("already_claimed", None, {"mission": mission_view(mission)})
+                return Outcome(MiniCode.ALREADY_CLAIMED, None, {"mission": mission_view(mission)})
             if mission.state != MISSION_OPEN:
-                return MiniOutcome("unknown", None)
+                return Outcome(MiniCode.UNKNOWN, None)
             mission.state = MISSION_CLAIMED
             open_request(
                 session,
@@ -209,21 +214,21 @@ class MiniMissions(FamilyService):
                 now=self._clock.now(),
                 mission_id=mission.id,
             )
-            return MiniOutcome("claimed", None, {"mission": mission_view(mission)})
+            return Outcome(MiniCode.CLAIMED, None, {"mission": mission_view(mission)})
 
         return self._as_child(sender_id, work)
 
-    def answer_lesson(self, *, sender_id: str, key: str, option: str) -> MiniOutcome:
+    def answer_lesson(self, *, sender_id: str, key: str, option: str) -> Outcome:
         """`correct` (data.first_time, data.stars), `wrong` (data.key), `unknown` or
         `signed_out` (the lesson's words are `utter_mini_lesson_<key>` in domain/mini_money.yml)."""
         lesson = LESSONS_BY_KEY.get(str(key or "").strip())
         chosen = str(option or "").strip()
         if lesson is None or not chosen.isdigit() or int(chosen) >= lesson.options:
-            return MiniOutcome("unknown", None)
+            return Outcome(MiniCode.UNKNOWN, None)
         if int(chosen) != lesson.answer:
-            return MiniOutcome("wrong", None, {"key": lesson.key})
+            return Outcome(MiniCode.WRONG, None, {"key": lesson.key})
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             first_time = True
             try:
                 with session.begin_nested():
@@ -241,8 +246,8 @@ class MiniMissions(FamilyService):
                     MiniLesson.mini_account_id == child.mini_account_id
                 )
             )
-            return MiniOutcome(
-                "correct",
+            return Outcome(
+                MiniCode.CORRECT,
                 None,
                 {"first_time": first_time, "stars": int(stars or 0), "key": lesson.key},
             )

@@ -9,8 +9,9 @@ from bank import journey_rows
 from bank.db import unit_of_work
 from bank.journey_rows import JourneyRows
 from bank.mini.family import Child, FamilyService
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.models import MiniUser
+from bank.outcome import Outcome
 
 _SESSIONS = JourneyRows("mini_session")
 
@@ -18,24 +19,24 @@ _SESSIONS = JourneyRows("mini_session")
 class MiniMusic(FamilyService):
     """Reads and sets the signed-in child's music preference."""
 
-    def set(self, *, sender_id: str, on: bool) -> MiniOutcome:
+    def set(self, *, sender_id: str, on: bool) -> Outcome:
         """`ok` (data.music_on) or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             user = _user(session, child.mini_account_id)
             if user is None:
-                return MiniOutcome("signed_out", None, {"expired": False})
+                return Outcome(MiniCode.SIGNED_OUT, None, {"expired": False})
             user.music_on = on
-            return MiniOutcome("ok", None, {"music_on": on})
+            return Outcome(MiniCode.OK, None, {"music_on": on})
 
         return self._as_child(sender_id, work)
 
-    def is_on(self, *, sender_id: str) -> MiniOutcome:
+    def is_on(self, *, sender_id: str) -> Outcome:
         """`ok` (data.music_on) or `signed_out`."""
 
-        def work(session: Session, child: Child) -> MiniOutcome:
+        def work(session: Session, child: Child) -> Outcome:
             user = _user(session, child.mini_account_id)
-            return MiniOutcome("ok", None, {"music_on": user is None or user.music_on})
+            return Outcome(MiniCode.OK, None, {"music_on": user is None or user.music_on})
 
         return self._as_child(sender_id, work)
 

@@ -1,22 +1,79 @@
-"""What every Cuenta Mini journey call returns: a code, the step, data, and maybe a secret."""
+"""The Cuenta Mini outcome codes (docs/mini.md): what its journeys and services answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-OutcomeData = dict[str, Any]
+from enum import StrEnum
 
 
-@dataclass(frozen=True)
-class MiniOutcome:
-    """`code` from docs/mini.md, the journey's `step` now (None without a journey), and `data`.
+class MiniCode(StrEnum):
+    """The `code` of a Cuenta Mini `bank.outcome.Outcome`; the values are the documented ones.
 
-    `data` never holds a secret; `secret` only ever holds a fresh activation code for the parent
-    and is kept out of the repr, hence out of logs and tracebacks.
+    Also the codes of the building blocks' results (activation codes, child users, the parent's
+    sign-in, the ledger's transfers) where a journey passes them on.
     """
 
-    code: str
-    step: str | None
-    data: OutcomeData = field(default_factory=dict)
-    secret: str | None = field(default=None, repr=False)
+    ACTIVE = "active"
+    ALREADY_APPROVED = "already_approved"
+    ALREADY_ASKED = "already_asked"
+    ALREADY_CLAIMED = "already_claimed"
+    ALREADY_DECIDED = "already_decided"
+    ALREADY_HAS_USER = "already_has_user"
+    APPROVED = "approved"
+    ASKED = "asked"
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    AVAILABLE = "available"
+    CANCELLED = "cancelled"
+    CANNOT_GO_BACK = "cannot_go_back"
+    CLAIMED = "claimed"
+    COMPLETED = "completed"
+    CORRECT = "correct"
+    CREATED = "created"
+    DONE = "done"
+    EXPIRED = "expired"
+    FROM_CHILD_CHAT = "from_child_chat"
+    HELD = "held"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    INVALID = "invalid"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_REASON = "invalid_reason"
+    ISSUED = "issued"
+    LOCKED = "locked"
+    MISMATCH = "mismatch"
+    NO_ACTIVE_CODE = "no_active_code"
+    NO_CODE = "no_code"
+    NO_SIGN_IN = "no_sign_in"
+    NO_VALID_CODE = "no_valid_code"
+    NONE = "none"
+    NOT_APPROVED = "not_approved"
+    NOT_HELD = "not_held"
+    NOT_LOCKED = "not_locked"
+    NOT_REACHED = "not_reached"
+    NOT_YOUR_CHILD = "not_your_child"
+    OK = "ok"
+    OVER_DAILY_LIMIT = "over_daily_limit"
+    OVER_REQUEST_LIMIT = "over_request_limit"
+    PENDING = "pending"
+    RATE_LIMITED = "rate_limited"
+    REJECTED = "rejected"
+    RELEASED = "released"
+    REMOVED = "removed"
+    RESTARTED_INACTIVE = "restarted_inactive"
+    RESUMED = "resumed"
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    STARTED = "started"
+    TAKEN = "taken"
+    TOKEN_REQUIRED = "token_required"  # noqa: S105
+    TOO_EASY = "too_easy"
+    TOO_MANY = "too_many"
+    TOO_MANY_CODES = "too_many_codes"
+    TOO_MANY_PENDING = "too_many_pending"
+    TOO_SOON = "too_soon"
+    UNKNOWN = "unknown"
+    UNKNOWN_CHILD = "unknown_child"
+    UNKNOWN_GOAL = "unknown_goal"
+    UNLOCKED = "unlocked"
+    USED = "used"
+    USERNAME_TAKEN = "username_taken"
+    WRONG = "wrong"
+    WRONG_STEP = "wrong_step"

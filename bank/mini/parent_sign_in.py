@@ -27,6 +27,7 @@ from bank.hash_upgrade import upgrade_if_needed
 from bank.mini import lockout
 from bank.mini.chat_sessions import end_child_session
 from bank.mini.lockout import PARENT_PASSWORD, load_guard, locked_minutes
+from bank.mini.outcome import MiniCode
 from bank.mini.sign_in_release import release_online_user, tell_customer_of_hold
 from bank.models import (
     SECOND_FACTOR_TOKEN,
@@ -161,9 +162,9 @@ class ParentSignIn:
             check = check_token_code(
                 secret, typed.value, now=now, last_timestep=user.totp_last_timestep
             )
-            if check.code != "ok":
+            if check.code != MiniCode.OK:
                 failure = lockout.record_token_failure(guard, now)
-                if failure.code != "wrong":
+                if failure.code != MiniCode.WRONG:
                     session.delete(pending)
                 return self._after_failure(session, guard, user, failure, now, actor=actor)
             user.totp_last_timestep = check.timestep
@@ -225,11 +226,11 @@ class ParentSignIn:
         actor: str,
     ) -> SignInResult:
         """Audit a lock or a hold (a hold is also told to the customer by SMS and e-mail)."""
-        if failure.code == "wrong":
+        if failure.code == MiniCode.WRONG:
             return SignInResult("wrong", attempts_left=failure.attempts_left)
         # Never the typed username as subject: the online user's id, or nothing for unknown ones.
         subject = f"online_user:{user.id}" if user is not None else "online_user:unknown"
-        if failure.code == "locked":
+        if failure.code == MiniCode.LOCKED:
             record_audit(
                 session, at=now, actor=actor, action="parent_sign_in_locked", subject=subject
             )

@@ -8,10 +8,11 @@ from typing import Final
 
 from bank.mini import parent_children as kids
 from bank.mini.journey_base import JourneyContext
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.parent_children import CHOICE_KEYS
 from bank.mini.parent_sign_in import ParentStatus, SignInResult
 from bank.models import ENDED, MiniAccount
+from bank.outcome import Outcome
 
 KIND: Final = "mini_parent"
 
@@ -42,18 +43,18 @@ def signed_in(ctx: JourneyContext, status: ParentStatus, child_ref: str | None) 
             select(ctx, account)
 
 
-def select(ctx: JourneyContext, account: MiniAccount) -> MiniOutcome:
+def select(ctx: JourneyContext, account: MiniAccount) -> Outcome:
     """Choose the parent's approved child: on to `child_action`."""
     choice = kids.choice_data(ctx.session, account)
     ctx.forget(CHOICE_KEYS)
     ctx.remember(**choice)
     ctx.move(Step.CHILD_ACTION)
     return ctx.outcome(
-        "ok", child_first_name=choice["child_first_name"], has_user=choice["has_user"]
+        MiniCode.OK, child_first_name=choice["child_first_name"], has_user=choice["has_user"]
     )
 
 
-def signed_in_outcome(ctx: JourneyContext, code: str) -> MiniOutcome:
+def signed_in_outcome(ctx: JourneyContext, code: MiniCode) -> Outcome:
     """`code` with the parent's first name (and the chosen child's, at `child_action`)."""
     data = {"first_name": ctx.data.get("first_name", "")}
     if ctx.step == Step.CHILD_ACTION:
@@ -72,45 +73,45 @@ def to_sign_in(ctx: JourneyContext) -> None:
     ctx.move(Step.USERNAME)
 
 
-def signed_out(ctx: JourneyContext) -> MiniOutcome:
+def signed_out(ctx: JourneyContext) -> Outcome:
     """The parent session ended: `signed_out`, back to the username."""
     to_sign_in(ctx)
-    return ctx.outcome("signed_out")
+    return ctx.outcome(MiniCode.SIGNED_OUT)
 
 
-def unknown_child(ctx: JourneyContext) -> MiniOutcome:
+def unknown_child(ctx: JourneyContext) -> Outcome:
     """The chosen child is not (or no longer) the signed-in parent's: choose again."""
     ctx.forget(CHOICE_KEYS)
     ctx.move(Step.CHILD)
-    return ctx.outcome("unknown")
+    return ctx.outcome(MiniCode.UNKNOWN)
 
 
 def sign_in_result(
     ctx: JourneyContext, result: SignInResult, status: ParentStatus | None
-) -> MiniOutcome:
+) -> Outcome:
     """What ParentSignIn answered to the password or the Token digital code."""
-    if status is not None and status.code == "active":
+    if status is not None and status.code == MiniCode.ACTIVE:
         pending = ctx.data.get("pending_child_ref")
         ctx.forget(["pending_child_ref"])
         signed_in(ctx, status, None if pending is None else str(pending))
-        return signed_in_outcome(ctx, "signed_in")
-    if result.code == "token_required":
+        return signed_in_outcome(ctx, MiniCode.SIGNED_IN)
+    if result.code == MiniCode.TOKEN_REQUIRED:
         ctx.move(Step.TOKEN)
-        return ctx.outcome("token_required")
-    if result.code == "wrong" and ctx.step == Step.TOKEN:
-        return ctx.outcome("wrong", attempts_left=result.attempts_left)
-    if result.code == "invalid" and ctx.step == Step.TOKEN:
-        return ctx.outcome("invalid", reason="token_format")
-    if result.code == "locked":
+        return ctx.outcome(MiniCode.TOKEN_REQUIRED)
+    if result.code == MiniCode.WRONG and ctx.step == Step.TOKEN:
+        return ctx.outcome(MiniCode.WRONG, attempts_left=result.attempts_left)
+    if result.code == MiniCode.INVALID and ctx.step == Step.TOKEN:
+        return ctx.outcome(MiniCode.INVALID, reason="token_format")
+    if result.code == MiniCode.LOCKED:
         ctx.close(ENDED)
         ctx.audit("mini_parent.ended", reason="locked")
-        return ctx.outcome("locked", minutes=result.minutes)
-    if result.code == "held":
+        return ctx.outcome(MiniCode.LOCKED, minutes=result.minutes)
+    if result.code == MiniCode.HELD:
         ctx.close(ENDED)
         ctx.audit("mini_parent.ended", reason="held")
-        return ctx.outcome("held")
+        return ctx.outcome(MiniCode.HELD)
     ctx.forget(["username"])
     ctx.move(Step.USERNAME)
-    if result.code == "wrong":
-        return ctx.outcome("wrong", attempts_left=result.attempts_left)
-    return ctx.outcome("expired")  # the token step took too long, or no sign-in is pending
+    if result.code == MiniCode.WRONG:
+        return ctx.outcome(MiniCode.WRONG, attempts_left=result.attempts_left)
+    return ctx.outcome(MiniCode.EXPIRED)  # the token step took too long, or no sign-in is pending

@@ -17,7 +17,7 @@ from bank.mini import registration_steps as steps
 from bank.mini.activation import ActivationCodes
 from bank.mini.child_users import ChildUsers
 from bank.mini.journey_base import Fresh, JourneyContext, JourneyService
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.pictures import (
     AVATARS,
     is_easy_picture_password,
@@ -26,6 +26,7 @@ from bank.mini.pictures import (
 )
 from bank.mini.registration_completion import complete
 from bank.mini.registration_steps import KIND, ProbeGuards, Step
+from bank.outcome import Outcome
 from bank.rate_limits import RateLimiter
 from bank.validators import validate_child_username
 
@@ -55,16 +56,16 @@ class MiniRegistration(JourneyService):
         self._child_users = child_users
         self._guards = ProbeGuards(limiter=limiter, cedula_ref=cedula_ref)
 
-    def go_back(self, *, sender_id: str) -> MiniOutcome:
+    def go_back(self, *, sender_id: str) -> Outcome:
         """One step back (`ok`), or `cannot_go_back` (at the avatar or before it)."""
         outcome = self._run(sender_id, ANY_STEP, steps.go_back)
-        if outcome.code == "wrong_step":
-            return MiniOutcome("cannot_go_back", outcome.step)
+        if outcome.code == MiniCode.WRONG_STEP:
+            return Outcome(MiniCode.CANNOT_GO_BACK, outcome.step)
         return outcome
 
     # Cédula and activation code -----------------------------------------------------------
 
-    def submit_cedula(self, *, sender_id: str, text: str) -> MiniOutcome:
+    def submit_cedula(self, *, sender_id: str, text: str) -> Outcome:
         """The child's cédula: `ok` for every well-formed one (no name), `invalid`, or
         `rate_limited` (see `registration_steps.submit_cedula`)."""
         return self._run(
@@ -73,7 +74,7 @@ class MiniRegistration(JourneyService):
             lambda ctx: steps.submit_cedula(ctx, text=text, guards=self._guards),
         )
 
-    def submit_activation_code(self, *, sender_id: str, code: str) -> MiniOutcome:
+    def submit_activation_code(self, *, sender_id: str, code: str) -> Outcome:
         """The 6-digit code the parent generated (checked and used up by ActivationCodes).
 
         `ok`, `already_has_user`, `expired` and `used` only for the child's own code; anything
@@ -81,16 +82,16 @@ class MiniRegistration(JourneyService):
         alike for every cédula. `invalid` (not 6 digits) counts nothing.
         """
         seen = self._peek(sender_id, {Step.ACTIVATION_CODE})
-        if isinstance(seen, MiniOutcome):
+        if isinstance(seen, Outcome):
             return seen
         check = self._codes.check(child_cedula=str(seen.data.get("cedula", "")), code=code)
-        if check.code == "invalid" or check.code in PROVEN_CODE_REFUSALS:
-            return MiniOutcome(check.code, seen.step)
-        if check.code == "ok":
+        if check.code == MiniCode.INVALID or check.code in PROVEN_CODE_REFUSALS:
+            return Outcome(MiniCode(check.code), seen.step)
+        if check.code == MiniCode.OK:
             return self._apply(sender_id, seen, steps.code_accepted)
         return self._apply(sender_id, seen, steps.code_missed)
 
-    def request_code(self, *, sender_id: str) -> MiniOutcome:
+    def request_code(self, *, sender_id: str) -> Outcome:
         """Ask the parent for a code ("Pedirle un código"): `asked` whether or not a notice went
         out, `too_soon` or `rate_limited`."""
         return self._run(
@@ -105,21 +106,21 @@ class MiniRegistration(JourneyService):
         """The avatars to choose from, as (id, Spanish label)."""
         return list(AVATARS)
 
-    def submit_avatar(self, *, sender_id: str, avatar_id: str) -> MiniOutcome:
+    def submit_avatar(self, *, sender_id: str, avatar_id: str) -> Outcome:
         """The avatar chosen, by id."""
         return self._run(
             sender_id, {Step.AVATAR}, lambda ctx: steps.submit_avatar(ctx, avatar_id=avatar_id)
         )
 
-    def submit_username(self, *, sender_id: str, text: str) -> MiniOutcome:
+    def submit_username(self, *, sender_id: str, text: str) -> Outcome:
         """The username chosen: the rules and availability of ChildUsers.check_username."""
         check = self._child_users.check_username(text)
 
-        def handle(ctx: JourneyContext) -> MiniOutcome:
-            if check.code == "invalid":
-                return ctx.outcome("invalid", reason=check.reason)
-            if check.code == "taken":
-                return ctx.outcome("taken", suggestions=list(check.suggestions))
+        def handle(ctx: JourneyContext) -> Outcome:
+            if check.code == MiniCode.INVALID:
+                return ctx.outcome(MiniCode.INVALID, reason=check.reason)
+            if check.code == MiniCode.TAKEN:
+                return ctx.outcome(MiniCode.TAKEN, suggestions=list(check.suggestions))
             return steps.accept_username(ctx, username=validate_child_username(text).value)
 
         return self._run(sender_id, {Step.USERNAME}, handle)
@@ -128,7 +129,7 @@ class MiniRegistration(JourneyService):
         """The picture-password pictures as (id, Spanish label), freshly shuffled."""
         return shuffled_password_pictures()
 
-    def submit_picture_password(self, *, sender_id: str, picture_ids: Sequence[str]) -> MiniOutcome:
+    def submit_picture_password(self, *, sender_id: str, picture_ids: Sequence[str]) -> Outcome:
         """4 pictures in order; only their argon2id hash is kept."""
         text = picture_password_text(picture_ids)
         if text is None:
@@ -144,13 +145,13 @@ class MiniRegistration(JourneyService):
 
     def submit_picture_password_confirmation(
         self, *, sender_id: str, picture_ids: Sequence[str]
-    ) -> MiniOutcome:
+    ) -> Outcome:
         """The same 4 pictures again: `ok` to `finish`, or `mismatch` back to choose them."""
         text = picture_password_text(picture_ids)
         if text is None:
             return self._invalid_pictures(sender_id, Step.PICTURE_PASSWORD_CONFIRMATION)
         seen = self._peek(sender_id, {Step.PICTURE_PASSWORD_CONFIRMATION})
-        if isinstance(seen, MiniOutcome):
+        if isinstance(seen, Outcome):
             return seen
         stored = str(seen.data.get("picture_password_hash", ""))
         matches = self._hasher.verify(stored or None, text)  # slow: outside the transaction
@@ -162,7 +163,7 @@ class MiniRegistration(JourneyService):
 
     # Completion ---------------------------------------------------------------------------
 
-    def complete(self, *, sender_id: str) -> MiniOutcome:
+    def complete(self, *, sender_id: str) -> Outcome:
         """Create the child's user (`completed`), or go back to where something must change."""
         return self._run(sender_id, {Step.FINISH}, complete)
 
@@ -171,7 +172,9 @@ class MiniRegistration(JourneyService):
     def _fresh(self, sender_id: str) -> Fresh:
         return Fresh(Step.CEDULA.value)
 
-    def _invalid_pictures(self, sender_id: str, step: Step) -> MiniOutcome:
+    def _invalid_pictures(self, sender_id: str, step: Step) -> Outcome:
         return self._run(
-            sender_id, {step}, lambda ctx: ctx.outcome("invalid", reason="bad_picture_password")
+            sender_id,
+            {step},
+            lambda ctx: ctx.outcome(MiniCode.INVALID, reason="bad_picture_password"),
         )

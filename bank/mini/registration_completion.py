@@ -10,20 +10,21 @@ from __future__ import annotations
 from bank.mini.accounts import lock_account
 from bank.mini.child_users import add_user
 from bank.mini.journey_base import JourneyContext
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.pictures import AVATAR_IDS
 from bank.mini.registration_steps import Step, first_name, keys_from
 from bank.models import COMPLETED, ENDED
+from bank.outcome import Outcome
 from bank.validators import validate_child_username
 
 
-def complete(ctx: JourneyContext) -> MiniOutcome:
+def complete(ctx: JourneyContext) -> Outcome:
     """Create the child's user from the journey's answers and close the journey."""
     username = validate_child_username(str(ctx.data.get("username", "")))
     avatar = str(ctx.data.get("avatar", ""))
     password_hash = str(ctx.data.get("picture_password_hash", ""))
     if not username.ok or avatar not in AVATAR_IDS or not password_hash:
-        return ctx.outcome("wrong_step")
+        return ctx.outcome(MiniCode.WRONG_STEP)
     account = lock_account(ctx.session, str(ctx.data.get("cedula", "")))
     created = None
     if account is not None:
@@ -36,32 +37,32 @@ def complete(ctx: JourneyContext) -> MiniOutcome:
             now=ctx.now,
             details={"journey_id": ctx.journey.id},
         )
-    if created is None or created.code == "no_valid_code":
+    if created is None or created.code == MiniCode.NO_VALID_CODE:
         ctx.forget([*keys_from(Step.AVATAR), "code_accepted_at"])
         ctx.move(Step.ACTIVATION_CODE)
         ctx.audit("mini_registration.code_needed_again")
-        return ctx.outcome("no_valid_code")
-    if created.code == "already_has_user":
+        return ctx.outcome(MiniCode.NO_VALID_CODE)
+    if created.code == MiniCode.ALREADY_HAS_USER:
         return _already_has_user(ctx)
-    if created.code == "taken":
+    if created.code == MiniCode.TAKEN:
         return _username_taken(ctx, list(created.suggestions))
     assert account is not None
     ctx.close(COMPLETED)
     return ctx.outcome(
-        "completed", username=username.value, first_name=first_name(account), avatar=avatar
+        MiniCode.COMPLETED, username=username.value, first_name=first_name(account), avatar=avatar
     )
 
 
-def _username_taken(ctx: JourneyContext, suggestions: list[str]) -> MiniOutcome:
+def _username_taken(ctx: JourneyContext, suggestions: list[str]) -> Outcome:
     # Only the username is chosen again; the journey returns to `finish` right after it.
     ctx.forget(["username"])
     ctx.remember(rejoin_finish=True)
     ctx.move(Step.USERNAME)
     ctx.audit("mini_registration.username_taken")
-    return ctx.outcome("username_taken", suggestions=suggestions)
+    return ctx.outcome(MiniCode.USERNAME_TAKEN, suggestions=suggestions)
 
 
-def _already_has_user(ctx: JourneyContext) -> MiniOutcome:
+def _already_has_user(ctx: JourneyContext) -> Outcome:
     ctx.close(ENDED)
     ctx.audit("mini_registration.ended", reason="already_has_user")
-    return ctx.outcome("already_has_user")
+    return ctx.outcome(MiniCode.ALREADY_HAS_USER)

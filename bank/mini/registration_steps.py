@@ -21,10 +21,11 @@ from bank.journey_rows import JourneyRows
 from bank.mini import child_users
 from bank.mini.activation import MAX_WRONG_ENTRIES
 from bank.mini.journey_base import JourneyContext
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.pictures import AVATAR_IDS, MIN_DIFFERENT_PICTURES
 from bank.models import ENDED, MINI_APPROVED, CustomerChat, Journey, MiniAccount
 from bank.notifications import queue_notice
+from bank.outcome import Outcome
 from bank.rate_limits import (
     MINI_CEDULA_PER_CHAT,
     MINI_CEDULA_PER_CHILD,
@@ -121,7 +122,7 @@ def limit_data(verdict: RateVerdict) -> dict[str, Any]:
     }
 
 
-def submit_cedula(ctx: JourneyContext, *, text: str, guards: ProbeGuards) -> MiniOutcome:
+def submit_cedula(ctx: JourneyContext, *, text: str, guards: ProbeGuards) -> Outcome:
     """The child's cédula. Every well-formed cédula (a child's or nobody's, in approval or with a
     user already) gets the same answer and moves on to the code: only a valid code tells more.
 
@@ -130,7 +131,7 @@ def submit_cedula(ctx: JourneyContext, *, text: str, guards: ProbeGuards) -> Min
     """
     cedula = validate_cedula(text)
     if not cedula.ok:
-        return ctx.outcome("invalid", reason=str(cedula.reason))
+        return ctx.outcome(MiniCode.INVALID, reason=str(cedula.reason))
     ref = guards.ref(cedula.value)
     verdict = guards.limiter.attempt(
         ctx.session,
@@ -145,11 +146,11 @@ def submit_cedula(ctx: JourneyContext, *, text: str, guards: ProbeGuards) -> Min
         ctx.close(ENDED)
         ctx.audit("mini_registration.rate_limited", limit=verdict.limit.name, customer_ref=ref)
         scope = "chat" if verdict.limit is MINI_CEDULA_PER_CHAT else "child"
-        return ctx.outcome("rate_limited", scope=scope, **limit_data(verdict))
+        return ctx.outcome(MiniCode.RATE_LIMITED, scope=scope, **limit_data(verdict))
     ctx.remember(cedula=cedula.value)
     ctx.move(Step.ACTIVATION_CODE)
     ctx.audit("mini_registration.cedula_entered", customer_ref=ref)
-    return ctx.outcome("ok")
+    return ctx.outcome(MiniCode.OK)
 
 
 def parent_chat(ctx: JourneyContext, account: MiniAccount) -> CustomerChat | None:
@@ -164,7 +165,7 @@ def may_get_a_code(ctx: JourneyContext, account: MiniAccount | None) -> MiniAcco
     return account
 
 
-def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> MiniOutcome:
+def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> Outcome:
     """Ask the parent for a code ("Pedirle un código"). The answer is `asked` whether or not a
     notice went out (no Cuenta Mini, in approval, a user already, no chat known for the parent):
     once every 2 minutes per journey (`too_soon`), and within the cédula's limit across chats
@@ -173,7 +174,7 @@ def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> MiniOutcome:
     if last:
         wait = datetime.fromisoformat(str(last)) + CODE_REQUEST_INTERVAL - ctx.now
         if wait.total_seconds() > 0:
-            return ctx.outcome("too_soon", seconds=math.ceil(wait.total_seconds()))
+            return ctx.outcome(MiniCode.TOO_SOON, seconds=math.ceil(wait.total_seconds()))
     cedula = str(ctx.data.get("cedula", ""))
     verdict = guards.limiter.attempt(
         ctx.session, limits=((MINI_CODE_REQUESTS_PER_CHILD, cedula),), now=ctx.now
@@ -185,13 +186,13 @@ def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> MiniOutcome:
             limit=verdict.limit.name,
             customer_ref=guards.ref(cedula),
         )
-        return ctx.outcome("rate_limited", **limit_data(verdict))
+        return ctx.outcome(MiniCode.RATE_LIMITED, **limit_data(verdict))
     moment = ctx.now.isoformat()
     ctx.remember(last_code_request_at=moment)
     account = may_get_a_code(ctx, account_of(ctx))
     if account is None or parent_chat(ctx, account) is None:
         ctx.audit("mini_registration.code_request_not_sent", customer_ref=guards.ref(cedula))
-        return ctx.outcome("asked")
+        return ctx.outcome(MiniCode.ASKED)
     queue_notice(
         ctx.session,
         customer_id=account.parent_id,
@@ -201,10 +202,10 @@ def request_code(ctx: JourneyContext, *, guards: ProbeGuards) -> MiniOutcome:
     )
     ctx.remember(code_requested_at=moment)
     ctx.audit("mini_registration.code_requested", subject=f"mini:{account.id}")
-    return ctx.outcome("asked")
+    return ctx.outcome(MiniCode.ASKED)
 
 
-def code_accepted(ctx: JourneyContext) -> MiniOutcome:
+def code_accepted(ctx: JourneyContext) -> Outcome:
     """The activation code was right: on to the avatar, or the end when the child turns out to
     have a user already (told only now, after a valid code)."""
     account = account_of(ctx)
@@ -215,7 +216,7 @@ def code_accepted(ctx: JourneyContext) -> MiniOutcome:
         ctx.audit(
             "mini_registration.ended", subject=f"mini:{account.id}", reason="already_has_user"
         )
-        return ctx.outcome("already_has_user")
+        return ctx.outcome(MiniCode.ALREADY_HAS_USER)
     ctx.forget(["code_requested_at", "code_misses"])
     ctx.remember(
         code_accepted_at=ctx.now.isoformat(),
@@ -224,10 +225,10 @@ def code_accepted(ctx: JourneyContext) -> MiniOutcome:
     )
     ctx.move(Step.AVATAR)
     ctx.audit("mini_registration.code_accepted", subject=f"mini:{account.id}")
-    return ctx.outcome("ok", child_first_name=first_name(account))
+    return ctx.outcome(MiniCode.OK, child_first_name=first_name(account))
 
 
-def code_missed(ctx: JourneyContext) -> MiniOutcome:
+def code_missed(ctx: JourneyContext) -> Outcome:
     """A code that proves nothing (wrong, or for a cédula that can have no valid code): the same
     `wrong` (attempts_left, counted per journey) for every cédula; the last miss ends the journey
     (`attempts_exhausted`)."""
@@ -235,65 +236,65 @@ def code_missed(ctx: JourneyContext) -> MiniOutcome:
     if misses >= MAX_CODE_MISSES:
         ctx.close(ENDED)
         ctx.audit("mini_registration.ended", reason="code_attempts_exhausted")
-        return ctx.outcome("attempts_exhausted")
+        return ctx.outcome(MiniCode.ATTEMPTS_EXHAUSTED)
     ctx.remember(code_misses=misses)
-    return ctx.outcome("wrong", attempts_left=MAX_CODE_MISSES - misses)
+    return ctx.outcome(MiniCode.WRONG, attempts_left=MAX_CODE_MISSES - misses)
 
 
-def submit_avatar(ctx: JourneyContext, *, avatar_id: str) -> MiniOutcome:
+def submit_avatar(ctx: JourneyContext, *, avatar_id: str) -> Outcome:
     """One of the 8 avatars."""
     avatar = avatar_id.strip()
     if avatar not in AVATAR_IDS:
-        return ctx.outcome("invalid", reason="unknown_avatar")
+        return ctx.outcome(MiniCode.INVALID, reason="unknown_avatar")
     ctx.remember(avatar=avatar)
     ctx.move(Step.USERNAME)
-    return ctx.outcome("ok", avatar=avatar)
+    return ctx.outcome(MiniCode.OK, avatar=avatar)
 
 
-def accept_username(ctx: JourneyContext, *, username: str) -> MiniOutcome:
+def accept_username(ctx: JourneyContext, *, username: str) -> Outcome:
     """A free username; after `username_taken` at the end, straight back to `finish`."""
     ctx.remember(username=username)
     if ctx.data.get("rejoin_finish") and ctx.data.get("picture_password_hash"):
         ctx.move(Step.FINISH)
     else:
         ctx.move(Step.PICTURE_PASSWORD)
-    return ctx.outcome("ok", username=username)
+    return ctx.outcome(MiniCode.OK, username=username)
 
 
-def refuse_easy_pictures(ctx: JourneyContext) -> MiniOutcome:
+def refuse_easy_pictures(ctx: JourneyContext) -> Outcome:
     """A picture password too easy to guess (bank.mini.pictures): choose again, nothing kept."""
-    return ctx.outcome("too_easy", min_different=MIN_DIFFERENT_PICTURES)
+    return ctx.outcome(MiniCode.TOO_EASY, min_different=MIN_DIFFERENT_PICTURES)
 
 
-def keep_picture_password(ctx: JourneyContext, *, password_hash: str) -> MiniOutcome:
+def keep_picture_password(ctx: JourneyContext, *, password_hash: str) -> Outcome:
     """Keep the picture password's argon2id hash (never the pictures) until it is repeated."""
     ctx.remember(picture_password_hash=password_hash)
     ctx.move(Step.PICTURE_PASSWORD_CONFIRMATION)
-    return ctx.outcome("ok")
+    return ctx.outcome(MiniCode.OK)
 
 
-def confirm_picture_password(ctx: JourneyContext, *, matches: bool, seen_hash: str) -> MiniOutcome:
+def confirm_picture_password(ctx: JourneyContext, *, matches: bool, seen_hash: str) -> Outcome:
     """The repetition matched (`ok`, to `finish`) or not (`mismatch`, chosen again)."""
     if ctx.data.get("picture_password_hash") != seen_hash:
-        return ctx.outcome("wrong_step")
+        return ctx.outcome(MiniCode.WRONG_STEP)
     if not matches:
         ctx.forget(keys_from(Step.PICTURE_PASSWORD))
         ctx.move(Step.PICTURE_PASSWORD)
-        return ctx.outcome("mismatch")
+        return ctx.outcome(MiniCode.MISMATCH)
     ctx.move(Step.FINISH)
-    return ctx.outcome("ok")
+    return ctx.outcome(MiniCode.OK)
 
 
-def go_back(ctx: JourneyContext) -> MiniOutcome:
+def go_back(ctx: JourneyContext) -> Outcome:
     """One step back, forgetting what that step and later ones stored."""
     target = PREVIOUS.get(Step(ctx.step))
     if target is None:
-        return ctx.outcome("cannot_go_back")
+        return ctx.outcome(MiniCode.CANNOT_GO_BACK)
     origin = ctx.step
     ctx.forget(keys_from(target))
     ctx.move(target)
     ctx.audit("mini_registration.went_back", origin=origin)
-    return ctx.outcome("ok")
+    return ctx.outcome(MiniCode.OK)
 
 
 def open_at_activation_code(

@@ -17,7 +17,7 @@ from bank.audit import record_audit
 from bank.mini.amounts import money_text
 from bank.mini.family import Child, first_name
 from bank.mini.goals import active_goal, goal_view
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.request_limits import (
     Limits,
     check_money_amount,
@@ -34,6 +34,7 @@ from bank.models import (
     MiniRequest,
 )
 from bank.notifications import queue_notice
+from bank.outcome import Outcome
 from formats.money import dollars
 
 
@@ -107,12 +108,12 @@ def lock_child_account(session: Session, mini_account_id: int) -> None:
 
 def ask_money(
     session: Session, child: Child, *, amount: str, reason: str, limits: Limits, now: datetime
-) -> MiniOutcome:
+) -> Outcome:
     """Ask the parent for `amount` (a checked `reason`): `asked` (data.request), the codes of
     `check_money_amount` or `too_many_pending` (data.max)."""
     lock_child_account(session, child.mini_account_id)
     checked = check_money_amount(session, child, amount, limits=limits, now=now)
-    if checked.code != "ok":
+    if checked.code != MiniCode.OK:
         return checked
     refused = too_many_pending(session, child.mini_account_id)
     if refused is not None:
@@ -130,7 +131,7 @@ def ask_money(
 
 def ask_withdrawal(
     session: Session, child: Child, *, amount: str | None, goal_ref: str | None, now: datetime
-) -> MiniOutcome:
+) -> Outcome:
     """Ask to withdraw `amount`, or a reached goal's amount: `asked` (data.request),
     `invalid_amount`, `insufficient_funds` (data.available), `unknown_goal`, `not_reached`
     (data.goal), `already_asked` (data.goal) or `too_many_pending` (data.max)."""
@@ -140,15 +141,15 @@ def ask_withdrawal(
     if goal_ref is not None:
         goal = active_goal(session, child, goal_ref)
         if goal is None:
-            return MiniOutcome("unknown_goal", None)
+            return Outcome(MiniCode.UNKNOWN_GOAL, None)
         balance = balance_of(session, mini_account_code(child.mini_account_id))
         if balance < Decimal(goal.target):
-            return MiniOutcome("not_reached", None, {"goal": goal_view(goal, balance)})
+            return Outcome(MiniCode.NOT_REACHED, None, {"goal": goal_view(goal, balance)})
         if _goal_pending(session, goal):
-            return MiniOutcome("already_asked", None, {"goal": goal_view(goal, balance)})
+            return Outcome(MiniCode.ALREADY_ASKED, None, {"goal": goal_view(goal, balance)})
         text = money_text(Decimal(goal.target))
     checked = check_withdrawal_amount(session, child, text)
-    if checked.code != "ok":
+    if checked.code != MiniCode.OK:
         return checked
     refused = too_many_pending(session, child.mini_account_id)
     if refused is not None:
@@ -165,10 +166,10 @@ def ask_withdrawal(
     return _asked(session, child, request)
 
 
-def _asked(session: Session, child: Child, request: MiniRequest) -> MiniOutcome:
+def _asked(session: Session, child: Child, request: MiniRequest) -> Outcome:
     account = session.get(MiniAccount, child.mini_account_id)
     assert account is not None
-    return MiniOutcome("asked", None, {"request": request_view(request, account)})
+    return Outcome(MiniCode.ASKED, None, {"request": request_view(request, account)})
 
 
 def _goal_pending(session: Session, goal: MiniGoal) -> bool:

@@ -18,7 +18,7 @@ from bank.audit import record_audit
 from bank.ledger import TransferResult, post_transfer
 from bank.mini.amounts import money_text
 from bank.mini.family import Parent
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.request_asking import request_view
 from bank.mini.wallets import (
     balance_of,
@@ -42,17 +42,18 @@ from bank.models import (
     MiniRequest,
 )
 from bank.notifications import queue_chat_notice
+from bank.outcome import Outcome
 from formats.money import dollars
 
 
 def decide_request(
     session: Session, parent: Parent, *, request_ref: str, approve: bool, now: datetime
-) -> MiniOutcome:
+) -> Outcome:
     """Approve or reject once: `approved` / `rejected`, `already_decided`, `insufficient_funds`,
     `unknown` or `from_child_chat` (see `MiniRequests.decide`)."""
     ref = str(request_ref or "").strip()
     if not ref.isdigit() or len(ref) > 12:
-        return MiniOutcome("unknown", None)
+        return Outcome(MiniCode.UNKNOWN, None)
     request = session.scalars(
         select(MiniRequest)
         .where(MiniRequest.id == int(ref))
@@ -61,12 +62,12 @@ def decide_request(
     ).first()
     account = None if request is None else session.get(MiniAccount, request.mini_account_id)
     if request is None or account is None or account.parent_id != parent.customer_id:
-        return MiniOutcome("unknown", None)
+        return Outcome(MiniCode.UNKNOWN, None)
     if request.child_sender_id == parent.sender_id:
         # The child's own chat: whoever taps there may be the child who asked.
-        return MiniOutcome("from_child_chat", None, {"request": request_view(request, account)})
+        return Outcome(MiniCode.FROM_CHILD_CHAT, None, {"request": request_view(request, account)})
     if request.state != REQUEST_PENDING:
-        return MiniOutcome("already_decided", None, {"request": request_view(request, account)})
+        return Outcome(MiniCode.ALREADY_DECIDED, None, {"request": request_view(request, account)})
     if approve:
         return _approve(session, parent, request, account, now)
     return _reject(session, parent, request, account, now)
@@ -78,7 +79,7 @@ def _approve(
     request: MiniRequest,
     account: MiniAccount,
     now: datetime,
-) -> MiniOutcome:
+) -> Outcome:
     open_family_accounts(session, account, now)
     parent_code, child_code = (
         parent_account_code(account.parent_id),
@@ -98,10 +99,10 @@ def _approve(
         memo=request.reason,
         actor=parent.sender_id,
     )
-    if result.code == "insufficient_funds":
+    if result.code == MiniCode.INSUFFICIENT_FUNDS:
         who = "child" if outgoing else "parent"
-        return MiniOutcome(
-            "insufficient_funds",
+        return Outcome(
+            MiniCode.INSUFFICIENT_FUNDS,
             None,
             {
                 "who": who,
@@ -109,7 +110,7 @@ def _approve(
                 "request": request_view(request, account),
             },
         )
-    if result.code != "done":
+    if result.code != MiniCode.DONE:
         raise RuntimeError(f"an approved request could not move money: {result.code}")
     request.state, request.transfer_id = REQUEST_APPROVED, result.transfer_id
     _close_links(session, request, now, approved=True)
@@ -123,7 +124,7 @@ def _reject(
     request: MiniRequest,
     account: MiniAccount,
     now: datetime,
-) -> MiniOutcome:
+) -> Outcome:
     request.state = REQUEST_REJECTED
     _close_links(session, request, now, approved=False)
     return _decided(session, parent, request, account, now, goal_reached="")
@@ -150,7 +151,7 @@ def _decided(
     now: datetime,
     *,
     goal_reached: str,
-) -> MiniOutcome:
+) -> Outcome:
     """Record the decision, tell the child's chat, and answer the parent."""
     request.decided_at, request.decided_by = now, parent.sender_id
     decision = request.state
@@ -185,8 +186,8 @@ def _decided(
         },
         now=now,
     )
-    return MiniOutcome(
-        decision,
+    return Outcome(
+        MiniCode(decision),
         None,
         {
             "request": view,

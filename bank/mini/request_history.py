@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bank.mini.amounts import money_text
 from bank.mini.family import Parent, first_name, own_child
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.request_asking import request_view
 from bank.mini.wallets import balance_of, mini_account_code, parent_account_code
 from bank.models import (
@@ -22,6 +22,7 @@ from bank.models import (
     MiniAccount,
     MiniRequest,
 )
+from bank.outcome import Outcome
 
 
 def account_history(session: Session, account: MiniAccount, limit: int) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def account_history(session: Session, account: MiniAccount, limit: int) -> dict[
     }
 
 
-def pending_for_parent(session: Session, parent: Parent) -> MiniOutcome:
+def pending_for_parent(session: Session, parent: Parent) -> Outcome:
     """`ok` (data.requests: the parent's children's pending requests, oldest first;
     data.balance: the parent's account)."""
     rows = session.execute(
@@ -71,8 +72,8 @@ def pending_for_parent(session: Session, parent: Parent) -> MiniOutcome:
         .order_by(MiniRequest.id)
     ).all()
     balance = balance_of(session, parent_account_code(parent.customer_id))
-    return MiniOutcome(
-        "ok",
+    return Outcome(
+        MiniCode.OK,
         None,
         {
             "requests": [request_view(request, account) for request, account in rows],
@@ -81,11 +82,11 @@ def pending_for_parent(session: Session, parent: Parent) -> MiniOutcome:
     )
 
 
-def child_overview(session: Session, parent: Parent, *, child_ref: str, limit: int) -> MiniOutcome:
+def child_overview(session: Session, parent: Parent, *, child_ref: str, limit: int) -> Outcome:
     """One of the parent's children: `ok` (data: child, balance, movements, requests) or
     `unknown`."""
     account = own_child(session, parent, child_ref)
     if account is None:
-        return MiniOutcome("unknown", None)
+        return Outcome(MiniCode.UNKNOWN, None)
     data = account_history(session, account, limit)
-    return MiniOutcome("ok", None, {"child": first_name(account), **data})
+    return Outcome(MiniCode.OK, None, {"child": first_name(account), **data})

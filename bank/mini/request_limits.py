@@ -20,7 +20,7 @@ from bank.clock import ecuador_day_start
 from bank.ledger import ZERO
 from bank.mini.amounts import money_text, read_amount
 from bank.mini.family import Child
-from bank.mini.outcome import MiniOutcome
+from bank.mini.outcome import MiniCode
 from bank.mini.wallets import balance_of, mini_account_code
 from bank.models import (
     REQUEST_APPROVED,
@@ -29,6 +29,7 @@ from bank.models import (
     REQUEST_WITHDRAWAL,
     MiniRequest,
 )
+from bank.outcome import Outcome
 
 MAX_PENDING: Final = 5
 _COUNTED_STATES: Final = (REQUEST_PENDING, REQUEST_APPROVED)
@@ -58,10 +59,10 @@ def pending_count(session: Session, mini_account_id: int) -> int:
     return int(count or 0)
 
 
-def too_many_pending(session: Session, mini_account_id: int) -> MiniOutcome | None:
+def too_many_pending(session: Session, mini_account_id: int) -> Outcome | None:
     """`too_many_pending` (data.max) when the child may not ask more yet, else None."""
     if pending_count(session, mini_account_id) >= MAX_PENDING:
-        return MiniOutcome("too_many_pending", None, {"max": MAX_PENDING})
+        return Outcome(MiniCode.TOO_MANY_PENDING, None, {"max": MAX_PENDING})
     return None
 
 
@@ -96,30 +97,30 @@ def withdrawable_balance(session: Session, mini_account_id: int) -> tuple[Decima
 
 def check_money_amount(
     session: Session, child: Child, text: str, *, limits: Limits, now: datetime
-) -> MiniOutcome:
+) -> Outcome:
     """`ok` (data.amount), `invalid_amount`, `over_request_limit` (data.max) or
     `over_daily_limit` (data.left, data.max)."""
     amount = read_amount(text)
     if amount is None:
-        return MiniOutcome("invalid_amount", None)
+        return Outcome(MiniCode.INVALID_AMOUNT, None)
     if amount > limits.per_request:
-        return MiniOutcome("over_request_limit", None, {"max": money_text(limits.per_request)})
+        return Outcome(MiniCode.OVER_REQUEST_LIMIT, None, {"max": money_text(limits.per_request)})
     left = max(limits.per_day - _asked_today(session, child.mini_account_id, now), ZERO)
     if amount > left:
-        return MiniOutcome(
-            "over_daily_limit",
+        return Outcome(
+            MiniCode.OVER_DAILY_LIMIT,
             None,
             {"left": money_text(left), "max": money_text(limits.per_day)},
         )
-    return MiniOutcome("ok", None, {"amount": money_text(amount)})
+    return Outcome(MiniCode.OK, None, {"amount": money_text(amount)})
 
 
-def check_withdrawal_amount(session: Session, child: Child, text: str) -> MiniOutcome:
+def check_withdrawal_amount(session: Session, child: Child, text: str) -> Outcome:
     """`ok` (data.amount), `invalid_amount` or `insufficient_funds` (data.available)."""
     amount = read_amount(text)
     if amount is None:
-        return MiniOutcome("invalid_amount", None)
+        return Outcome(MiniCode.INVALID_AMOUNT, None)
     _, available = withdrawable_balance(session, child.mini_account_id)
     if amount > available:
-        return MiniOutcome("insufficient_funds", None, {"available": money_text(available)})
-    return MiniOutcome("ok", None, {"amount": money_text(amount)})
+        return Outcome(MiniCode.INSUFFICIENT_FUNDS, None, {"available": money_text(available)})
+    return Outcome(MiniCode.OK, None, {"amount": money_text(amount)})

@@ -1,7 +1,7 @@
 """The online-banking registration journey ("Registro en Produbanco en línea")."""
 
-from bank.registration.outcome import Outcome, OutcomeData
+from bank.registration.outcome import RegistrationCode
 from bank.registration.service import RegistrationService
 from bank.registration.steps import Step
 
-__all__ = ["Outcome", "OutcomeData", "RegistrationService", "Step"]
+__all__ = ["RegistrationCode", "RegistrationService", "Step"]

@@ -15,9 +15,10 @@ from bank.models import (
     SECOND_FACTOR_TOKEN,
     OnlineUser,
 )
+from bank.outcome import Outcome
 from bank.registration.context import StepContext
 from bank.registration.lookup import contact_of, has_online_user, owner_key, username_taken
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step
 
 
@@ -26,7 +27,7 @@ def complete(ctx: StepContext) -> Outcome:
     journey = ctx.journey
     contact = contact_of(ctx.session, journey)
     if journey.customer_id is None or contact is None:
-        return ctx.outcome("wrong_step")
+        return ctx.outcome(RegistrationCode.WRONG_STEP)
     if has_online_user(ctx.session, journey.customer_id, journey.additional_user_id):
         return _already_registered(ctx)
     username = str(ctx.data["username"])
@@ -54,7 +55,7 @@ def complete(ctx: StepContext) -> Outcome:
         second_factor=user.second_factor,
     )
     return ctx.outcome(
-        "completed",
+        RegistrationCode.COMPLETED,
         username=username,
         email_masked=mask_email(contact.email),
         token_active=token_active,
@@ -91,10 +92,10 @@ def _username_taken(ctx: StepContext, username: str) -> Outcome:
     ctx.remember(rejoin_finish=True)
     ctx.move(Step.USERNAME)
     ctx.audit("registration.username_taken", username=username)
-    return ctx.outcome("username_taken")
+    return ctx.outcome(RegistrationCode.USERNAME_TAKEN)
 
 
 def _already_registered(ctx: StepContext) -> Outcome:
     ctx.close(status=ENDED, step=Step.ENDED)
     ctx.audit("registration.ended", reason="already_registered")
-    return ctx.outcome("already_registered")
+    return ctx.outcome(RegistrationCode.ALREADY_REGISTERED)

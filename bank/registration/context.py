@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from bank.audit import record_audit
 from bank.crypto import SecretCipher, SecretHasher
 from bank.gateways import MailGatewayFactory, SmsGatewayFactory
 from bank.identity import CustomerRefs, mask_identity_key
-from bank.models import Journey
+from bank.journey_context import JourneyRowContext
 from bank.otp import OtpIssuer
+from bank.outcome import Outcome
 from bank.registration import journeys
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step
 
 
@@ -33,12 +29,9 @@ class Services:
 
 
 @dataclass
-class StepContext:
-    """One call's view of a journey, inside its unit of work."""
+class StepContext(JourneyRowContext):
+    """One registration call's view of its journey: the steps' collaborators too."""
 
-    session: Session
-    journey: Journey
-    now: datetime
     services: Services
 
     @property
@@ -46,26 +39,7 @@ class StepContext:
         """The journey's current step."""
         return Step(self.journey.step)
 
-    @property
-    def data(self) -> Mapping[str, Any]:
-        """The journey's data (read only; change it with `remember`/`forget`)."""
-        return self.journey.data
-
-    def remember(self, **values: Any) -> None:
-        """Store non-secret values (or hashes, or ciphertexts) in the journey."""
-        self.journey.data = {**self.journey.data, **values}
-
-    def forget(self, keys: Iterable[str]) -> None:
-        """Drop keys from the journey's data."""
-        dropped = set(keys)
-        self.journey.data = {k: v for k, v in self.journey.data.items() if k not in dropped}
-
-    def move(self, step: Step) -> None:
-        """Set the next step."""
-        self.journey.step = step.value
-        self.journey.updated_at = self.now
-
-    def outcome(self, code: str, **data: str | int | list[str]) -> Outcome:
+    def outcome(self, code: RegistrationCode, **data: Any) -> Outcome:
         """An outcome at the journey's current step."""
         return Outcome(code=code, step=self.step, data=dict(data))
 
@@ -73,17 +47,6 @@ class StepContext:
         """End the journey; its open one-time codes stop working."""
         journeys.close(self.journey, status=status, step=step, now=self.now)
         self.services.otp.invalidate_journey(self.session, journey_id=self.journey.id, now=self.now)
-
-    def audit(self, action: str, *, subject: str | None = None, **details: Any) -> None:
-        """Write an audit row for this journey (never pass a secret)."""
-        record_audit(
-            self.session,
-            at=self.now,
-            actor=f"sender:{self.journey.sender_id}",
-            action=action,
-            subject=subject or f"journey:{self.journey.id}",
-            details={"journey_id": self.journey.id, "step": self.journey.step, **details},
-        )
 
     def audit_identity(self, action: str, identity_key: str, **details: Any) -> None:
         """An audit row about an identity: masked for reading, keyed for filtering, never the

@@ -10,6 +10,7 @@ from bank.crypto import HashCheck
 from bank.hash_upgrade import upgrade_if_needed
 from bank.identity import additional_user_key, key_for_number
 from bank.models import ENDED, IdentityGuard
+from bank.outcome import Outcome
 from bank.registration.context import StepContext
 from bank.registration.lookup import (
     Credential,
@@ -17,7 +18,7 @@ from bank.registration.lookup import (
     has_online_user,
     identity_key_of,
 )
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step, keys_from
 from bank.validators import classify_identity_number, validate_cedula, validate_pin_format
 
@@ -26,34 +27,34 @@ def submit_identity_number(ctx: StepContext, *, text: str) -> Outcome:
     """A cédula or RUC: format, then the identity's lock; a company asks about additional users."""
     identity = classify_identity_number(text)
     if not identity.ok:
-        return ctx.outcome("invalid", reason=str(identity.reason))
+        return ctx.outcome(RegistrationCode.INVALID, reason=str(identity.reason))
     ctx.forget(keys_from(Step.IDENTITY_NUMBER))
     ctx.remember(id_kind=identity.kind, id_number=identity.number)
     refused = refuse_if_locked(ctx, key_for_number(identity))
     if refused is not None:
         return refused
     ctx.move(Step.ADDITIONAL_USER_QUESTION if identity.is_company else Step.PIN)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def submit_additional_user(ctx: StepContext, *, is_additional: bool) -> Outcome:
     """Company RUC: the person is an additional user (asks the cédula) or the company itself."""
     ctx.remember(is_additional=is_additional)
     ctx.move(Step.ADDITIONAL_CEDULA if is_additional else Step.PIN)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def submit_additional_cedula(ctx: StepContext, *, text: str) -> Outcome:
     """The additional user's own cédula; the company RUC plus this cédula is the identity."""
     cedula = validate_cedula(text)
     if not cedula.ok:
-        return ctx.outcome("invalid", reason=str(cedula.reason))
+        return ctx.outcome(RegistrationCode.INVALID, reason=str(cedula.reason))
     ctx.remember(additional_cedula=cedula.value)
     refused = refuse_if_locked(ctx, additional_user_key(str(ctx.data["id_number"]), cedula.value))
     if refused is not None:
         return refused
     ctx.move(Step.PIN)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
@@ -67,7 +68,7 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
         return _end_locked(ctx, key, status, newly=False)
     checked = validate_pin_format(pin)
     if not checked.ok:
-        return ctx.outcome("invalid", reason=str(checked.reason))
+        return ctx.outcome(RegistrationCode.INVALID, reason=str(checked.reason))
     credential = find_credential(ctx.session, ctx.data)
     pin_hash = credential.pin_hash if credential is not None else None
     # Always one argon2 verification (a dummy one for unknown identities): same time, same code.
@@ -80,17 +81,17 @@ def submit_pin(ctx: StepContext, *, pin: str) -> Outcome:
     if credential.contact.mobile is None:
         ctx.close(status=ENDED, step=Step.ENDED)
         ctx.audit("registration.ended", reason="no_mobile")
-        return ctx.outcome("no_mobile")
+        return ctx.outcome(RegistrationCode.NO_MOBILE)
     additional_id = credential.additional_user.id if credential.additional_user else None
     if has_online_user(ctx.session, credential.customer.id, additional_id):
         ctx.close(status=ENDED, step=Step.ENDED)
         ctx.audit("registration.ended", reason="already_registered")
-        return ctx.outcome("already_registered")
+        return ctx.outcome(RegistrationCode.ALREADY_REGISTERED)
     ctx.journey.customer_id = credential.customer.id
     ctx.journey.additional_user_id = additional_id
     ctx.remember(identity_verified_at=ctx.now.isoformat())
     ctx.move(Step.CONTACT_CONFIRMATION)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def _upgrade_pin_hash(
@@ -112,7 +113,11 @@ def _wrong_credentials(ctx: StepContext, key: str, guard: IdentityGuard) -> Outc
     # Which part was wrong is not said, so both are asked again.
     ctx.forget(keys_from(Step.IDENTITY_NUMBER))
     ctx.move(Step.IDENTITY_NUMBER)
-    code = "last_attempt" if result.attempts_left == 1 else "wrong_credentials"
+    code = (
+        RegistrationCode.LAST_ATTEMPT
+        if result.attempts_left == 1
+        else RegistrationCode.WRONG_CREDENTIALS
+    )
     return ctx.outcome(code, attempts_left=result.attempts_left)
 
 
@@ -131,5 +136,5 @@ def _end_locked(ctx: StepContext, key: str, status: guards.LockStatus, *, newly:
     ctx.close(status=ENDED, step=Step.ENDED)
     ctx.audit("registration.ended", reason="locked_held" if held else "locked")
     if held:
-        return ctx.outcome("locked_held")
-    return ctx.outcome("locked", minutes=status.minutes)
+        return ctx.outcome(RegistrationCode.LOCKED_HELD)
+    return ctx.outcome(RegistrationCode.LOCKED, minutes=status.minutes)

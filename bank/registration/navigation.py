@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bank.outcome import Outcome
 from bank.registration.context import StepContext
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step, is_before, keys_from, previous_step
 
 
@@ -11,7 +12,7 @@ def go_back(ctx: StepContext) -> Outcome:
     """Move to the previous step, forgetting what it and later steps stored."""
     target = previous_step(ctx.step, ctx.data)
     if target is None:
-        return ctx.outcome("cannot_go_back")
+        return ctx.outcome(RegistrationCode.CANNOT_GO_BACK)
     origin = ctx.step
     ctx.forget(keys_from(target))
     if is_before(target, Step.CONTACT_CONFIRMATION):
@@ -21,4 +22,4 @@ def go_back(ctx: StepContext) -> Outcome:
         ctx.services.otp.invalidate_journey(ctx.session, journey_id=ctx.journey.id, now=ctx.now)
     ctx.move(target)
     ctx.audit("registration.went_back", origin=origin.value)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)

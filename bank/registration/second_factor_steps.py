@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bank.outcome import Outcome
 from bank.registration.context import StepContext
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import Step
 from bank.totp import check_token_code, new_token_secret, provisioning_uri
 from bank.validators import validate_otp_format
@@ -19,9 +20,9 @@ def submit_smart_device(ctx: StepContext, *, has_device: bool) -> Outcome:
     ctx.remember(has_smart_device=has_device)
     if not has_device:
         _finish(ctx, came_from=Step.SMART_DEVICE)
-        return ctx.outcome("no_device")
+        return ctx.outcome(RegistrationCode.NO_DEVICE)
     ctx.move(Step.SECOND_FACTOR)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def submit_second_factor(ctx: StepContext, *, choice: str) -> Outcome:
@@ -33,20 +34,20 @@ def submit_second_factor(ctx: StepContext, *, choice: str) -> Outcome:
         _finish(ctx, came_from=Step.SECOND_FACTOR)
     else:
         ctx.move(Step.TOKEN_ACTIVATION)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def submit_token_activation(ctx: StepContext, *, now: bool) -> Outcome:
     """Activate now (a new TOTP secret, encrypted in the journey) or later from the menu."""
     if not now:
         _finish(ctx, came_from=Step.TOKEN_ACTIVATION)
-        return ctx.outcome("ok")
+        return ctx.outcome(RegistrationCode.OK)
     secret = new_token_secret()
     ctx.remember(token_secret_encrypted=ctx.services.token_cipher.encrypt(secret))
     ctx.forget(["token_last_timestep", "token_active"])
     ctx.audit("token.provisioned")
     ctx.move(Step.TOKEN_CODE)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)
 
 
 def token_secret(ctx: StepContext) -> str | None:
@@ -67,18 +68,18 @@ def submit_token_code(ctx: StepContext, *, code: str) -> Outcome:
     """The token's first code; a code of an already used (or earlier) timestep is refused."""
     checked = validate_otp_format(code)
     if not checked.ok:
-        return ctx.outcome("invalid", reason=str(checked.reason))
+        return ctx.outcome(RegistrationCode.INVALID, reason=str(checked.reason))
     secret = token_secret(ctx)
     if secret is None:
-        return ctx.outcome("wrong")
+        return ctx.outcome(RegistrationCode.WRONG)
     last = ctx.data.get("token_last_timestep")
     result = check_token_code(
         secret, checked.value, now=ctx.now, last_timestep=last if isinstance(last, int) else None
     )
-    if result.code != "ok":
+    if result.code != RegistrationCode.OK:
         ctx.audit("token.failed", reason=result.code)
-        return ctx.outcome(result.code)
+        return ctx.outcome(RegistrationCode(result.code))
     ctx.remember(token_active=True, token_last_timestep=result.timestep)
     ctx.audit("token.verified")
     _finish(ctx, came_from=Step.TOKEN_CODE)
-    return ctx.outcome("ok")
+    return ctx.outcome(RegistrationCode.OK)

@@ -18,6 +18,7 @@ from bank.clock import Clock
 from bank.db import SessionFactory, unit_of_work
 from bank.identity import mask_identity_key, parse_identity_key
 from bank.models import CANCELLED, Journey
+from bank.outcome import Outcome
 from bank.registration import (
     completion,
     contact_steps,
@@ -31,7 +32,7 @@ from bank.registration import (
 from bank.registration.context import Services, StepContext
 from bank.registration.images import SECURITY_IMAGES
 from bank.registration.lookup import identity_key_of
-from bank.registration.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bank.registration.steps import CHALLENGE_STEPS, TERMINAL_STEPS, VERIFIED_STEPS, Step
 
 logger = logging.getLogger(__name__)
@@ -61,28 +62,28 @@ class RegistrationService:
                 journey = journeys.create(session, sender_id, now)
                 if journey is not None:
                     self._context(session, journey).audit("registration.started")
-                    return Outcome("started", Step.IDENTITY_NUMBER)
+                    return Outcome(RegistrationCode.STARTED, Step.IDENTITY_NUMBER)
                 journey = journeys.load_active(session, sender_id)
                 assert journey is not None
             ctx = self._context(session, journey)
             if journeys.is_idle(journey, now):
                 self._restart(ctx)
-                return ctx.outcome("restarted_inactive")
+                return ctx.outcome(RegistrationCode.RESTARTED_INACTIVE)
             journey.last_activity_at = now
-            return ctx.outcome("resumed")
+            return ctx.outcome(RegistrationCode.RESUMED)
 
     def touch(self, *, sender_id: str) -> Outcome:
         """Mark activity: `active`, `restarted_inactive` after 10 idle minutes, or `none`."""
         with unit_of_work(self._sessions) as session:
             journey = journeys.load_active(session, sender_id)
             if journey is None:
-                return Outcome("none", self._last_step(session, sender_id))
+                return Outcome(RegistrationCode.NONE, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             if journeys.is_idle(journey, ctx.now):
                 self._restart(ctx)
-                return ctx.outcome("restarted_inactive")
+                return ctx.outcome(RegistrationCode.RESTARTED_INACTIVE)
             journey.last_activity_at = ctx.now
-            return ctx.outcome("active")
+            return ctx.outcome(RegistrationCode.ACTIVE)
 
     def current_step(self, *, sender_id: str) -> Step | None:
         """The step of the sender's latest journey (an idle one counts as back at the start)."""
@@ -99,17 +100,17 @@ class RegistrationService:
         with unit_of_work(self._sessions) as session:
             journey = journeys.load_active(session, sender_id)
             if journey is None:
-                return Outcome("none", self._last_step(session, sender_id))
+                return Outcome(RegistrationCode.NONE, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             ctx.close(status=CANCELLED, step=Step.CANCELLED)
             ctx.audit("registration.cancelled")
-            return ctx.outcome("cancelled")
+            return ctx.outcome(RegistrationCode.CANCELLED)
 
     def go_back(self, *, sender_id: str) -> Outcome:
         """One step back (`ok`), or `cannot_go_back` (first step, or identity already proven)."""
         outcome = self._run(sender_id, ANY_ACTIVE_STEP, navigation.go_back)
-        if outcome.code == "wrong_step":
-            return Outcome("cannot_go_back", outcome.step)
+        if outcome.code == RegistrationCode.WRONG_STEP:
+            return Outcome(RegistrationCode.CANNOT_GO_BACK, outcome.step)
         return outcome
 
     # Identity -----------------------------------------------------------------------------
@@ -328,14 +329,14 @@ class RegistrationService:
         with unit_of_work(self._sessions) as session:
             journey = journeys.load_active(session, sender_id)
             if journey is None:
-                return Outcome("wrong_step", self._last_step(session, sender_id))
+                return Outcome(RegistrationCode.WRONG_STEP, self._last_step(session, sender_id))
             ctx = self._context(session, journey)
             if journeys.is_idle(journey, ctx.now):
                 self._restart(ctx)
                 if Step.IDENTITY_NUMBER not in steps:
-                    return ctx.outcome("restarted_inactive")
+                    return ctx.outcome(RegistrationCode.RESTARTED_INACTIVE)
             if ctx.step not in steps:
-                return ctx.outcome("wrong_step")
+                return ctx.outcome(RegistrationCode.WRONG_STEP)
             journey.last_activity_at = ctx.now
             if ctx.step in VERIFIED_STEPS:
                 refused = identity_steps.refuse_if_locked(ctx, identity_key_of(ctx.data))

@@ -15,8 +15,9 @@ from typing import Any, Final
 
 from telegram import Bot, InlineKeyboardMarkup
 
-from bank.assist import AssistOutcome
 from bank.assist.desk_tickets import parse_ticket_number
+from bank.assist.outcome import AssistCode
+from bank.outcome import Outcome
 from bot.channel_texts import ChannelTexts
 from bot.chat_state.keyboards import ACTION_SEND, ButtonSpec
 from bot.telegram.assist import replies, views
@@ -45,7 +46,7 @@ class AgentChat:
         """Send the agent a message."""
         await send_plain(self.bot, self.agent_id, text, markup=markup)
 
-    async def desk(self, call: Callable[..., AssistOutcome], **arguments: Any) -> AssistOutcome:
+    async def desk(self, call: Callable[..., Outcome], **arguments: Any) -> Outcome:
         """A call of bank.assist_desk or bank.assist_phone as this agent (in a worker thread)."""
         return await asyncio.to_thread(call, agent=self.agent_id, **arguments)
 
@@ -88,7 +89,7 @@ async def show_help(chat: AgentChat, command: AgentCommand) -> None:
 async def show_queue(chat: AgentChat, command: AgentCommand) -> None:
     """/cola: waiting, follow-up and the agent's own tickets, with a "Tomar" button each."""
     outcome = await chat.desk(chat.services.assist.desk.queue)
-    if outcome.code != "ok":
+    if outcome.code != AssistCode.OK:
         await chat.say(replies.common(_texts(chat), outcome))
         return
     takeable = [*outcome.data.get("waiting", []), *outcome.data.get("follow_up", [])]
@@ -121,7 +122,7 @@ async def take(chat: AgentChat, command: AgentCommand) -> None:
         return
     outcome = await chat.desk(chat.services.assist.desk.take, ticket_number=number)
     await chat.say(replies.take(_texts(chat), outcome))
-    if outcome.code != "taken":
+    if outcome.code != AssistCode.TAKEN:
         return
     sender_id, name = str(outcome.data["sender_id"]), str(outcome.data["agent_name"])
     await agent_joined(chat.bot, chat.services, sender_id, name)
@@ -131,9 +132,9 @@ async def take(chat: AgentChat, command: AgentCommand) -> None:
 async def show_current(chat: AgentChat, command: AgentCommand) -> None:
     """/ticket: the current ticket, its transcript and the journey's state."""
     outcome = await chat.desk(chat.services.assist.desk.current_ticket)
-    if outcome.code == "none":
+    if outcome.code == AssistCode.NONE:
         await chat.say(views.text(_texts(chat), "no_ticket"))
-    elif outcome.code == "ok":
+    elif outcome.code == AssistCode.OK:
         await show_held(chat, outcome.data)
     else:
         await chat.say(replies.common(_texts(chat), outcome))
@@ -144,10 +145,10 @@ async def show_held(chat: AgentChat, held: Mapping[str, Any]) -> None:
     texts, desk, number = _texts(chat), chat.services.assist.desk, held.get("ticket")
     await chat.say(views.ticket(texts, held))
     transcript = await chat.desk(desk.transcript, ticket_number=number)
-    if transcript.code == "ok":
+    if transcript.code == AssistCode.OK:
         await chat.say(views.transcript(texts, transcript.data))
     state = await chat.desk(desk.state_for_agent, ticket_number=number)
-    if state.code == "ok":
+    if state.code == AssistCode.OK:
         await chat.say(views.state(texts, state.data))
 
 
@@ -159,7 +160,7 @@ async def switch(chat: AgentChat, command: AgentCommand) -> None:
         return
     outcome = await chat.desk(chat.services.assist.desk.switch, ticket_number=number)
     await chat.say(replies.switch(_texts(chat), outcome))
-    if outcome.code == "switched":
+    if outcome.code == AssistCode.SWITCHED:
         await show_held(chat, outcome.data)
 
 
@@ -185,9 +186,9 @@ async def close(chat: AgentChat, command: AgentCommand) -> None:
     await _let_go(chat, outcome, replies.close(_texts(chat), outcome))
 
 
-async def _let_go(chat: AgentChat, outcome: AssistOutcome, reply: str) -> None:
+async def _let_go(chat: AgentChat, outcome: Outcome, reply: str) -> None:
     """Tell the agent (and which ticket is current now), then hand the customer's chat back."""
-    if outcome.code not in ("handed_back", "closed"):
+    if outcome.code not in (AssistCode.HANDED_BACK, AssistCode.CLOSED):
         await chat.say(reply)
         return
     following = replies.next_ticket(_texts(chat), outcome)
@@ -207,7 +208,7 @@ async def lookup(chat: AgentChat, command: AgentCommand) -> None:
     phone = chat.services.assist.phone
     outcome = await chat.desk(phone.lookup, cedula_or_ruc=command.words[0])
     header = replies.lookup_header(_texts(chat), outcome)
-    if outcome.code in ("found", "unknown"):
+    if outcome.code in (AssistCode.FOUND, AssistCode.UNKNOWN):
         header += "\n\n" + views.state(_texts(chat), outcome.data)
     await chat.say(header)
 

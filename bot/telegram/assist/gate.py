@@ -23,6 +23,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bank.assist import looks_like_secret
+from bank.assist.outcome import AssistCode
 from bot.secure_input import looks_like_secret as taken_as_secret
 from bot.telegram.assist.command_parsing import parse_agent_command
 from bot.telegram.assist.commands import run_agent_command
@@ -77,7 +78,7 @@ async def _from_agent(
         return False
     # One call: anyone but an agent gets `not_agent`, an agent without a ticket `no_ticket`.
     outcome = await asyncio.to_thread(services.assist.desk.reply, agent=user_id, text=text)
-    if outcome.code != "sent":
+    if outcome.code != AssistCode.SENT:
         return False
     await relay_agent_reply(
         context.bot, services, agent_chat_id=user_id, sent=outcome.data, text=text

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from bank.assist import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.assist.phone import LINK_JOURNEYS
+from bank.outcome import Outcome
 from bot.channel_text_names import ASSIST_PREFIX
 from bot.channel_texts import ChannelTexts
 from bot.telegram.assist import views
@@ -38,62 +39,62 @@ def menu_description(texts: ChannelTexts, command: str) -> str:
     return (description if dash else line)[:256]
 
 
-def common(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def common(texts: ChannelTexts, outcome: Outcome) -> str:
     """Codes shared by the desk calls, else "it did not work (code)"."""
     data = outcome.data
-    if outcome.code == "not_agent":
+    if outcome.code == AssistCode.NOT_AGENT:
         return text(texts, "not_agent")
-    if outcome.code == "no_ticket":
+    if outcome.code == AssistCode.NO_TICKET:
         return text(texts, "no_ticket")
-    if outcome.code == "not_yours":
+    if outcome.code == AssistCode.NOT_YOURS:
         return text(
             texts,
             "not_yours",
             ticket=data.get("ticket"),
             state=label(texts, "state_name", data.get("state")),
         )
-    if outcome.code == "unknown":
+    if outcome.code == AssistCode.UNKNOWN:
         return text(texts, "unknown_ticket", ticket=data.get("ticket", ""))
     return text(texts, "unexpected", code=outcome.code)
 
 
-def take(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def take(texts: ChannelTexts, outcome: Outcome) -> str:
     """/tomar: taken, already taken (by someone else or by this agent), unknown."""
     data = outcome.data
-    if outcome.code == "taken":
+    if outcome.code == AssistCode.TAKEN:
         return text(texts, "taken", ticket=data.get("ticket"))
-    if outcome.code == "already_taken":
+    if outcome.code == AssistCode.ALREADY_TAKEN:
         name = "already_yours" if data.get("yours") else "already_taken"
         return text(texts, name, ticket=data.get("ticket"), agent_name=data.get("agent_name", ""))
     return common(texts, outcome)
 
 
-def switch(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def switch(texts: ChannelTexts, outcome: Outcome) -> str:
     """/cambiar: switched, not yours, unknown."""
-    if outcome.code == "switched":
+    if outcome.code == AssistCode.SWITCHED:
         return text(texts, "switched", ticket=outcome.data.get("ticket"))
     return common(texts, outcome)
 
 
-def note(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def note(texts: ChannelTexts, outcome: Outcome) -> str:
     """/nota: noted (the customer never sees it), empty, no ticket."""
-    if outcome.code == "noted":
+    if outcome.code == AssistCode.NOTED:
         return text(
             texts, "noted", ticket=outcome.data.get("ticket"), notes=outcome.data.get("notes")
         )
-    if outcome.code == "empty":
+    if outcome.code == AssistCode.EMPTY:
         return usage(texts, "nota")
     return common(texts, outcome)
 
 
-def hand_back(texts: ChannelTexts, outcome: AssistOutcome, requested: str | None) -> str:
+def hand_back(texts: ChannelTexts, outcome: Outcome, requested: str | None) -> str:
     """/devolver: handed back (where the journey is now), cannot go back there, no journey."""
     data = outcome.data
-    if outcome.code == "handed_back":
+    if outcome.code == AssistCode.HANDED_BACK:
         return text(
             texts, "handed_back", ticket=data.get("ticket"), where=views.where_now(texts, data)
         )
-    if outcome.code == "cannot_go_back":
+    if outcome.code == AssistCode.CANNOT_GO_BACK:
         steps = list(data.get("can_return_to", []))
         journey = label(texts, "journey_name", data.get("journey"))
         if not steps:
@@ -106,14 +107,14 @@ def hand_back(texts: ChannelTexts, outcome: AssistOutcome, requested: str | None
             step=data.get("step", ""),
             steps=", ".join(steps),
         )
-    if outcome.code == "no_journey":
+    if outcome.code == AssistCode.NO_JOURNEY:
         return text(texts, "no_journey", ticket=data.get("ticket"))
     return common(texts, outcome)
 
 
-def close(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def close(texts: ChannelTexts, outcome: Outcome) -> str:
     """/cerrar: closed (where the journey is now), no ticket."""
-    if outcome.code == "closed":
+    if outcome.code == AssistCode.CLOSED:
         return text(
             texts,
             "closed",
@@ -123,7 +124,7 @@ def close(texts: ChannelTexts, outcome: AssistOutcome) -> str:
     return common(texts, outcome)
 
 
-def next_ticket(texts: ChannelTexts, outcome: AssistOutcome) -> str | None:
+def next_ticket(texts: ChannelTexts, outcome: Outcome) -> str | None:
     """After letting a ticket go: which held ticket is current now, if any."""
     number = outcome.data.get("next_ticket")
     return text(texts, "next_ticket", ticket=number) if number else None
@@ -132,13 +133,13 @@ def next_ticket(texts: ChannelTexts, outcome: AssistOutcome) -> str | None:
 # Assisted by phone --------------------------------------------------------------------------
 
 
-def _phone(texts: ChannelTexts, family: str, outcome: AssistOutcome, **extra: object) -> str:
+def _phone(texts: ChannelTexts, family: str, outcome: Outcome, **extra: object) -> str:
     """`utter_channel_assist_<family>_<code>` filled with the outcome's data; unknown codes get
     the generic "did not work (code)"."""
     data = outcome.data
-    if outcome.code == "not_agent":
+    if outcome.code == AssistCode.NOT_AGENT:
         return text(texts, "not_agent")
-    if outcome.code == "invalid_identity":
+    if outcome.code == AssistCode.INVALID_IDENTITY:
         return text(texts, "invalid_identity")
     name = f"{ASSIST_PREFIX}{family}_{outcome.code}"
     if name not in texts.texts:
@@ -152,22 +153,22 @@ def _phone(texts: ChannelTexts, family: str, outcome: AssistOutcome, **extra: ob
     return texts.get(name, **values)
 
 
-def lookup_header(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def lookup_header(texts: ChannelTexts, outcome: Outcome) -> str:
     """/buscar: is this a customer of the bank? (the state view follows on found/unknown)."""
     return _phone(texts, "lookup", outcome)
 
 
-def resend(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def resend(texts: ChannelTexts, outcome: Outcome) -> str:
     """/reenviar: sent, too soon, too many codes, attempts exhausted, no journey, locks..."""
     return _phone(texts, "resend", outcome)
 
 
-def unlock(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def unlock(texts: ChannelTexts, outcome: Outcome) -> str:
     """/desbloquear: unlocked, not locked, reason required."""
     return _phone(texts, "unlock", outcome, usage=text(texts, "cmd_desbloquear"))
 
 
-def link(texts: ChannelTexts, outcome: AssistOutcome) -> str:
+def link(texts: ChannelTexts, outcome: Outcome) -> str:
     """/enlace: sent (by SMS), invalid journey, unknown, no mobile."""
     journey = LINK_JOURNEYS.get(str(outcome.data.get("journey", "")), "")
     allowed = ", ".join(outcome.data.get("allowed", sorted(LINK_JOURNEYS)))

@@ -11,7 +11,8 @@ from stdnum.ec import ci
 
 from bank.bootstrap import Bank
 from bank.outbox import read_outbox
-from bank.registration import Outcome, Step
+from bank.outcome import Outcome
+from bank.registration import Step
 from bank.settings import Settings
 
 START = datetime(2026, 1, 15, 12, 0, 0)

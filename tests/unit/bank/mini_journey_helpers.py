@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.demo import ANDREA, CARLOS, CARLOS_PASSWORD, CARLOS_USERNAME
-from bank.mini.outcome import MiniOutcome
 from bank.models import Customer, Journey, MiniAccount
+from bank.outcome import Outcome
 
 CHILD_CHAT = "tg:2001"
 PARENT_CHAT = "tg:1003"
@@ -18,7 +18,7 @@ PICTURES = ["pic_star", "pic_fish", "pic_star", "pic_kite"]
 OTHER_PICTURES = ["pic_fish", "pic_star", "pic_star", "pic_kite"]
 
 
-def expect(outcome: MiniOutcome, code: str, step: str | None = None) -> MiniOutcome:
+def expect(outcome: Outcome, code: str, step: str | None = None) -> Outcome:
     """Assert the outcome's code (and step), showing the whole outcome when it differs."""
     assert outcome.code == code, outcome
     if step is not None:

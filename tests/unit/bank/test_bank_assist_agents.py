@@ -15,14 +15,15 @@ from bank.assist import (
     Agents,
     AgentView,
     AssistDesk,
-    AssistOutcome,
     PhoneAssist,
     Tickets,
     Transcripts,
 )
 from bank.assist.agents import normalise_telegram_id
+from bank.assist.outcome import AssistCode
 from bank.bootstrap import Bank
 from bank.outbox import read_outbox
+from bank.outcome import Outcome
 from bank.settings import SettingsError, load_settings
 
 STRONG = "3f9a1c0e7b5d2a4f8c6e1b3d5f7a9c0e"
@@ -81,7 +82,7 @@ def test_add_update_remove_and_add_again(bank: Bank) -> None:
 )
 def test_bad_agents_are_refused(bank: Bank, telegram_id: str, name: str, reason: str) -> None:
     refused = bank.agents.add(telegram_user_id=telegram_id, display_name=name)
-    assert refused == AssistOutcome("invalid", {"reason": reason})
+    assert refused == Outcome(AssistCode.INVALID, data={"reason": reason})
 
 
 def test_telegram_ids_are_normalised() -> None:
@@ -92,7 +93,7 @@ def test_telegram_ids_are_normalised() -> None:
     assert normalise_telegram_id("10 05") is None
 
 
-def _agent_calls(bank: Bank, agent: str, number: int) -> dict[str, Callable[[], AssistOutcome]]:
+def _agent_calls(bank: Bank, agent: str, number: int) -> dict[str, Callable[[], Outcome]]:
     desk, phone = bank.assist_desk, bank.assist_phone
     return {
         "queue": lambda: desk.queue(agent=agent),
@@ -137,7 +138,7 @@ def test_anyone_but_an_agent_gets_not_agent_from_every_agent_call(bank: Bank, wh
     calls = _agent_calls(bank, who, number)
     assert set(calls) == _public_methods(AssistDesk) | _public_methods(PhoneAssist)
     for name, call in calls.items():
-        assert call() == AssistOutcome("not_agent"), name
+        assert call() == Outcome(AssistCode.NOT_AGENT), name
     assert len(audit_rows(bank)) == before  # nothing happened
     assert bank.tickets.position(sender_id="tg:5001").code == "waiting"
     assert len(read_outbox(bank.sessions)) == 1  # only the customer's own code

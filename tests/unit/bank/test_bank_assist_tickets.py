@@ -24,11 +24,12 @@ from bank_helpers import (
 from mini_journey_helpers import PICTURES, registration_to_avatar
 from sqlalchemy import select
 
-from bank.assist import AssistOutcome
+from bank.assist.outcome import AssistCode
 from bank.bootstrap import Bank, build_bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
 from bank.models import AssistNote, AuditEntry, Base, Journey, OtpChallenge
+from bank.outcome import Outcome
 from bank.registration import Step
 from bank.settings import SettingsError
 
@@ -42,7 +43,7 @@ def add_laura(bank: Bank) -> None:
     assert bank.agents.add(telegram_user_id=LAURA, display_name="Laura").code == "added"
 
 
-def expect_code(outcome: AssistOutcome, code: str) -> AssistOutcome:
+def expect_code(outcome: Outcome, code: str) -> Outcome:
     """Assert the outcome's code, showing the whole outcome when it differs."""
     assert outcome.code == code, outcome
     return outcome
@@ -269,7 +270,7 @@ def test_agents_act_only_on_tickets_they_hold(bank: Bank) -> None:
         desk.hand_back(agent=LAURA, ticket_number=number),
         desk.close(agent=LAURA, ticket_number=number),
     ):
-        assert outcome == AssistOutcome("not_yours", {"ticket": number, "state": "taken"})
+        assert outcome == Outcome(AssistCode.NOT_YOURS, data={"ticket": number, "state": "taken"})
     expect_code(desk.switch(agent=LAURA, ticket_number=404), "unknown")
     expect_code(desk.switch(agent=LAURA, ticket_number=None), "unknown")
 
@@ -493,7 +494,7 @@ def test_tickets_waiting_too_long_go_to_follow_up(bank: Bank, clock: FixedClock)
     bank.tickets.open(sender_id="tg:2", reason="asked")
     claim_notices(bank)
     clock.advance(minutes=4, seconds=59)
-    assert bank.tickets.expire_waiting() == AssistOutcome("none", {"tickets": []})
+    assert bank.tickets.expire_waiting() == Outcome(AssistCode.NONE, data={"tickets": []})
     clock.advance(seconds=1)
     expired = expect_code(bank.tickets.expire_waiting(), "expired")
     assert expired.data["tickets"] == [{"ticket": first, "sender_id": "tg:1"}]

@@ -21,7 +21,8 @@ from bank.clock import FixedClock
 from bank.db import unit_of_work
 from bank.identity import CustomerRefs
 from bank.models import AuditEntry
-from bank.registration import Outcome, Step
+from bank.outcome import Outcome
+from bank.registration import Step
 
 SENDER = "tg:3001"
 

@@ -25,9 +25,9 @@ from bank.bootstrap import Bank
 from bank.clock import FixedClock
 from bank.db import unit_of_work
 from bank.demo import ANDREA, MATEO, SOFIA
-from bank.mini.outcome import MiniOutcome
 from bank.mini.pictures import AVATARS, PASSWORD_PICTURE_IDS
 from bank.models import AuditEntry, MiniUser
+from bank.outcome import Outcome
 
 KIND = "mini_registration"
 
@@ -261,7 +261,7 @@ def test_a_call_for_another_step_changes_nothing(bank: Bank) -> None:
     assert reg.submit_cedula(sender_id=chat, text=ANDREA.cedula).step is None
     reg.start(sender_id=chat)
     before = journey_row(bank, KIND, chat)
-    calls: list[MiniOutcome] = [
+    calls: list[Outcome] = [
         reg.submit_activation_code(sender_id=chat, code="123456"),
         reg.submit_avatar(sender_id=chat, avatar_id="avatar_cat"),
         reg.submit_username(sender_id=chat, text="andreita2015"),

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Any
 
 import pytest
 from bot_fakes import FakeRasa, FakeSecretStore
 
-from bank.assist import AssistOutcome
 from bank.assist.journeys import CHAT_KINDS
+from bank.assist.outcome import AssistCode
 from bank.assist.tickets import REASONS
 from bank.models import (
     TICKET_CANCELLED,
@@ -22,6 +23,8 @@ from bank.models import (
     TICKET_TAKEN,
     TICKET_WAITING,
 )
+from bank.outcome import Outcome
+from bank.registration.outcome import RegistrationCode
 from bot.channel_texts import ChannelTexts, load_channel_texts
 from bot.conversation import Conversation
 from bot.conversation_stores import InMemoryPendingInputStore
@@ -90,32 +93,42 @@ TICKET: dict[str, Any] = {
 }
 
 # Every outcome code of docs/assist.md, with its data, per reply function.
-OUTCOMES: list[tuple[str, Any, AssistOutcome]] = [
-    ("take", replies.take, AssistOutcome("taken", {**TICKET, "sender_id": "tg:1", "held": [12]})),
+OUTCOMES: list[tuple[str, Any, Outcome]] = [
     (
         "take",
         replies.take,
-        AssistOutcome("already_taken", {"ticket": 12, "agent_name": "Ana", "yours": False}),
+        Outcome(AssistCode.TAKEN, data={**TICKET, "sender_id": "tg:1", "held": [12]}),
     ),
     (
         "take",
         replies.take,
-        AssistOutcome("already_taken", {"ticket": 12, "agent_name": "Paula", "yours": True}),
+        Outcome(AssistCode.ALREADY_TAKEN, data={"ticket": 12, "agent_name": "Ana", "yours": False}),
     ),
-    ("take", replies.take, AssistOutcome("unknown", {"ticket": 12})),
-    ("take", replies.take, AssistOutcome("not_agent")),
-    ("switch", replies.switch, AssistOutcome("switched", {**TICKET})),
-    ("switch", replies.switch, AssistOutcome("not_yours", {"ticket": 12, "state": "waiting"})),
-    ("switch", replies.switch, AssistOutcome("unknown", {"ticket": 99})),
-    ("note", replies.note, AssistOutcome("noted", {"ticket": 12, "notes": 2})),
-    ("note", replies.note, AssistOutcome("empty", {"ticket": 12})),
-    ("note", replies.note, AssistOutcome("no_ticket")),
+    (
+        "take",
+        replies.take,
+        Outcome(
+            AssistCode.ALREADY_TAKEN, data={"ticket": 12, "agent_name": "Paula", "yours": True}
+        ),
+    ),
+    ("take", replies.take, Outcome(AssistCode.UNKNOWN, data={"ticket": 12})),
+    ("take", replies.take, Outcome(AssistCode.NOT_AGENT)),
+    ("switch", replies.switch, Outcome(AssistCode.SWITCHED, data={**TICKET})),
+    (
+        "switch",
+        replies.switch,
+        Outcome(AssistCode.NOT_YOURS, data={"ticket": 12, "state": "waiting"}),
+    ),
+    ("switch", replies.switch, Outcome(AssistCode.UNKNOWN, data={"ticket": 99})),
+    ("note", replies.note, Outcome(AssistCode.NOTED, data={"ticket": 12, "notes": 2})),
+    ("note", replies.note, Outcome(AssistCode.EMPTY, data={"ticket": 12})),
+    ("note", replies.note, Outcome(AssistCode.NO_TICKET)),
     (
         "close",
         replies.close,
-        AssistOutcome(
-            "closed",
-            {
+        Outcome(
+            AssistCode.CLOSED,
+            data={
                 "ticket": 12,
                 "sender_id": "tg:1",
                 "journey": "",
@@ -125,57 +138,83 @@ OUTCOMES: list[tuple[str, Any, AssistOutcome]] = [
             },
         ),
     ),
-    ("close", replies.close, AssistOutcome("no_ticket")),
+    ("close", replies.close, Outcome(AssistCode.NO_TICKET)),
     (
         "resend",
         replies.resend,
-        AssistOutcome(
-            "sent", {"identity_masked": "17******65", "mobile_masked": "09******67", "minutes": 5}
+        Outcome(
+            AssistCode.SENT,
+            data={"identity_masked": "17******65", "mobile_masked": "09******67", "minutes": 5},
         ),
     ),
     (
         "resend",
         replies.resend,
-        AssistOutcome("too_soon", {"identity_masked": "17******65", "seconds": 40}),
+        Outcome(RegistrationCode.TOO_SOON, data={"identity_masked": "17******65", "seconds": 40}),
     ),
     (
         "resend",
         replies.resend,
-        AssistOutcome("too_many_codes", {"identity_masked": "17******65", "minutes": 20}),
+        Outcome(
+            RegistrationCode.TOO_MANY_CODES, data={"identity_masked": "17******65", "minutes": 20}
+        ),
     ),
     (
         "resend",
         replies.resend,
-        AssistOutcome("attempts_exhausted", {"identity_masked": "17******65", "minutes": 29}),
+        Outcome(
+            RegistrationCode.ATTEMPTS_EXHAUSTED,
+            data={"identity_masked": "17******65", "minutes": 29},
+        ),
     ),
-    ("resend", replies.resend, AssistOutcome("no_journey", {"identity_masked": "17******65"})),
     (
         "resend",
         replies.resend,
-        AssistOutcome("locked", {"identity_masked": "17******65", "minutes": 30}),
+        Outcome(AssistCode.NO_JOURNEY, data={"identity_masked": "17******65"}),
     ),
-    ("resend", replies.resend, AssistOutcome("locked_held", {"identity_masked": "17******65"})),
-    ("resend", replies.resend, AssistOutcome("no_mobile", {"identity_masked": "17******65"})),
     (
         "resend",
         replies.resend,
-        AssistOutcome("restarted_inactive", {"identity_masked": "17******65"}),
+        Outcome(RegistrationCode.LOCKED, data={"identity_masked": "17******65", "minutes": 30}),
     ),
-    ("resend", replies.resend, AssistOutcome("invalid_identity")),
-    ("unlock", replies.unlock, AssistOutcome("unlocked", {"identity_masked": "09******37"})),
-    ("unlock", replies.unlock, AssistOutcome("not_locked", {"identity_masked": "09******37"})),
+    (
+        "resend",
+        replies.resend,
+        Outcome(RegistrationCode.LOCKED_HELD, data={"identity_masked": "17******65"}),
+    ),
+    (
+        "resend",
+        replies.resend,
+        Outcome(AssistCode.NO_MOBILE, data={"identity_masked": "17******65"}),
+    ),
+    (
+        "resend",
+        replies.resend,
+        Outcome(RegistrationCode.RESTARTED_INACTIVE, data={"identity_masked": "17******65"}),
+    ),
+    ("resend", replies.resend, Outcome(AssistCode.INVALID_IDENTITY)),
     (
         "unlock",
         replies.unlock,
-        AssistOutcome("reason_required", {"min_length": 10, "max_length": 300}),
+        Outcome(AssistCode.UNLOCKED, data={"identity_masked": "09******37"}),
     ),
-    ("unlock", replies.unlock, AssistOutcome("invalid_identity")),
+    (
+        "unlock",
+        replies.unlock,
+        Outcome(AssistCode.NOT_LOCKED, data={"identity_masked": "09******37"}),
+    ),
+    (
+        "unlock",
+        replies.unlock,
+        Outcome(AssistCode.REASON_REQUIRED, data={"min_length": 10, "max_length": 300}),
+    ),
+    ("unlock", replies.unlock, Outcome(AssistCode.INVALID_IDENTITY)),
     (
         "link",
         replies.link,
-        AssistOutcome(
-            "sent",
-            {
+        Outcome(
+            AssistCode.SENT,
+            data={
                 "identity_masked": "17******65",
                 "journey": "mini",
                 "mobile_masked": "09******67",
@@ -186,21 +225,31 @@ OUTCOMES: list[tuple[str, Any, AssistOutcome]] = [
     (
         "link",
         replies.link,
-        AssistOutcome("invalid_journey", {"allowed": ["entrar", "hijos", "mini", "registro"]}),
+        Outcome(
+            AssistCode.INVALID_JOURNEY, data={"allowed": ["entrar", "hijos", "mini", "registro"]}
+        ),
     ),
     (
         "link",
         replies.link,
-        AssistOutcome("unknown", {"identity_masked": "17******97", "journey": "mini"}),
+        Outcome(AssistCode.UNKNOWN, data={"identity_masked": "17******97", "journey": "mini"}),
     ),
     (
         "link",
         replies.link,
-        AssistOutcome("no_mobile", {"identity_masked": "17******97", "journey": "mini"}),
+        Outcome(AssistCode.NO_MOBILE, data={"identity_masked": "17******97", "journey": "mini"}),
     ),
-    ("lookup", replies.lookup_header, AssistOutcome("found", {"identity_masked": "17******65"})),
-    ("lookup", replies.lookup_header, AssistOutcome("unknown", {"identity_masked": "17******97"})),
-    ("lookup", replies.lookup_header, AssistOutcome("invalid_identity")),
+    (
+        "lookup",
+        replies.lookup_header,
+        Outcome(AssistCode.FOUND, data={"identity_masked": "17******65"}),
+    ),
+    (
+        "lookup",
+        replies.lookup_header,
+        Outcome(AssistCode.UNKNOWN, data={"identity_masked": "17******97"}),
+    ),
+    ("lookup", replies.lookup_header, Outcome(AssistCode.INVALID_IDENTITY)),
 ]
 
 
@@ -208,7 +257,7 @@ OUTCOMES: list[tuple[str, Any, AssistOutcome]] = [
     ("family", "reply", "outcome"), OUTCOMES, ids=[f"{f}-{o.code}" for f, _, o in OUTCOMES]
 )
 def test_every_outcome_code_has_a_spanish_reply(
-    texts: ChannelTexts, family: str, reply: Any, outcome: AssistOutcome
+    texts: ChannelTexts, family: str, reply: Any, outcome: Outcome
 ) -> None:
     shown = reply(texts, outcome)
     assert shown and "{" not in shown, shown
@@ -216,10 +265,17 @@ def test_every_outcome_code_has_a_spanish_reply(
     assert "None" not in shown
 
 
+class _Unlisted(StrEnum):
+    """A code the channel does not know yet."""
+
+    SOMETHING_NEW = "something_new"
+
+
 def test_hand_back_outcomes(texts: ChannelTexts) -> None:
     data = {"ticket": 12, "sender_id": "tg:1", "journey": "registration", "step": "otp"}
-    went = AssistOutcome(
-        "handed_back", {**data, "journey_active": True, "went_back": True, "next_ticket": 13}
+    went = Outcome(
+        AssistCode.HANDED_BACK,
+        data={**data, "journey_active": True, "went_back": True, "next_ticket": 13},
     )
     assert replies.hand_back(texts, went, "otp") == (
         "↩️ Devolviste el ticket #12 al asistente. Registro en Produbanco en línea volvió al "
@@ -228,15 +284,21 @@ def test_hand_back_outcomes(texts: ChannelTexts) -> None:
     assert replies.next_ticket(texts, went) == (
         "👉 Tu ticket actual ahora es el #13: /ticket para verlo."
     )
-    ended = AssistOutcome(
-        "handed_back",
-        {**data, "step": "ended", "journey_active": False, "went_back": False, "next_ticket": None},
+    ended = Outcome(
+        AssistCode.HANDED_BACK,
+        data={
+            **data,
+            "step": "ended",
+            "journey_active": False,
+            "went_back": False,
+            "next_ticket": None,
+        },
     )
     assert "había terminado" in replies.hand_back(texts, ended, None)
     assert replies.next_ticket(texts, ended) is None
-    refused = AssistOutcome(
-        "cannot_go_back",
-        {
+    refused = Outcome(
+        AssistCode.CANNOT_GO_BACK,
+        data={
             "ticket": 12,
             "journey": "registration",
             "step": "otp",
@@ -247,15 +309,17 @@ def test_hand_back_outcomes(texts: ChannelTexts) -> None:
         "No puedo llevar Registro en Produbanco en línea al paso «username». Desde el paso otp "
         "puede volver a: identity_number."
     )
-    nowhere = AssistOutcome(
-        "cannot_go_back",
-        {"ticket": 12, "journey": "mini_sign_in", "step": "picture", "can_return_to": []},
+    nowhere = Outcome(
+        AssistCode.CANNOT_GO_BACK,
+        data={"ticket": 12, "journey": "mini_sign_in", "step": "picture", "can_return_to": []},
     )
     assert "no se puede volver atrás" in replies.hand_back(texts, nowhere, "x")
-    no_journey = replies.hand_back(texts, AssistOutcome("no_journey", {"ticket": 12}), "otp")
+    no_journey = replies.hand_back(
+        texts, Outcome(AssistCode.NO_JOURNEY, data={"ticket": 12}), "otp"
+    )
     assert "no tiene un trámite activo" in no_journey
-    assert replies.hand_back(texts, AssistOutcome("no_ticket"), None).startswith("No tienes")
-    odd = replies.hand_back(texts, AssistOutcome("something_new"), None)
+    assert replies.hand_back(texts, Outcome(AssistCode.NO_TICKET), None).startswith("No tienes")
+    odd = replies.hand_back(texts, Outcome(_Unlisted.SOMETHING_NEW), None)
     assert odd == "No se pudo hacer (something_new)."
 
 

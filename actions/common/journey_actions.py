@@ -1,0 +1,125 @@
+"""The actions every bank-journey form shares: start, go back, cancel, and forget the answers.
+
+A journey's module subclasses these with class attributes only: the action's name, its
+`JourneyForm`, and the responses that say the bank's outcome (`replies`, a read-only mapping by
+outcome code, else `default_reply`). They are abstract here, so the action server registers only
+the subclasses.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from types import MappingProxyType
+from typing import ClassVar, Protocol
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common.bank_access import in_thread
+from actions.common.journey_form import JourneyForm, cleared, left_form
+from actions.common.replies import Replies, utter
+from bank.outcome import Outcome
+
+
+class JourneyCall(Protocol):
+    """A call of a bank journey service for one chat (`start`, `go_back`, `cancel`)."""
+
+    def __call__(self, *, sender_id: str) -> Outcome: ...
+
+
+class JourneyAction(Action, ABC):
+    """One common action of a journey form: its name, its form, and how it says the outcome."""
+
+    replies: ClassVar[Replies] = MappingProxyType({})
+
+    @property
+    @abstractmethod
+    def action_name(self) -> str:
+        """Name Rasa calls this action by."""
+
+    @property
+    @abstractmethod
+    def form(self) -> JourneyForm:
+        """The journey's form."""
+
+    @property
+    @abstractmethod
+    def default_reply(self) -> str:
+        """The response for an outcome code `replies` does not name."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return self.action_name
+
+    def say(self, dispatcher: CollectingDispatcher, outcome: Outcome) -> None:
+        """Send the response for the outcome's code."""
+        utter(dispatcher, self.replies.get(outcome.code, self.default_reply))
+
+    async def call(self, bank_call: Callable[[], JourneyCall], tracker: Tracker) -> Outcome:
+        """Run the bank call for this chat, off the event loop."""
+        return await in_thread(bank_call(), sender_id=tracker.sender_id)
+
+
+class StartJourney(JourneyAction):
+    """Open the journey in the bank or resume it, say which, and empty the form's answers."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Start or resume, and say which."""
+        self.say(dispatcher, await self.call(lambda: self.form.service().start, tracker))
+        return cleared(self.form)
+
+
+class GoBackInJourney(JourneyAction):
+    """ "Regresar": one step back where the journey allows it; the form asks that step."""
+
+    @property
+    @abstractmethod
+    def journey(self) -> Callable[[], JourneyCall]:
+        """The bank service's `go_back` (a journey form's service need not have one)."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Move the journey back one step and say so."""
+        self.say(dispatcher, await self.call(self.journey, tracker))
+        return cleared(self.form)
+
+
+class CancelJourney(JourneyAction):
+    """ "Cancelar": end the journey in the bank, say so, and leave the form."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Cancel in the bank and leave the form."""
+        self.say(dispatcher, await self.call(lambda: self.form.service().cancel, tracker))
+        return left_form(self.form)
+
+
+class ForgetJourneyAnswers(Action, ABC):
+    """The form ended (each ending was already told by the form): forget its answers."""
+
+    @property
+    @abstractmethod
+    def action_name(self) -> str:
+        """Name Rasa calls this action by."""
+
+    @property
+    @abstractmethod
+    def form(self) -> JourneyForm:
+        """The journey's form."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Empty every answer slot of the form."""
+        return cleared(self.form)
