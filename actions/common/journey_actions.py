@@ -30,10 +30,8 @@ class JourneyCall(Protocol):
     def __call__(self, *, sender_id: str) -> Outcome: ...
 
 
-class JourneyAction(Action, ABC):
-    """One common action of a journey form: its name, its form, and how it says the outcome."""
-
-    replies: ClassVar[Replies] = MappingProxyType({})
+class JourneyFormAction(Action, ABC):
+    """An action of a journey form: the name Rasa calls it by, and its form."""
 
     @property
     @abstractmethod
@@ -45,14 +43,20 @@ class JourneyAction(Action, ABC):
     def form(self) -> JourneyForm:
         """The journey's form."""
 
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return self.action_name
+
+
+class JourneyAction(JourneyFormAction):
+    """One common action of a journey form that calls the bank and says its outcome."""
+
+    replies: ClassVar[Replies] = MappingProxyType({})
+
     @property
     @abstractmethod
     def default_reply(self) -> str:
         """The response for an outcome code `replies` does not name."""
-
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return self.action_name
 
     def say(self, dispatcher: CollectingDispatcher, outcome: Outcome) -> None:
         """Send the response for the outcome's code."""
@@ -101,22 +105,8 @@ class CancelJourney(JourneyAction):
         return left_form(self.form)
 
 
-class ForgetJourneyAnswers(Action, ABC):
+class ForgetJourneyAnswers(JourneyFormAction):
     """The form ended (each ending was already told by the form): forget its answers."""
-
-    @property
-    @abstractmethod
-    def action_name(self) -> str:
-        """Name Rasa calls this action by."""
-
-    @property
-    @abstractmethod
-    def form(self) -> JourneyForm:
-        """The journey's form."""
-
-    def name(self) -> str:
-        """Name Rasa calls this action by."""
-        return self.action_name
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
