@@ -102,7 +102,7 @@ security: $(VENV)/.installed ## The attacks of the security review (tests/securi
 
 validate: $(RASA_VENV)/.installed ## rasa data validate; every response fills without a Rasa ERROR (scripts/check_responses.py)
 	$(RASA) data validate --data nlu dialogues --domain domain --config config.yml --fail-on-warnings
-	$(RASA_VENV)/bin/python scripts/check_responses.py domain
+	$(RASA_VENV)/bin/python scripts/check_responses.py domain --dialogues dialogues
 
 stories: train ## rasa test stories with --fail-on-prediction-errors (the rule index checked against RulePolicy)
 	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \

@@ -2,7 +2,7 @@
 
 Run in Rasa's environment (`make validate`):
 
-    .venv-rasa/bin/python scripts/check_responses.py [DOMAIN_DIR]
+    .venv-rasa/bin/python scripts/check_responses.py [DOMAIN] [--dialogues DIALOGUES_DIR]
 
 Each variation of each response goes through Rasa's own `TemplatedNaturalLanguageGenerator`,
 filled with every slot (empty, as in a new conversation) and a value for every `{name}`
@@ -12,11 +12,16 @@ Such payloads are written with doubled braces, `/intent{{"key": "value"}}`, whic
 turns back into single ones. Then every filled button payload that starts with "/" must parse, as
 Rasa parses a tapped button, into a domain intent and domain entities.
 
+The responses Rasa utters by itself (an `action: utter_...` step of a rule or story in
+DIALOGUES_DIR, a form's `utter_ask_<slot>`) are filled with the slots alone: each of their
+placeholders must be a slot. The others are sent by actions, which pass their values.
+
 Exit status 1 with one line per problem, 0 otherwise.
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import logging
 import re
@@ -35,6 +40,7 @@ from structlog.testing import capture_logs
 REPO = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)}")
 INTENT_PREFIX = "/"
+UTTER_STEP = re.compile(r"^\s*-?\s*action:\s*(utter_\w+)\s*$", re.MULTILINE)
 PLACEHOLDER_VALUE = "x"
 
 
@@ -87,7 +93,46 @@ def _buttons(filled: dict[str, Any]) -> list[dict[str, Any]]:
     return [button for button in buttons if isinstance(button, dict)]
 
 
-def check(domain_path: Path) -> tuple[list[str], int]:
+def _form_ask(domain: Domain, form: str, slot: str) -> str | None:
+    """What Rasa's form runs to ask for `slot` (its search order), when it is a response."""
+    known = set(domain.action_names_or_texts)
+    for name in (f"action_ask_{form}_{slot}", f"utter_ask_{form}_{slot}"):
+        if name in known:
+            return name if name.startswith("utter_") else None
+    for name in (f"action_ask_{slot}", f"utter_ask_{slot}"):
+        if name in known:
+            return name if name.startswith("utter_") else None
+    return None
+
+
+def uttered_by_rasa(domain: Domain, dialogues: Path | None) -> set[str]:
+    """The responses Rasa utters with the slots alone: rule and story steps, forms' questions."""
+    names: set[str] = set()
+    if dialogues is not None:
+        for path in sorted(dialogues.glob("*.yml")):
+            names |= set(UTTER_STEP.findall(path.read_text(encoding="utf-8")))
+    for form, spec in domain.forms.items():
+        for slot in spec.get("required_slots", []):
+            asked = _form_ask(domain, form, slot)
+            if asked is not None:
+                names.add(asked)
+    return names & set(domain.responses)
+
+
+def _slot_only_problems(domain: Domain, dialogues: Path | None, slots: set[str]) -> list[str]:
+    problems = []
+    for name in sorted(uttered_by_rasa(domain, dialogues)):
+        for index, variation in enumerate(domain.responses[name]):
+            missing = sorted(set(_placeholder_values(variation, slots)))
+            if missing:
+                problems.append(
+                    f"{name}[{index}]: uttered by Rasa itself, but {missing} is not a slot "
+                    "(only an action can pass that value)"
+                )
+    return problems
+
+
+def check(domain_path: Path, dialogues: Path | None = None) -> tuple[list[str], int]:
     """The problems of every response in `domain_path`, and how many variations were filled."""
     domain = Domain.load(str(domain_path))
     slots = {slot.name for slot in domain.slots}
@@ -124,18 +169,22 @@ def check(domain_path: Path) -> tuple[list[str], int]:
                         ]
     finally:
         rasa_logger.removeHandler(handler)
+    problems += _slot_only_problems(domain, dialogues, slots)
     return problems, variations
 
 
 def main(argv: list[str]) -> int:
-    domain_path = Path(argv[1]) if len(argv) > 1 else REPO / "domain"
-    problems, variations = check(domain_path)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("domain", nargs="?", type=Path, default=REPO / "domain")
+    parser.add_argument("--dialogues", type=Path, default=REPO / "dialogues")
+    args = parser.parse_args(argv[1:])
+    problems, variations = check(args.domain, args.dialogues)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {variations} response variations of {domain_path}")
+        print(f"{len(problems)} problem(s) in {variations} response variations of {args.domain}")
         return 1
-    print(f"{variations} response variations of {domain_path} filled without an error")
+    print(f"{variations} response variations of {args.domain} filled without an error")
     return 0
 
 

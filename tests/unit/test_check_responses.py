@@ -1,6 +1,6 @@
 """scripts/check_responses.py, run in Rasa's environment as `make validate` runs it: the domain's
 responses fill without an interpolator ERROR, and the check does catch a payload Rasa would
-log or misread."""
+log or misread, and a placeholder no slot fills in a response Rasa utters by itself."""
 
 from __future__ import annotations
 
@@ -47,6 +47,19 @@ responses:
           payload: '/request_human{{"nobody": "x"}}'
   utter_spaced_placeholder:
     - text: "Hola {first name}"
+  utter_rule_with_a_slot:
+    - text: "Tu motivo: {agent_reason}"
+"""
+
+# Rasa utters these itself, with the slots alone: {minutes} cannot be filled.
+RULES = """\
+version: "3.1"
+rules:
+  - rule: a rule uttering responses
+    steps:
+      - intent: request_human
+      - action: utter_doubled_braces
+      - action: utter_rule_with_a_slot
 """
 
 
@@ -69,7 +82,9 @@ def test_every_domain_response_fills_without_a_rasa_error() -> None:
 
 def test_the_check_names_each_response_rasa_would_log_or_misread(tmp_path: Path) -> None:
     (tmp_path / "domain.yml").write_text(BROKEN_DOMAIN, encoding="utf-8")
-    result = _run(str(tmp_path / "domain.yml"))
+    (tmp_path / "dialogues").mkdir()
+    (tmp_path / "dialogues" / "rules.yml").write_text(RULES, encoding="utf-8")
+    result = _run(str(tmp_path / "domain.yml"), "--dialogues", str(tmp_path / "dialogues"))
     assert result.returncode == 1, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     named = {line.split("[", 1)[0] for line in lines if line.startswith("utter_")}
@@ -78,5 +93,8 @@ def test_the_check_names_each_response_rasa_would_log_or_misread(tmp_path: Path)
         "utter_unknown_intent",
         "utter_unknown_entity",
         "utter_spaced_placeholder",
+        "utter_doubled_braces",
     }
     assert any("interpolator" in line for line in lines if line.startswith("utter_single"))
+    doubled = [line for line in lines if line.startswith("utter_doubled_braces")]
+    assert len(doubled) == 1 and "['minutes'] is not a slot" in doubled[0], doubled
