@@ -1,8 +1,9 @@
 """ERROR lines in the logs of the processes an e2e test started, so the test can fail on them.
 
 Every topology a test starts (tests/support/servers.py, local_run.py, scaled.py) registers its
-log directory with `WATCH`; tests/e2e/conftest.py reads what was written since the last look
-after each test (and after each module's teardown) and fails on any ERROR or CRITICAL entry of a
+log directory with `WATCH`; the fixtures of tests/support/log_check.py (which
+tests/e2e/conftest.py imports) read what was written since the last look after each test (and
+after each module's teardown) and fail on any ERROR or CRITICAL entry of a
 Rasa, action-server or bot log that the test did not declare with
 `@pytest.mark.expected_errors(pattern, ...)`.
 
