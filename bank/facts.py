@@ -19,7 +19,7 @@ from typing import Final
 from bank import otp, totp, validators
 from bank.assist import phone
 from bank.journey_rows import IDLE_LIMIT
-from bank.mini import activation, lockout
+from bank.mini import activation, goals, lockout
 from bank.settings import Settings
 from formats.money import dollars
 
@@ -56,6 +56,7 @@ CONSTANT_FACTS: Final[dict[str, str]] = {
     "mini_sign_in_lock_minutes": str(lockout.CHILD_PICTURES.lock_minutes),
     "mini_locks_before_hold": str(lockout.LOCKS_BEFORE_HOLD),
     "mini_hold_window_hours": str(int(lockout.HOLD_WINDOW.total_seconds() // 3600)),
+    "mini_max_goal_amount": dollars(goals.MAX_GOAL_AMOUNT),
     "token_digits": str(totp.CODE_DIGITS),
     # Assisted mode (agents' texts).
     "unlock_reason_min_length": str(phone.MIN_REASON_LENGTH),
