@@ -1,10 +1,14 @@
-"""`action_session_start`: Rasa's own session start, plus the facts the responses state.
+"""`action_session_start`: Rasa's own session start, with the facts the responses state.
 
 FAQ answers and the form questions are uttered by Rasa itself (the ResponseSelector, the forms),
-which fills a response's `{placeholders}` from slots only. So every session starts by setting one
-slot per fact of bank/facts.py (`{otp_minutes}`, `{mini_max_per_request}`...), read from the
-bank's constants and settings; actions' responses get them the same way. Like Rasa's default, the
-slots of the previous session are carried over (`carry_over_slots_to_new_session: true`).
+which fills a response's `{placeholders}` from slots only. So every session start sets one slot
+per fact of bank/facts.py (`{otp_minutes}`, `{mini_max_per_request}`...), read from the bank's
+constants and settings; actions' responses get them the same way.
+
+The facts that changed (all of them in a new conversation) are set first, then the session starts
+as Rasa's default does: `SessionStarted`, every slot carried over (`carry_over_slots_to_new_session:
+true`), `action_listen`. So a new session opens with exactly the slots the old one ended with, as
+the sessions the tracker store starts do (rasa_extensions/compacting_tracker_store.py).
 """
 
 from __future__ import annotations
@@ -21,24 +25,25 @@ from actions.common.bank_access import current_bank
 from bank.facts import stated_facts
 
 
-def carried_slots(tracker: Tracker, domain: DomainDict) -> list[EventType]:
+def changed_facts(slots: Mapping[str, Any], facts: Mapping[str, str]) -> list[EventType]:
+    """A SlotSet per fact whose slot does not hold its value yet."""
+    return [
+        SlotSet(name, value) for name, value in sorted(facts.items()) if slots.get(name) != value
+    ]
+
+
+def carried_slots(slots: Mapping[str, Any], domain: DomainDict) -> list[EventType]:
     """A SlotSet for every slot whose value differs from its initial value (Rasa's carry-over)."""
     declared: Mapping[str, Any] = domain.get("slots") or {}
-    events: list[EventType] = []
-    for name, value in tracker.slots.items():
-        initial = (declared.get(name) or {}).get("initial_value")
-        if value != initial:
-            events.append(SlotSet(name, value))
-    return events
-
-
-def fact_slots(facts: Mapping[str, str]) -> list[EventType]:
-    """One SlotSet per fact, named as its placeholder."""
-    return [SlotSet(name, value) for name, value in sorted(facts.items())]
+    return [
+        SlotSet(name, value)
+        for name, value in slots.items()
+        if value != (declared.get(name) or {}).get("initial_value")
+    ]
 
 
 class ActionSessionStart(Action):
-    """Start a session: carry the slots over, then set the facts the responses state."""
+    """Start a session: set the facts, then carry every slot over into the new session."""
 
     def name(self) -> str:
         return "action_session_start"
@@ -47,10 +52,10 @@ class ActionSessionStart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         facts = stated_facts(current_bank().settings)
-        carried = [event for event in carried_slots(tracker, domain) if event["name"] not in facts]
+        slots = {**tracker.slots, **facts}
         return [
+            *changed_facts(tracker.slots, facts),
             SessionStarted(),
-            *carried,
-            *fact_slots(facts),
+            *carried_slots(slots, domain),
             ActionExecuted("action_listen"),
         ]

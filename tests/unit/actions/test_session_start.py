@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.session.start import ActionSessionStart
@@ -46,37 +46,46 @@ async def start(slots: dict[str, Any], domain: dict[str, Any]) -> list[Any]:
     return events
 
 
-async def test_a_session_starts_with_every_fact_set_from_the_bank(
+def split(events: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The slots set before `session_started`, and those the new session opens with."""
+    at = events.index(SessionStarted())
+    assert events[-1] == ActionExecuted("action_listen")
+    before = {event["name"]: event["value"] for event in events[:at]}
+    opened = {event["name"]: event["value"] for event in events[at + 1 : -1]}
+    assert all(event["event"] == "slot" for event in events[:at] + events[at + 1 : -1])
+    return before, opened
+
+
+async def test_a_new_conversation_starts_with_every_fact_set_from_the_bank(
     bank: Bank, domain: dict[str, Any]
 ) -> None:
-    events = await start({"agent_reason": None, "otp_minutes": None}, domain)
-    assert events[0] == SessionStarted()
-    assert events[-1] == ActionExecuted("action_listen")
-    facts = {event["name"]: event["value"] for event in events if event["event"] == "slot"}
-    assert set(facts) == FACT_NAMES
-    assert facts["otp_minutes"] == CONSTANT_FACTS["otp_minutes"] == "5"
-    assert facts["mini_max_per_request"] == "$20,00"
-    assert facts["mini_max_per_day"] == "$1.250,50"
+    before, opened = split(await start({"agent_reason": None, "otp_minutes": None}, domain))
+    assert set(before) == set(opened) == FACT_NAMES
+    assert opened["otp_minutes"] == CONSTANT_FACTS["otp_minutes"] == "5"
+    assert opened["mini_max_per_request"] == "$20,00"
+    assert opened["mini_max_per_day"] == "$1.250,50"
     assert str(bank.settings.mini_max_per_day) == "1250.50"
 
 
-async def test_the_slots_of_the_last_session_are_carried_over(
+async def test_a_session_opens_with_exactly_the_slots_the_last_one_ended_with(
     bank: Bank, domain: dict[str, Any]
 ) -> None:
+    facts = {name: CONSTANT_FACTS.get(name) for name in FACT_NAMES}
     slots = {
+        **facts,
         "agent_reason": "locked",
         "agent_resume": None,
         "session_started_metadata": {"channel": "telegram"},
-        "mini_max_per_request": "$99,00",  # a value from before the operator changed it
+        "mini_max_per_request": "$99,00",  # from before the operator changed it
+        "mini_max_per_day": "$1.250,50",
     }
-    events = await start(slots, domain)
-    carried = [event for event in events if event["event"] == "slot"]
-    assert SlotSet("agent_reason", "locked") in carried
-    assert SlotSet("session_started_metadata", {"channel": "telegram"}) in carried
-    assert not [event for event in carried if event["name"] == "agent_resume"]
-    assert [event["value"] for event in carried if event["name"] == "mini_max_per_request"] == [
-        "$20,00"
-    ]
+    before, opened = split(await start(slots, domain))
+    assert before == {"mini_max_per_request": "$20,00"}, "only the fact that changed"
+    ended = {name: value for name, value in {**slots, **before}.items() if value is not None}
+    assert opened == ended
+    assert opened["agent_reason"] == "locked"
+    assert opened["session_started_metadata"] == {"channel": "telegram"}
+    assert "agent_resume" not in opened
 
 
 def test_the_domain_declares_the_custom_session_start(domain: dict[str, Any]) -> None:
