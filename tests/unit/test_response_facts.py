@@ -76,6 +76,12 @@ EXAMPLES: Final[dict[str, tuple[str, ...]]] = {
     "utter_channel_assist_cmd_cambiar": SAMPLE_TICKET,
 }
 
+# What a number followed by one of these states is a rule, never an example.
+RULE_WORDS: Final = frozenset(
+    {"segundos", "minutos", "horas", "días", "dígitos", "números", "caracteres", "letras"}
+    | {"intentos", "veces", "códigos", "solicitudes", "metas", "misiones", "imágenes"}
+)
+
 PLACEHOLDER: Final = re.compile(r"\{([a-z_]+)\}")
 # "1. Entra a…": the steps of a numbered list are not facts.
 LIST_MARKER: Final = re.compile(r"(?m)^\s*\d+\.\s")
@@ -134,7 +140,7 @@ def unexplained_numbers(responses: dict[str, list[dict[str, Any]]]) -> list[str]
             for number, word in stated_numbers(text):
                 if f"{number} {word}" in SEED_FACTS or number in SEED_FACTS:
                     continue
-                if number in EXAMPLES.get(name, ()):
+                if number in EXAMPLES.get(name, ()) and word not in RULE_WORDS:
                     continue
                 problems.append(f"{name}: {number} {word}".strip())
     return problems
@@ -155,6 +161,8 @@ def test_the_check_finds_a_hard_coded_rule() -> None:
     assert unexplained_numbers(filled) == []
     assert unexplained_numbers({"utter_x": [{"text": "1. Tu clave de 4 dígitos."}]}) == []
     assert unexplained_numbers({"utter_x": [{"text": "Por ejemplo: andrea2015"}]}) == []
+    sample = {"utter_ask_money_amount": [{"text": "Por ejemplo 5 o 2,50, en 5 minutos."}]}
+    assert unexplained_numbers(sample) == ["utter_ask_money_amount: 5 minutos"]
 
 
 def test_every_response_given_examples_still_states_one() -> None:
