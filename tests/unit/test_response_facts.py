@@ -311,3 +311,15 @@ def test_the_mini_limits_are_stated_as_the_settings_set_them(setting: str, shown
         "mini_max_per_day": "$5.000,00",
     }
     assert set(stated_facts(settings)) == FACT_NAMES
+
+
+def test_no_text_an_action_joins_itself_states_a_fact() -> None:
+    # actions.common.replies.phrase() fills buttons and history lines from outcome data only,
+    # without the slots: a fact there would stay "{otp_minutes}".
+    joined = re.compile(r"utter_button_|_line|_movement_|_request_|_state_|_title_")
+    stating = [
+        name
+        for name, variations in load_domain()["responses"].items()
+        if joined.search(name) and placeholders(variations) & FACT_NAMES
+    ]
+    assert not stating
