@@ -316,7 +316,10 @@ def test_the_mini_limits_are_stated_as_the_settings_set_them(setting: str, shown
 def test_no_text_an_action_joins_itself_states_a_fact() -> None:
     # actions.common.replies.phrase() fills buttons and history lines from outcome data only,
     # without the slots: a fact there would stay "{otp_minutes}".
-    joined = re.compile(r"utter_button_|_line|_movement_|_request_|_state_|_title_")
+    joined = re.compile(
+        r"^utter_button_|_line(_|$)|_movement_|_state_|_title_"
+        r"|^utter_mini_request_(money|withdrawal|mission)$"
+    )
     stating = [
         name
         for name, variations in load_domain()["responses"].items()
