@@ -13,7 +13,9 @@ tests/unit/test_response_facts.py holds that list and refuses any other number i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Final
 
 from bank import otp, totp, validators
@@ -33,35 +35,37 @@ def _seconds(duration: timedelta) -> str:
 
 
 # Rules written in code (constants), by placeholder name.
-CONSTANT_FACTS: Final[dict[str, str]] = {
-    # Registration in Produbanco en línea.
-    "otp_minutes": _minutes(otp.CODE_TTL),
-    "otp_resend_seconds": _seconds(otp.MIN_SPACING),
-    "otp_codes_per_window": str(otp.MAX_CODES_PER_WINDOW),
-    "otp_window_minutes": _minutes(otp.SEND_WINDOW),
-    "username_min_length": str(validators.USERNAME_MIN),
-    "username_max_length": str(validators.USERNAME_MAX),
-    "password_min_length": str(validators.PASSWORD_MIN),
-    "password_max_length": str(validators.PASSWORD_MAX),
-    # Every journey starts again after this long without activity.
-    "journey_idle_minutes": _minutes(IDLE_LIMIT),
-    # Cuenta Mini: the activation code, the child's user, the sign-in locks, the Token digital.
-    "mini_code_digits": str(activation.CODE_DIGITS),
-    "mini_code_minutes": _minutes(activation.CODE_TTL),
-    "mini_codes_per_window": str(activation.MAX_CODES_PER_HOUR),
-    "mini_code_window_minutes": _minutes(activation.CODE_WINDOW),
-    "mini_username_min_length": str(validators.CHILD_USERNAME_MIN),
-    "mini_username_max_length": str(validators.CHILD_USERNAME_MAX),
-    "mini_sign_in_max_failures": str(lockout.CHILD_PICTURES.max_failures),
-    "mini_sign_in_lock_minutes": str(lockout.CHILD_PICTURES.lock_minutes),
-    "mini_locks_before_hold": str(lockout.LOCKS_BEFORE_HOLD),
-    "mini_hold_window_hours": str(int(lockout.HOLD_WINDOW.total_seconds() // 3600)),
-    "mini_max_goal_amount": dollars(goals.MAX_GOAL_AMOUNT),
-    "token_digits": str(totp.CODE_DIGITS),
-    # Assisted mode (agents' texts).
-    "unlock_reason_min_length": str(phone.MIN_REASON_LENGTH),
-    "unlock_reason_max_length": str(phone.MAX_REASON_LENGTH),
-}
+CONSTANT_FACTS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # Registration in Produbanco en línea.
+        "otp_minutes": _minutes(otp.CODE_TTL),
+        "otp_resend_seconds": _seconds(otp.MIN_SPACING),
+        "otp_codes_per_window": str(otp.MAX_CODES_PER_WINDOW),
+        "otp_window_minutes": _minutes(otp.SEND_WINDOW),
+        "username_min_length": str(validators.USERNAME_MIN),
+        "username_max_length": str(validators.USERNAME_MAX),
+        "password_min_length": str(validators.PASSWORD_MIN),
+        "password_max_length": str(validators.PASSWORD_MAX),
+        # Every journey starts again after this long without activity.
+        "journey_idle_minutes": _minutes(IDLE_LIMIT),
+        # Cuenta Mini: the activation code, the child's user, the sign-in locks, the Token digital.
+        "mini_code_digits": str(activation.CODE_DIGITS),
+        "mini_code_minutes": _minutes(activation.CODE_TTL),
+        "mini_codes_per_window": str(activation.MAX_CODES_PER_HOUR),
+        "mini_code_window_minutes": _minutes(activation.CODE_WINDOW),
+        "mini_username_min_length": str(validators.CHILD_USERNAME_MIN),
+        "mini_username_max_length": str(validators.CHILD_USERNAME_MAX),
+        "mini_sign_in_max_failures": str(lockout.CHILD_PICTURES.max_failures),
+        "mini_sign_in_lock_minutes": str(lockout.CHILD_PICTURES.lock_minutes),
+        "mini_locks_before_hold": str(lockout.LOCKS_BEFORE_HOLD),
+        "mini_hold_window_hours": str(int(lockout.HOLD_WINDOW.total_seconds() // 3600)),
+        "mini_max_goal_amount": dollars(goals.MAX_GOAL_AMOUNT),
+        "token_digits": str(totp.CODE_DIGITS),
+        # Assisted mode (agents' texts).
+        "unlock_reason_min_length": str(phone.MIN_REASON_LENGTH),
+        "unlock_reason_max_length": str(phone.MAX_REASON_LENGTH),
+    }
+)
 
 # Rules the bank's operator sets (bank/settings.py), by placeholder name.
 SETTING_FACTS: Final = ("mini_max_per_request", "mini_max_per_day")
