@@ -1,0 +1,105 @@
+"""`action_clarify`: "¿Te refieres a…?" with one button per topic the message may mean.
+
+Rasa's last NLU component (`rasa_extensions/clarify.py`) marks such a message with the entity
+`ambiguous`: the candidates' keys, an intent ("start_registration") or an FAQ topic
+("faq/otp_validity"), space-separated. A candidate is offered when the domain titles it
+(`utter_button_clarify_<key>`, "/" as "_"): an FAQ topic's button sends its title's words (an
+example of that topic in nlu/clarify.yml, so the FAQ rule answers the tap), an intent's button
+sends `/<intent>`. Outside a journey "↩️ Otra cosa" shows the menu. With fewer than two titled
+candidates the message is answered as if it had not been marked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common.misses import NotUnderstood
+from actions.common.replies import button, phrase, utter
+
+ENTITY: Final = "ambiguous"
+FAQ_PREFIX: Final = "faq/"
+OTHER_PAYLOAD: Final = "/go_back"
+MIN_OPTIONS: Final = 2
+# Emoji and spaces before a title's first word (the tap of an FAQ option sends the words only).
+_LEADING_SYMBOLS: Final = re.compile(r"^[^\w¿¡]+")
+
+Button = dict[str, str]
+
+
+def title_response(key: str) -> str:
+    """The domain response that titles a candidate (`faq/otp_validity` ->
+    `utter_button_clarify_faq_otp_validity`)."""
+    return f"utter_button_clarify_{key.replace('/', '_')}"
+
+
+def candidate_keys(latest_message: Mapping[str, Any]) -> list[str]:
+    """The candidates the NLU marked the message with, in its order, once each."""
+    keys: list[str] = []
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") != ENTITY:
+            continue
+        for key in str(entity.get("value") or "").split():
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def option(domain: DomainDict, key: str) -> Button | None:
+    """The button of one candidate, or None when the domain does not title it (or an FAQ
+    topic has no answer)."""
+    response = title_response(key)
+    if response not in domain.get("responses", {}):
+        return None
+    if key.startswith(FAQ_PREFIX):
+        if f"utter_{key}" not in domain.get("responses", {}):
+            return None
+        words = _LEADING_SYMBOLS.sub("", phrase(domain, response)).strip()
+        return {"title": phrase(domain, response), "payload": words}
+    return {"title": phrase(domain, response), "payload": f"/{key}"}
+
+
+def options(domain: DomainDict, keys: list[str]) -> list[Button]:
+    """The buttons of the candidates the domain titles."""
+    return [found for found in (option(domain, key) for key in keys) if found is not None]
+
+
+class Clarify(Action):
+    """Ask which topic a message that fits several means; a tap answers that topic."""
+
+    def name(self) -> str:
+        """Name Rasa calls this action by."""
+        return "action_clarify"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The question with its buttons, or the message's ordinary answer."""
+        buttons = options(domain, candidate_keys(tracker.latest_message))
+        if len(buttons) < MIN_OPTIONS:
+            return await answer_plainly(dispatcher, tracker, domain)
+        if not tracker.active_loop_name:
+            buttons.append(button(domain, "clarify_other", OTHER_PAYLOAD))
+        utter(dispatcher, "utter_clarify", buttons=buttons)
+        return []
+
+
+async def answer_plainly(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+) -> list[EventType]:
+    """No two topics to offer: a question gets the FAQ answer the selector chose, anything else
+    the short answer to a message not understood."""
+    message = tracker.latest_message
+    if (message.get("intent") or {}).get("name") == "faq":
+        selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response")
+        utter_action = (selected or {}).get("utter_action")
+        if utter_action:
+            dispatcher.utter_message(response=str(utter_action))
+            return []
+    return await NotUnderstood().run(dispatcher, tracker, domain)
