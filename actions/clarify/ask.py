@@ -98,8 +98,8 @@ async def answer_plainly(
     message = tracker.latest_message
     if (message.get("intent") or {}).get("name") == "faq":
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response")
-        utter_action = (selected or {}).get("utter_action")
-        if utter_action:
-            dispatcher.utter_message(response=str(utter_action))
+        topic = (selected or {}).get("intent_response_key")
+        if topic and f"utter_{topic}" in domain.get("responses", {}):
+            dispatcher.utter_message(response=f"utter_{topic}")
             return []
     return await NotUnderstood().run(dispatcher, tracker, domain)

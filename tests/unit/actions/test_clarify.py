@@ -32,7 +32,7 @@ def tracker(
         "text": "mi código ya no sirve",
     }
     if selected:
-        message["response_selector"] = {"faq": {"response": {"utter_action": selected}}}
+        message["response_selector"] = {"faq": {"response": {"intent_response_key": selected}}}
     return Tracker(
         sender_id="test:clarify",
         slots={},
@@ -79,7 +79,7 @@ async def test_fewer_than_two_titled_topics_get_the_ordinary_answer(
     domain: dict[str, Any],
 ) -> None:
     question = await run(
-        tracker("faq", "faq/otp_validity unknown_intent", selected="utter_faq/otp_validity"),
+        tracker("faq", "faq/otp_validity unknown_intent", selected="faq/otp_validity"),
         domain,
     )
     assert [m["response"] for m in question.messages] == ["utter_faq/otp_validity"]
