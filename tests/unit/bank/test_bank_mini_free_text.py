@@ -4,10 +4,13 @@ sentences that echo them ("Le pedí $5,00 para «…»", "su premio por «…»"
 from __future__ import annotations
 
 import pytest
-from money_helpers import CHILD_CHAT, expect, sign_in_andrea
+from money_helpers import CHILD_CHAT, PARENT_CHAT, expect, sign_in_andrea, sign_in_carlos
+from sqlalchemy import select
 
 from bank.bootstrap import Bank
+from bank.db import unit_of_work
 from bank.mini.free_text import without_purpose_word
+from bank.models import CustomerNotification, MiniRequest
 
 
 @pytest.mark.parametrize(
@@ -46,3 +49,22 @@ def test_a_money_reason_is_kept_without_its_purpose_word(bank: Bank) -> None:
         "asked",
     )
     assert asked.data["request"]["reason"] == "mi bicicleta"
+
+
+def test_a_reason_kept_before_issue_15_is_echoed_without_its_purpose_word(bank: Bank) -> None:
+    sign_in_andrea(bank)
+    ref = expect(
+        bank.mini_requests.ask_money(sender_id=CHILD_CHAT, amount="5", reason="un libro"), "asked"
+    ).data["request"]["ref"]
+    with unit_of_work(bank.sessions) as session:
+        session.get(MiniRequest, int(ref)).reason = "para mi bicicleta"  # an older row
+    sign_in_carlos(bank)
+    pending = expect(bank.mini_requests.pending(sender_id=PARENT_CHAT), "ok").data["requests"]
+    assert [r["reason"] for r in pending] == ["mi bicicleta"]
+    decided = bank.mini_requests.decide(sender_id=PARENT_CHAT, request_ref=ref, approve=True)
+    assert decided.data["request"]["reason"] == "mi bicicleta"
+    with unit_of_work(bank.sessions) as session:
+        notice = session.scalars(
+            select(CustomerNotification).where(CustomerNotification.kind == "mini_money_approved")
+        ).one()
+        assert notice.data["reason"] == "mi bicicleta"
