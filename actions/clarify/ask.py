@@ -3,15 +3,15 @@
 Rasa's last NLU component (`rasa_extensions/clarify.py`) marks such a message with the entity
 `ambiguous`: the candidates' keys, an intent ("start_registration") or an FAQ topic
 ("faq/otp_validity"), space-separated. A candidate is offered when the domain titles it
-(`utter_button_clarify_<key>`, "/" as "_"): an FAQ topic's button sends its title's words (an
-example of that topic in nlu/clarify.yml, so the FAQ rule answers the tap), an intent's button
-sends `/<intent>`. Outside a journey "↩️ Otra cosa" shows the menu. With fewer than two titled
-candidates the message is answered as if it had not been marked.
+(`utter_button_clarify_<key>`, "/" as "_"): an FAQ topic's button sends the payload of its title's
+own button, a question among that topic's training examples (so the FAQ rule answers the tap,
+inside a journey too), an intent's button sends `/<intent>`. Outside a journey "↩️ Otra cosa"
+shows the menu. With fewer than two titled candidates the message is answered as if it had not
+been marked.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -27,8 +27,6 @@ ENTITY: Final = "ambiguous"
 FAQ_PREFIX: Final = "faq/"
 OTHER_PAYLOAD: Final = "/go_back"
 MIN_OPTIONS: Final = 2
-# Emoji and spaces before a title's first word (the tap of an FAQ option sends the words only).
-_LEADING_SYMBOLS: Final = re.compile(r"^[^\w¿¡]+")
 
 Button = dict[str, str]
 
@@ -57,12 +55,20 @@ def option(domain: DomainDict, key: str) -> Button | None:
     response = title_response(key)
     if response not in domain.get("responses", {}):
         return None
+    title = phrase(domain, response)
     if key.startswith(FAQ_PREFIX):
-        if f"utter_{key}" not in domain.get("responses", {}):
+        question = faq_question(domain, response)
+        if f"utter_{key}" not in domain.get("responses", {}) or not question:
             return None
-        words = _LEADING_SYMBOLS.sub("", phrase(domain, response)).strip()
-        return {"title": phrase(domain, response), "payload": words}
-    return {"title": phrase(domain, response), "payload": f"/{key}"}
+        return {"title": title, "payload": question}
+    return {"title": title, "payload": f"/{key}"}
+
+
+def faq_question(domain: DomainDict, response: str) -> str:
+    """The question an FAQ option's tap sends: the payload of its title's own button."""
+    variations = domain.get("responses", {}).get(response) or [{}]
+    buttons = variations[0].get("buttons") or [{}]
+    return str(buttons[0].get("payload") or "").strip()
 
 
 def options(domain: DomainDict, keys: list[str]) -> list[Button]:

@@ -1,9 +1,8 @@
 """`action_clarify` (issue 15): "¿Te refieres a…?" with one button per topic, and the words that
-keep its titles, the NLU's families and the FAQ answers in step."""
+keep its options, the NLU's training examples, the families and the FAQ answers in step."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,8 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clarify.ask import Clarify, candidate_keys, title_response
-from rasa_extensions.ambiguity import FAMILIES
+from actions.clarify.ask import Clarify, candidate_keys, faq_question, title_response
+from rasa_extensions.ambiguity import FAMILIES, family_candidates
 
 REPO = Path(__file__).resolve().parents[3]
 CODES = "faq/otp_validity faq/mini_activation_code"
@@ -56,8 +55,11 @@ async def test_which_code_is_asked_with_a_button_per_topic(domain: dict[str, Any
     (message,) = dispatcher.messages
     assert message["response"] == "utter_clarify"
     assert [(b["title"], b["payload"]) for b in message["buttons"]] == [
-        ("📱 La clave temporal que llega por SMS", "La clave temporal que llega por SMS"),
-        ("🔑 El código de activación de Cuenta Mini", "El código de activación de Cuenta Mini"),
+        (
+            "📱 La clave temporal que llega por SMS",
+            "cuánto tiempo tengo para ingresar la clave temporal",
+        ),
+        ("🔑 El código de activación de Cuenta Mini", "qué es el código de activación"),
         ("↩️ Otra cosa", "/go_back"),
     ]
 
@@ -67,7 +69,11 @@ async def test_an_intent_candidate_is_tapped_as_its_intent(domain: dict[str, Any
         tracker("nlu_fallback", "start_registration faq/registration_steps"), domain
     )
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
-    assert payloads == ["/start_registration", "Los pasos del registro en línea", "/go_back"]
+    assert payloads == [
+        "/start_registration",
+        "cuáles son los pasos para registrarme",
+        "/go_back",
+    ]
 
 
 async def test_inside_a_journey_there_is_no_menu_button(domain: dict[str, Any]) -> None:
@@ -121,15 +127,18 @@ def nlu_examples() -> dict[str, set[str]]:
     return examples
 
 
-def test_every_faq_title_is_an_example_of_its_topic_with_an_answer(domain: dict) -> None:
+def test_every_faq_option_sends_an_example_of_its_topic_with_an_answer(domain: dict) -> None:
     examples = nlu_examples()
     faq_titles = {k: v for k, v in clarify_titles(domain).items() if k.startswith("faq_")}
     assert faq_titles, "the FAQ topics have titles"
     for key, title in faq_titles.items():
         topic = "faq/" + key.removeprefix("faq_")
-        words = re.sub(r"^[^\w¿¡]+", "", title).strip()
-        assert words in examples.get(topic, set()), f"nlu/clarify.yml: {topic}: {words}"
+        question = faq_question(domain, f"utter_button_clarify_{key}")
+        assert question in examples.get(topic, set()), f"not an example of {topic}: {question}"
+        assert not family_candidates(question), f"the tap itself would be asked about: {question}"
         assert f"utter_{topic}" in domain["responses"], f"{topic} has no answer"
+        (variation,) = domain["responses"][f"utter_button_clarify_{key}"]
+        assert variation["buttons"][0]["title"] == title
 
 
 def test_every_intent_title_is_an_intent(domain: dict) -> None:
