@@ -22,7 +22,7 @@ export SANIC_HOST := 127.0.0.1
 # that data changed (the components config.yml loads from rasa_extensions/ included). The
 # channel's own texts (channel/texts.yml) are not a training input: Rasa never utters them.
 TRAINING_FILES := config.yml $(sort $(wildcard domain/*.yml nlu/*.yml dialogues/*.yml)) \
-	rasa_extensions/indexed_rule_policy.py
+	rasa_extensions/indexed_rule_policy.py rasa_extensions/clarify.py rasa_extensions/ambiguity.py
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 

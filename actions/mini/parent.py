@@ -159,6 +159,7 @@ async def decide(answer: Answer) -> None:
             {
                 MiniCode.OK: "utter_parent_register_here",
                 MiniCode.NO_CODE: "utter_parent_no_code_yet",
+                MiniCode.ALREADY_HAS_USER: "utter_parent_child_has_user",
             },
         )
     elif answer.value == "link":
