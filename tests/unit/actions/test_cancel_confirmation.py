@@ -4,11 +4,13 @@ first step "cancelar" still cancels at once. One mechanism for the four journey 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
 
 from actions.common import cancel_confirmation as cancelling
 from actions.common.journey_actions import CancelJourney
@@ -17,7 +19,9 @@ from actions.mini import child_registration, child_sign_in, parent
 from actions.registration.form import FORM, ValidateRegistrationForm
 from actions.registration.lifecycle import CancelRegistration
 from bank.bootstrap import Bank
+from bank.db import unit_of_work
 from bank.demo import ANDREA
+from bank.models import Journey
 from bank.registration import Step
 from tests.unit.actions.test_registration_actions import SENDER, requested, responses, start
 
@@ -233,3 +237,19 @@ def test_every_journey_form_registers_its_cancel_and_has_its_question(domain: di
     assert cancelling.GOING_ON_RESPONSE in domain["responses"]
     for slot in (cancelling.PENDING_SLOT, cancelling.CONFIRMATION_SLOT):
         assert domain["slots"][slot]["influence_conversation"] is False
+
+
+async def test_a_journey_restarted_when_idle_forgets_the_pending_cancel(
+    bank: Bank, domain: dict
+) -> None:
+    await at_pin(bank, domain)
+    with unit_of_work(bank.sessions) as session:
+        for journey in session.scalars(select(Journey).where(Journey.sender_id == SENDER)):
+            journey.last_activity_at = bank.clock.now() - timedelta(minutes=11)
+    events, dispatcher = await validate(
+        ValidateRegistrationForm(), turn(FORM, intent="affirm", text="sí", pending=True), domain
+    )
+    assert responses(dispatcher) == ["utter_journey_restarted_inactive"]
+    assert SlotSet(cancelling.PENDING_SLOT, None) in events
+    assert requested(events) == "id_number"
+    assert step(bank) == Step.IDENTITY_NUMBER
