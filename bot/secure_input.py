@@ -49,7 +49,6 @@ CONTROL_PHRASES: Final[frozenset[str]] = frozenset(
         "continuar",
         "sigamos",
         "seguir",
-        "siguiente",
     }
 )
 
