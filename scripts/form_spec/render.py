@@ -97,19 +97,24 @@ def rules_yaml(forms: Iterable[Form]) -> str:
         out.append(f"  # --- {form.name}: {form.comment} ---\n\n")
         for item in form.interruptions:
             if isinstance(item.answer.then, EndOrResume):
+                # Both rules state the loop after the action (null, or still the form): Rasa
+                # refuses a rule whose action sets the loop in one rule and not in another.
                 out.append(_rule(form.name, item, f"{item.label} (at once)", End()))
-                out.append(_rule(form.name, item, f"{item.label} (asks first)", Resume()))
+                out.append(
+                    _rule(form.name, item, f"{item.label} (asks first)", Resume(), kept=True)
+                )
             else:
                 out.append(_rule(form.name, item, item.label, item.answer.then))
     return "".join(out).rstrip("\n") + "\n"
 
 
-def _rule(form: str, item: Interruption, label: str, then: Then) -> str:
+def _rule(form: str, item: Interruption, label: str, then: Then, *, kept: bool = False) -> str:
     return (
         f"  - rule: {label} inside {form}\n"
         f"    condition:\n      - active_loop: {form}\n    steps:\n"
         + _intents(item.intents)
         + "".join(_step(step) for step in item.answer.steps)
+        + (f"      - active_loop: {form}\n" if kept else "")
         + _then(form, then)
         + "\n"
     )
