@@ -288,8 +288,10 @@ class FinishParentMini(ForgetJourneyAnswers):
 
 
 class CancelParentMini(CancelJourney):
-    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle)."""
+    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle): only
+    a sign-in under way (password, token) has progress to lose."""
 
     action_name = "action_cancel_parent_mini"
     form = FORM
     default_reply = "utter_parent_mini_cancelled"
+    steps_without_progress = frozenset({"username", "child", "child_action"})
