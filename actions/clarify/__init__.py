@@ -1,1 +1,0 @@
-"""Which one? A message that fits two or more topics is asked about with buttons (issue 15)."""
