@@ -22,7 +22,7 @@ export SANIC_HOST := 127.0.0.1
 # that data changed (the components config.yml loads from rasa_extensions/ included). The
 # channel's own texts (channel/texts.yml) are not a training input: Rasa never utters them.
 TRAINING_FILES := config.yml $(sort $(wildcard domain/*.yml nlu/*.yml dialogues/*.yml)) \
-	rasa_extensions/indexed_rule_policy.py
+	rasa_extensions/indexed_rule_policy.py rasa_extensions/clarify.py rasa_extensions/ambiguity.py
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
@@ -100,8 +100,9 @@ integration: $(VENV)/.installed ## Integration tests on the local PostgreSQL and
 security: $(VENV)/.installed ## The attacks of the security review (tests/security, docs/security.md)
 	scripts/pytest.sh tests/security
 
-validate: $(RASA_VENV)/.installed ## rasa data validate
+validate: $(RASA_VENV)/.installed ## rasa data validate; every response fills without a Rasa ERROR (scripts/check_responses.py)
 	$(RASA) data validate --data nlu dialogues --domain domain --config config.yml --fail-on-warnings
+	$(RASA_VENV)/bin/python scripts/check_responses.py domain --dialogues dialogues
 
 stories: train ## rasa test stories with --fail-on-prediction-errors (the rule index checked against RulePolicy)
 	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \

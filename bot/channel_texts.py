@@ -1,8 +1,10 @@
 """The channel's own Spanish texts: `utter_channel_*` from channel/texts.yml, notices from domain/.
 
 The bot needs them even when Rasa cannot be reached (an apology), so it reads them itself. Which
-names it needs is bot/channel_text_names.py. Transport-neutral: Telegram, the playground (which
-runs bot.telegram) and the terminal read the same texts; nothing here knows a transport.
+names it needs is bot/channel_text_names.py. The numbers a text states (`{otp_window_minutes}`)
+are filled from the bank's facts (bank/facts.py), as Rasa fills them in the domain's responses.
+Transport-neutral: Telegram, the playground (which runs bot.telegram) and the terminal read the
+same texts; nothing here knows a transport.
 """
 
 from __future__ import annotations
@@ -27,19 +29,25 @@ class MissingTextError(LookupError):
 
 @dataclass(frozen=True)
 class ChannelTexts:
-    """Response name -> first text variation (and its buttons); `get` fills {placeholders}."""
+    """Response name -> first text variation (and its buttons); `get` fills {placeholders}.
+
+    `facts` fill the placeholders of the numbers the texts state (bank/facts.py) when the caller
+    gives no value of that name.
+    """
 
     texts: Mapping[str, str]
     buttons: Mapping[str, tuple[Button, ...]] = field(default_factory=dict)
+    facts: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, name: str, **values: object) -> str:
-        """The text of a response, with {name} placeholders replaced by `values`."""
+        """The text of a response, with {name} placeholders replaced by `values` (or a fact)."""
         try:
             template = self.texts[name]
         except KeyError:
             raise MissingTextError(name) from None
+        filled = {**self.facts, **values}
         return _PLACEHOLDER.sub(
-            lambda match: str(values.get(match.group(1), match.group(0))), template
+            lambda match: str(filled.get(match.group(1), match.group(0))), template
         )
 
     def get_html(self, name: str, **fragments: str) -> str:
@@ -55,8 +63,10 @@ class ChannelTexts:
     def get_buttons(self, name: str, **values: object) -> tuple[Button, ...]:
         """The response's buttons, each "{key}" in titles and payloads replaced by its value."""
 
+        filled = {**self.facts, **values}
+
         def fill(text: str) -> str:
-            for key, value in values.items():
+            for key, value in filled.items():
                 text = text.replace("{" + key + "}", str(value))
             return text
 
@@ -66,12 +76,20 @@ class ChannelTexts:
         )
 
 
-def load_channel_texts(responses_path: Path | None = None) -> ChannelTexts:
+def load_channel_texts(
+    responses_path: Path | None = None, *, facts: Mapping[str, str] | None = None
+) -> ChannelTexts:
     """Read the channel's responses (MissingTextError if one is missing).
 
     By default channel/texts.yml and the notices of channel/notices.yml; `responses_path` reads
-    every response from that one file instead.
+    every response from that one file instead. `facts` fill the numbers the texts state; by
+    default the bank's constants (no channel text states a setting).
     """
+    if facts is None:
+        # Imported here: importing the channel (the terminal chat) does not load the bank.
+        from bank.facts import CONSTANT_FACTS
+
+        facts = CONSTANT_FACTS
     if responses_path is None:
         responses = {**load_channel_responses(), **load_channel_responses(CHANNEL_NOTICES_PATH)}
     else:
@@ -92,7 +110,7 @@ def load_channel_texts(responses_path: Path | None = None) -> ChannelTexts:
             raise MissingTextError(name)
         texts[name] = text
         buttons[name] = _parse_buttons(name, first.get("buttons"))
-    return ChannelTexts(texts, buttons)
+    return ChannelTexts(texts, buttons, facts)
 
 
 def _parse_buttons(name: str, raw: object) -> tuple[Button, ...]:

@@ -45,6 +45,10 @@ CONTROL_PHRASES: Final[frozenset[str]] = frozenset(
         "menu principal",
         "hablar con un asesor",
         "hablar con asesor",
+        # Words of going on: the step is asked again (never a password or an answer).
+        "continuar",
+        "sigamos",
+        "seguir",
     }
 )
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from types import MappingProxyType
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.common import cancel_confirmation as cancelling
 from actions.common.bank_access import in_thread
 from actions.common.journey_form import JourneyForm, cleared, left_form
 from actions.common.replies import Replies, utter
@@ -95,14 +96,44 @@ class GoBackInJourney(JourneyAction):
 
 
 class CancelJourney(JourneyAction):
-    """ "Cancelar": end the journey in the bank, say so, and leave the form."""
+    """ "Cancelar": at the journey's first step end it in the bank, say so, and leave the form;
+    past it, ask first (actions/common/cancel_confirmation.py): the form asks "¿Seguro…?".
+
+    A subclass names the steps where cancelling loses nothing in `steps_without_progress`
+    (None: the form's first step only). Defining a subclass registers its responses, which the
+    form uses when the customer confirms.
+    """
+
+    steps_without_progress: ClassVar[frozenset[str] | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        form = cls.__dict__.get("form")
+        if isinstance(form, JourneyForm):
+            default_reply = cls.__dict__.get("default_reply")
+            if not isinstance(default_reply, str):
+                raise TypeError(f"{cls.__name__} needs a default_reply string")
+            cancelling.register(form.name, cancelling.CancelWords(cls.replies, default_reply))
+
+    def has_progress(self, step: str | None) -> bool:
+        """Whether cancelling at `step` loses something the customer gave: a step of the form
+        past its first one (or outside `steps_without_progress`); an ended journey has none."""
+        if step is None or str(step) not in self.form.slot_for_step:
+            return False
+        if self.steps_without_progress is not None:
+            return str(step) not in self.steps_without_progress
+        return str(step) != next(iter(self.form.slot_for_step))
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Cancel in the bank and leave the form."""
-        self.say(dispatcher, await self.call(lambda: self.form.service().cancel, tracker))
-        return left_form(self.form)
+        """Cancel in the bank and leave the form, or ask first when the journey has progress."""
+        if not cancelling.is_pending(tracker):
+            step = await in_thread(self.form.service().current_step, sender_id=tracker.sender_id)
+            if self.has_progress(step):
+                return cancelling.asked()
+        await cancelling.cancel_now(self.form.name, self.form.service().cancel, dispatcher, tracker)
+        return [*left_form(self.form), *cancelling.forgotten()]
 
 
 class ForgetJourneyAnswers(JourneyFormAction):

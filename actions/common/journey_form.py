@@ -19,9 +19,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.common import cancel_confirmation as cancelling
 from actions.common.answers import Answer, Handler
 from actions.common.bank_access import in_thread
 from actions.common.replies import utter
+from actions.common.token_answers import token_answer
 from bank.outcome import Outcome
 from bank.registration.outcome import RegistrationCode
 
@@ -59,8 +61,9 @@ class JourneyForm:
 
 
 def cleared(form: JourneyForm) -> list[EventType]:
-    """Events that empty every answer slot of the form (the bank keeps the progress)."""
-    return [SlotSet(slot, None) for slot in form.slots]
+    """Events that empty every answer slot of the form and forget a pending cancel (the bank
+    keeps the progress)."""
+    return [*(SlotSet(slot, None) for slot in form.slots), *cancelling.forgotten()]
 
 
 def picture_ids(secret: str) -> list[str]:
@@ -94,11 +97,16 @@ class JourneyFormValidation(FormValidationAction, ABC):
         """Restart a journey idle for 10 minutes first, then validate and ask."""
         _known_step.set(None)
         touched = await in_thread(self.form.service().touch, sender_id=tracker.sender_id)
+        first: list[EventType] = []
         # Every journey's restart code has this value.
         if touched.code == RegistrationCode.RESTARTED_INACTIVE:
             utter(dispatcher, self.form.restarted_response)
+            if cancelling.is_pending(tracker):
+                # Back at the first step: nothing is left to confirm leaving.
+                tracker.slots[cancelling.PENDING_SLOT] = None
+                first = cancelling.forgotten()
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
-        return events
+        return [*first, *events]
 
     async def required_slots(
         self,
@@ -107,10 +115,20 @@ class JourneyFormValidation(FormValidationAction, ABC):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """Ask only for the slot of the step the bank's journey is at (none when it is over)."""
+        """Ask only for the slot of the step the bank's journey is at (none when it is over), or
+        the confirmation of a pending cancel."""
+        if cancelling.is_pending(tracker):
+            return [cancelling.CONFIRMATION_SLOT]
         step = await self._current_step(tracker.sender_id)
         slot = self.form.slot_for_step.get(str(step)) if step else None
         return [slot] if slot else []
+
+    async def extract_cancel_confirmation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, object]:
+        """The confirmation is read from the intent in `get_validation_events`: nothing to extract
+        (the method tells rasa-sdk the requested slot is known)."""
+        return {}
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -120,11 +138,18 @@ class JourneyFormValidation(FormValidationAction, ABC):
         Answers extracted this turn are handed over, then cleared. An answer left in a slot by an
         earlier turn whose validation never ran (the action server was down: Rasa kept the slot
         without asking us) is cleared unseen: otherwise the form would take its step as answered
-        and submit, while the bank's journey has not moved.
+        and submit, while the bank's journey has not moved. A one-word message that NLU read as
+        something else is the answer when it passes the step's rule (token_answers.py).
         """
+        if cancelling.is_pending(tracker):
+            return await self._confirmation_events(dispatcher, tracker)
         current = await self.required_slots([], dispatcher, tracker, domain)
         events: list[EventType] = []
-        extracted = tracker.slots_to_validate()
+        extracted = dict(tracker.slots_to_validate())
+        if current and current[0] not in extracted:
+            token = token_answer(tracker, self.form.name, current[0])
+            if token is not None:
+                extracted[current[0]] = token
         for slot, value in extracted.items():
             if slot not in self.form.slots:
                 continue
@@ -136,6 +161,24 @@ class JourneyFormValidation(FormValidationAction, ABC):
             if slot not in extracted and tracker.get_slot(slot) is not None:
                 events.append(SlotSet(slot, None))
         return events
+
+    async def _confirmation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[EventType]:
+        """The answer to "¿Seguro que quieres dejar…?": Sí cancels the journey's way (the form then
+        ends: the journey has no step left), No says so and the current step is asked again.
+        Anything else is no answer: the form rejects and its interruption rules answer it."""
+        confirmed = cancelling.answer(tracker, self.form.name)
+        if confirmed is None:
+            return []
+        if confirmed:
+            _known_step.set(None)
+            await cancelling.cancel_now(
+                self.form.name, self.form.service().cancel, dispatcher, tracker
+            )
+        else:
+            utter(dispatcher, cancelling.GOING_ON_RESPONSE)
+        return [*cancelling.forgotten(), *(SlotSet(slot, None) for slot in self.form.slots)]
 
     async def _current_step(self, sender_id: str) -> str | None:
         """The journey's step, from the bank once per validation call until an answer moves it."""

@@ -159,6 +159,7 @@ async def decide(answer: Answer) -> None:
             {
                 MiniCode.OK: "utter_parent_register_here",
                 MiniCode.NO_CODE: "utter_parent_no_code_yet",
+                MiniCode.ALREADY_HAS_USER: "utter_parent_child_has_user",
             },
         )
     elif answer.value == "link":
@@ -287,8 +288,10 @@ class FinishParentMini(ForgetJourneyAnswers):
 
 
 class CancelParentMini(CancelJourney):
-    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle)."""
+    """ "Cancelar" inside "Cuenta para mis hijos" (the parent stays signed in until idle): only
+    a sign-in under way (password, token) has progress to lose."""
 
     action_name = "action_cancel_parent_mini"
     form = FORM
     default_reply = "utter_parent_mini_cancelled"
+    steps_without_progress = frozenset({"username", "child", "child_action"})

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bank.audit import record_audit
 from bank.mini.amounts import MISSION_TITLE_MAX, clean_text, money_text, read_amount
 from bank.mini.family import Child, FamilyService, FamilyWiring, Parent, first_name, own_child
+from bank.mini.free_text import without_purpose_word
 from bank.mini.lessons import LESSONS, LESSONS_BY_KEY
 from bank.mini.outcome import MiniCode
 from bank.mini.request_asking import open_request
@@ -85,7 +86,8 @@ class MiniMissions(FamilyService):
             return Outcome(
                 MiniCode.INVALID, None, {"reason": title.reason, "max": MISSION_TITLE_MAX}
             )
-        return Outcome(MiniCode.OK, None, {"title": title.value})
+        kept = without_purpose_word(title.value)
+        return Outcome(MiniCode.OK, None, {"title": kept if len(kept) >= 3 else title.value})
 
     def check_reward(self, text: str) -> Outcome:
         """`ok` (data.reward), `invalid_amount` or `over_request_limit` (data.max)."""

@@ -160,7 +160,11 @@ class ParentMini(JourneyService):
 
     def summary(self, *, sender_id: str) -> Outcome:
         """Where the journey is, for the prompts: `ok` (step; data.first_name, child_first_name,
-        child_ref, has_user, code_issued, child_locked) or `none`. Changes nothing."""
+        child_ref, has_user, code_issued, child_locked) or `none`. Changes nothing.
+
+        `has_user` is read now, not remembered from when the child was chosen: once the child has
+        created her user (in another chat, meanwhile) the code's purpose is done, and the prompt
+        offers her account instead of asking again where she creates it (issue 15)."""
         with unit_of_work(self._sessions) as session:
             journey = self._rows.load_active(session, sender_id)
             if journey is None:
@@ -173,7 +177,7 @@ class ParentMini(JourneyService):
                     "first_name": str(data.get("first_name", "")),
                     "child_first_name": str(data.get("child_first_name", "")),
                     "child_ref": str(data.get("child_ref", "")),
-                    "has_user": bool(data.get("has_user")),
+                    "has_user": _child_has_user(session, data.get("child_ref")),
                     "code_issued": bool(data.get("code_issued")),
                     "child_locked": _child_locked(session, data.get("child_ref"), self._clock),
                 },
@@ -181,13 +185,18 @@ class ParentMini(JourneyService):
 
     def register_here(self, *, sender_id: str) -> Outcome:
         """The child registers in this chat: the parent's journey ends (and the parent is signed
-        out), and a `mini_registration` opens here at `activation_code`."""
+        out), and a `mini_registration` opens here at `activation_code`; `already_has_user` when
+        the child created her user meanwhile (nothing opens, the journey stays at the child)."""
 
         def handle(ctx: JourneyContext) -> Outcome:
             ref = str(ctx.data.get("child_ref", ""))
             account = ctx.session.get(MiniAccount, int(ref)) if kids.looks_like_ref(ref) else None
             if not ctx.data.get("code_issued") or account is None:
                 return ctx.outcome(MiniCode.NO_CODE)
+            if _child_has_user(ctx.session, ref):
+                ctx.forget(["code_issued"])
+                ctx.remember(has_user=True)
+                return ctx.outcome(MiniCode.ALREADY_HAS_USER, child_first_name=first_name(account))
             opened = open_at_activation_code(
                 ctx.session, sender_id=sender_id, account=account, now=ctx.now
             )
@@ -260,6 +269,12 @@ class ParentMini(JourneyService):
         signed = result.code == MiniCode.SIGNED_IN
         status = self._parents.current_parent(sender_id=sender_id) if signed else None
         return self._apply(sender_id, seen, lambda ctx: steps.sign_in_result(ctx, result, status))
+
+
+def _child_has_user(session: Session, child_ref: object) -> bool:
+    """Whether the chosen child has a Cuenta Mini user by now."""
+    ref = str(child_ref or "")
+    return kids.looks_like_ref(ref) and bool(kids.with_user(session, [int(ref)]))
 
 
 def _child_locked(session: Session, child_ref: object, clock: Clock) -> bool:

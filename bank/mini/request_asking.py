@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bank.audit import record_audit
 from bank.mini.amounts import money_text
 from bank.mini.family import Child, first_name
+from bank.mini.free_text import without_purpose_word
 from bank.mini.goals import active_goal, goal_view
 from bank.mini.outcome import MiniCode
 from bank.mini.request_limits import (
@@ -46,10 +47,18 @@ def request_view(request: MiniRequest, account: MiniAccount) -> dict[str, Any]:
         "child": first_name(account),
         "child_ref": str(account.id),
         "amount": money_text(Decimal(request.amount)),
-        "reason": request.reason,
+        "reason": echoed_reason(request),
         "state": request.state,
         "created_at": request.created_at.isoformat(timespec="minutes"),
     }
+
+
+def echoed_reason(request: MiniRequest) -> str:
+    """The reason as every sentence echoes it: a money request's reason or a mission's title
+    without a leading "para"/"por" (also for rows kept before issue 15); a goal's name as is."""
+    if request.kind == REQUEST_WITHDRAWAL:
+        return request.reason
+    return without_purpose_word(request.reason)
 
 
 def open_request(

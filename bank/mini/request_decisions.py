@@ -19,7 +19,7 @@ from bank.ledger import TransferResult, post_transfer
 from bank.mini.amounts import money_text
 from bank.mini.family import Parent
 from bank.mini.outcome import MiniCode
-from bank.mini.request_asking import request_view
+from bank.mini.request_asking import echoed_reason, request_view
 from bank.mini.wallets import (
     balance_of,
     mini_account_code,
@@ -96,7 +96,7 @@ def _approve(
         credit_code=credit,
         amount=Decimal(request.amount).quantize(Decimal("0.01")),
         kind=f"mini_{request.kind}",
-        memo=request.reason,
+        memo=echoed_reason(request),
         actor=parent.sender_id,
     )
     if result.code == MiniCode.INSUFFICIENT_FUNDS:
@@ -177,7 +177,7 @@ def _decided(
         data={
             "amount": view["amount"],
             "amount_text": dollars(view["amount"]),
-            "reason": request.reason,
+            "reason": view["reason"],
             "parent": parent.first_name,
             "balance": money_text(child_balance),
             "balance_text": dollars(child_balance),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bank.mini import request_asking, request_decisions, request_history
 from bank.mini.amounts import REASON_MAX, clean_text, money_text
 from bank.mini.family import Child, FamilyService, FamilyWiring, Parent
+from bank.mini.free_text import without_purpose_word
 from bank.mini.outcome import MiniCode
 from bank.mini.request_limits import (
     Limits,
@@ -62,7 +63,7 @@ class MiniRequests(FamilyService):
                 session,
                 child,
                 amount=amount,
-                reason=why.value,
+                reason=without_purpose_word(why.value),
                 limits=self._limits,
                 now=self._clock.now(),
             )

@@ -1,9 +1,7 @@
 """The bank's SQLAlchemy models (portable across SQLite and PostgreSQL), one module per area.
 
-Importing the package registers every bank table on `Base.metadata`; Alembic compares the
-database with it and with the chat state's `bot.chat_state.tables.ChatBase.metadata` (the
-channel's tables live in the same database but are not the bank's). `from bank.models import X`
-works for every model and constant.
+Importing the package registers every table on `Base.metadata` (what Alembic compares with);
+`from bank.models import X` works for every model and constant.
 """
 
 from __future__ import annotations

@@ -15,8 +15,9 @@ shared by every bot instance. One store per job:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
+from bank.bootstrap import Bank
 from bank.crypto import SecretCipher
 from bot.chat_state.deletions import ScheduledDeletions
 from bot.chat_state.keyboards import Keyboards
@@ -24,10 +25,6 @@ from bot.chat_state.media import MediaCache
 from bot.chat_state.notices import ShownNotices
 from bot.chat_state.pending_inputs import PendingInputs
 from bot.chat_state.updates import HandledUpdates
-
-if TYPE_CHECKING:
-    # Only a type: importing the tables (the migrations do) does not wire the whole bank.
-    from bank.bootstrap import Bank
 
 # The purpose the keyboards' picks are encrypted under (a subkey of the bank's master key).
 SUBKEY_CHAT_STATE: Final = "channel-state"

@@ -19,7 +19,17 @@ from .intents import (
     YES_NO,
     without,
 )
-from .model import Action, Answer, End, Form, Interruption, OpenForm, TakenAsText, say
+from .model import (
+    Action,
+    Answer,
+    End,
+    EndOrResume,
+    Form,
+    Interruption,
+    OpenForm,
+    TakenAsText,
+    say,
+)
 from .shared import (
     ANSWERED_EVERYWHERE,
     ASK_MONEY_AS_AMOUNT,
@@ -43,6 +53,13 @@ from .shared import (
 def cancelling(action: str, then: OpenForm | None = None) -> Interruption:
     """`cancel` runs the form's cancel action and ends the form (or opens `then`)."""
     return Interruption("Cancelling", ("cancel",), say(action, then=then or End()))
+
+
+def cancelling_with_confirmation(action: str) -> Interruption:
+    """`cancel` in a bank journey: the cancel action ends the form at the first step; past it,
+    the action keeps the form, which asks "¿Seguro…?" (Sí / No, seguir) as its slot
+    `cancel_confirmation` (actions/common/cancel_confirmation.py)."""
+    return Interruption("Cancelling", ("cancel",), say(action, then=EndOrResume()))
 
 
 REGISTRATION: Final = Form(
@@ -85,7 +102,7 @@ REGISTRATION: Final = Form(
     interruptions=(
         *ANSWERED_EVERYWHERE,
         LOW_CONFIDENCE_ANSWERED,
-        cancelling("action_cancel_registration"),
+        cancelling_with_confirmation("action_cancel_registration"),
         Interruption("Going back one step", ("go_back",), say("action_registration_go_back")),
         Interruption(
             "Asking to register while already registering",
@@ -127,7 +144,7 @@ MINI_REGISTRATION: Final = Form(
     interruptions=(
         *ANSWERED_EVERYWHERE,
         LOW_CONFIDENCE_ANSWERED,
-        cancelling("action_cancel_mini_registration"),
+        cancelling_with_confirmation("action_cancel_mini_registration"),
         Interruption("Going back", ("go_back",), say("action_mini_registration_go_back")),
         Interruption(
             "Asking for the form again",
@@ -160,7 +177,7 @@ MINI_SIGN_IN: Final = Form(
     interruptions=(
         *ANSWERED_EVERYWHERE,
         LOW_CONFIDENCE_ANSWERED,
-        cancelling("action_cancel_mini_sign_in"),
+        cancelling_with_confirmation("action_cancel_mini_sign_in"),
         CANNOT_GO_BACK,
         Interruption(
             "Asking for the form again", ("start_mini_sign_in",), say("utter_mini_sign_in_started")
@@ -189,7 +206,7 @@ PARENT_MINI: Final = Form(
     interruptions=(
         *ANSWERED_EVERYWHERE,
         LOW_CONFIDENCE_ANSWERED,
-        cancelling("action_cancel_parent_mini"),
+        cancelling_with_confirmation("action_cancel_parent_mini"),
         CANNOT_GO_BACK,
         Interruption(
             "Asking for the form again", ("start_parent_mini",), say("utter_parent_mini_resumed")

@@ -46,7 +46,13 @@ class OpenForm:
     form: str
 
 
-Then = Resume | End | OpenForm
+@dataclass(frozen=True)
+class EndOrResume:
+    """The action decides: it ends the form at once, or keeps it and the form asks its current
+    slot (a bank journey's cancel, which asks first past the first step). One rule each."""
+
+
+Then = Resume | End | OpenForm | EndOrResume
 
 
 @dataclass(frozen=True)

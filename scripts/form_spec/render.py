@@ -8,7 +8,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
 
-from .model import Action, Answer, End, Form, OpenForm, Resume, SlotWasSet, Step
+from .model import (
+    Action,
+    End,
+    EndOrResume,
+    Form,
+    Interruption,
+    OpenForm,
+    Resume,
+    SlotWasSet,
+    Step,
+    Then,
+)
 
 COMMAND: Final = "python scripts/form_rules.py"
 FORMS_FILE: Final = Path("domain") / "forms.yml"
@@ -40,8 +51,7 @@ def _step(step: Step) -> str:
     return f"      - slot_was_set:\n          - {step.slot}: {_yaml_value(step.value)}\n"
 
 
-def _then(form: str, answer: Answer) -> str:
-    then = answer.then
+def _then(form: str, then: Then) -> str:
     if isinstance(then, Resume):
         return f"      - action: {form}\n      - active_loop: {form}\n"
     if isinstance(then, End):
@@ -86,15 +96,28 @@ def rules_yaml(forms: Iterable[Form]) -> str:
     for form in forms:
         out.append(f"  # --- {form.name}: {form.comment} ---\n\n")
         for item in form.interruptions:
-            out.append(
-                f"  - rule: {item.label} inside {form.name}\n"
-                f"    condition:\n      - active_loop: {form.name}\n    steps:\n"
-                + _intents(item.intents)
-                + "".join(_step(step) for step in item.answer.steps)
-                + _then(form.name, item.answer)
-                + "\n"
-            )
+            if isinstance(item.answer.then, EndOrResume):
+                # Both rules state the loop after the action (null, or still the form): Rasa
+                # refuses a rule whose action sets the loop in one rule and not in another.
+                out.append(_rule(form.name, item, f"{item.label} (at once)", End()))
+                out.append(
+                    _rule(form.name, item, f"{item.label} (asks first)", Resume(), kept=True)
+                )
+            else:
+                out.append(_rule(form.name, item, item.label, item.answer.then))
     return "".join(out).rstrip("\n") + "\n"
+
+
+def _rule(form: str, item: Interruption, label: str, then: Then, *, kept: bool = False) -> str:
+    return (
+        f"  - rule: {label} inside {form}\n"
+        f"    condition:\n      - active_loop: {form}\n    steps:\n"
+        + _intents(item.intents)
+        + "".join(_step(step) for step in item.answer.steps)
+        + (f"      - active_loop: {form}\n" if kept else "")
+        + _then(form, then)
+        + "\n"
+    )
 
 
 def with_not_intent_lists(text: str, lists: dict[str, list[str]]) -> tuple[str, set[str]]:

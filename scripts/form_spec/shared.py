@@ -18,6 +18,8 @@ ANSWERED_EVERYWHERE: Final = (
     ),
     Interruption("Back from an agent", ("resume_after_agent",), say("utter_resume_after_agent")),
     Interruption("Greeting", ("greet",), say("utter_greet")),
+    # "continuar", "sigamos": never leaves or cancels; the current step is asked again.
+    Interruption("Words of going on", ("keep_going",), say("utter_going_on")),
     Interruption("Thanks", ("thank",), say("utter_thank")),
     Interruption("Goodbye (the journey waits)", ("goodbye",), say("utter_goodbye")),
     Interruption("Help", ("show_help",), say("utter_help")),

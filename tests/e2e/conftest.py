@@ -1,4 +1,4 @@
-"""The system every e2e module runs against, started once per module.
+r"""The system every e2e module runs against, started once per module.
 
 - `servers`: the real Rasa server and action server. A module may set `BOT_ENV` (more environment
   for every process, the bot's settings above all), `BOT_CHECKS_ACTION_SERVER = True` (the bot
@@ -10,6 +10,12 @@
 
 Modules that start `make run`'s launcher or the scaled topology have their own fixtures
 (tests/support/local_run.py, tests/support/scaled.py).
+
+Every topology registers its log directory (tests/support/log_scan.py): a test fails when a Rasa,
+action-server or bot log got an ERROR (or CRITICAL) entry during it, and a module when one was
+written while its system stopped, unless the test (or the module, for its teardown) declares the
+entry with `@pytest.mark.expected_errors(pattern, ...)`: regular expressions searched in
+"<log file name>: <entry>", e.g. `r"^bot\.log: .*telegram\.error\.NetworkError"`.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ from bot.conversation_stores import InMemoryPendingInputStore
 from bot.playground.client import PlaygroundClient
 from bot.rasa_client import RasaClient
 from tests.support.journeys import Customer
+from tests.support.log_check import (  # noqa: F401 (fixtures and hook for every e2e test)
+    no_error_in_logs,
+    no_error_in_logs_while_stopping,
+    pytest_configure,
+)
 from tests.support.servers import Servers, current_model
 
 

@@ -95,6 +95,8 @@ async def test_two_workers_serve_many_conversations_at_once(run: LocalRun, bank:
         assert str(step) == "identity_number", f"{sender} is at {step}: {said}"
 
 
+# The watchdog says why it restarts Rasa (bot/supervision/rasa_workers.py).
+@pytest.mark.expected_errors(r"^rasa\.log: .* a Rasa worker died \(\d of 2 left\): restarting")
 async def test_a_dead_worker_restarts_rasa_and_the_registration_goes_on(
     run: LocalRun, bank: Bank, playground: PlaygroundClient
 ) -> None:

@@ -185,6 +185,11 @@ async def test_registration_goes_on_while_each_process_is_killed_and_restarted(
         assert f"exited: {name} (terminated by SIGKILL; not expected)" in log, name
 
 
+# While the Bot API (the playground) is gone, each failed getUpdates reaches the bot's error
+# handler (bot/telegram/errors.py), which logs it at ERROR.
+@pytest.mark.expected_errors(
+    r"^bot\.log: .* while handling an background job: telegram\.error\.(NetworkError|TimedOut)"
+)
 async def test_the_playground_is_restarted_and_the_bot_polls_it_again(
     run: LocalRun, bank: Bank, playground: PlaygroundClient
 ) -> None:

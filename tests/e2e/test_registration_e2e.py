@@ -95,7 +95,10 @@ async def test_go_back_and_cancel(customer: Customer, bank: Bank) -> None:
     turn = await customer.say("regresar", expect_step="identity_number")
     assert not turn.secret_consumed
     await customer.say("1710034065001", expect_step="pin")
-    await customer.say("cancelar", expect_step="cancelled")
+    # Past the first step "cancelar" asks first (issue 15); "Sí" cancels.
+    await customer.say("cancelar", expect_step="pin")
+    assert any("¿Seguro que quieres dejar tu registro?" in text for text in customer.texts())
+    await customer.tap("/affirm", expect_step="cancelled")
     assert bank.registration.touch(sender_id=customer.sender_id).code == "none"
 
 

@@ -296,8 +296,11 @@ async def test_rate_limit_message_states_the_limit_and_nothing_about_the_cedula(
     for chat in chats:
         for prefix in ("170111111", "170222222", "170333333", "170444444", "170555555"):
             await start_and_type_cedula(chat, unknown_cedula(prefix), domain)
+            # Past the first step "cancelar" asks first (issue 15): this is the confirmed cancel.
+            confirmed = tracker(chat)
+            confirmed.slots["cancel_pending"] = True
             await child_registration.CancelMiniRegistration().run(
-                CollectingDispatcher(), tracker(chat), domain
+                CollectingDispatcher(), confirmed, domain
             )
     ready = await start_and_type_cedula(chats[0], MATEO.cedula, domain)
     nobody = await start_and_type_cedula(chats[1], NOBODY, domain)

@@ -24,6 +24,7 @@ from supervisor.xmlrpc import SupervisorTransport
 from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient
+from tests.support.log_scan import WATCH
 from tests.support.servers import REPO, Servers, current_model
 
 START_TIMEOUT_SECONDS = 420.0
@@ -162,6 +163,7 @@ def start_local_run(servers: Servers, **extra_env: str) -> LocalRun:
         "PLAYGROUND_PORT": str(servers.playground_port),
         **extra_env,
     }
+    WATCH.watch(servers.workdir / "var" / "log")  # the programs' logs (supervisord's config)
     output = servers.workdir / "run.out"
     with output.open("wb") as sink:
         process = subprocess.Popen(

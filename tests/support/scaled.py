@@ -20,6 +20,7 @@ from psycopg import sql
 
 from deploy.scaled.health import balancer_states
 from deploy.scaled.topology import DEFAULT_PORTS, postgres_url, scaled_environment
+from tests.support.log_scan import WATCH
 from tests.support.servers import PYTHON, REPO, free_port
 
 # The port each program a test may kill listens on.
@@ -89,6 +90,7 @@ class ScaledSystem:
 
     def start(self) -> ScaledSystem:
         """Start the launcher; return once it printed that every backend is up."""
+        WATCH.watch(self.log_dir)
         command = [str(PYTHON), "-m", "deploy.scaled", "--run-dir", str(self.workdir / "run")]
         if not self.bots:
             command.append("--no-bots")

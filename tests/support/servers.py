@@ -12,11 +12,19 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.log_scan import WATCH
+
 REPO = Path(__file__).resolve().parents[2]
 PYTHON = REPO / ".venv" / "bin" / "python"
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 # The tracker store of endpoints.yml (make run): Rasa's SQL store that keeps sessions short.
 TRACKER_STORE_TYPE = "rasa_extensions.compacting_tracker_store.CompactingSQLTrackerStore"
+STOP_ORDER = ("bot", "playground", "rasa", "actions")
+
+
+def _stop_rank(name: str) -> int:
+    """Where a process comes in the stop order (one not named there, first)."""
+    return STOP_ORDER.index(name) + 1 if name in STOP_ORDER else 0
 
 
 def free_port() -> int:
@@ -88,6 +96,7 @@ class Servers:
     def prepare(self) -> None:
         """Create the work directory, migrate and seed the bank, write Rasa's endpoints."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        WATCH.watch(self.log_dir)
         for command in ("migrate", "seed"):
             subprocess.run(
                 [str(PYTHON), "-m", "bank", command], cwd=REPO, env=self.env(), check=True
@@ -203,8 +212,10 @@ class Servers:
             process.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop everything this object started."""
-        for name in list(self.processes):
+        """Stop everything this object started in make run's order (supervisord's priorities):
+        the bot before the playground it polls, Rasa before the action server it calls. The
+        other way round, a running bot logs the playground's absence as an ERROR."""
+        for name in sorted(self.processes, key=_stop_rank):
             self.stop_process(name)
 
     def logs(self) -> dict[str, bytes]:

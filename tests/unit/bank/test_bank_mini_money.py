@@ -165,7 +165,7 @@ def test_money_request_is_told_to_the_parent_and_a_rejection_moves_nothing(famil
         "child": "Andrea",
         "amount": "4.50",
         "amount_text": "$4,50",
-        "reason": "para el recreo",
+        "reason": "el recreo",  # kept without its "para" (issue 15): echoes say "para «…»"
     }
     pending = expect(family.mini_requests.pending(sender_id=PARENT_CHAT), "ok").data
     assert [r["ref"] for r in pending["requests"]] == [ref] and pending["balance"] == "500.00"
