@@ -36,6 +36,7 @@ from bank.models.guards import (
     SignInGuard,
     SignInLockEvent,
 )
+from bank.models.journey_steps import JourneyStep
 from bank.models.journeys import ACTIVE, CANCELLED, COMPLETED, ENDED, Journey
 from bank.models.ledger import LedgerAccount, LedgerEntry, LedgerTransfer
 from bank.models.messages import CustomerChat, CustomerNotification, OutboxMessage
@@ -112,6 +113,7 @@ __all__ = [
     "IdentityGuard",
     "IdentityLockEvent",
     "Journey",
+    "JourneyStep",
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransfer",
