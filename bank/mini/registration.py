@@ -85,6 +85,8 @@ class MiniRegistration(JourneyService):
         if isinstance(seen, Outcome):
             return seen
         check = self._codes.check(child_cedula=str(seen.data.get("cedula", "")), code=code)
+        if check.code == MiniCode.EXPIRED:
+            return self._apply(sender_id, seen, steps.code_expired)
         if check.code == MiniCode.INVALID or check.code in PROVEN_CODE_REFUSALS:
             return Outcome(MiniCode(check.code), seen.step)
         if check.code == MiniCode.OK:

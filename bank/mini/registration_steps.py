@@ -228,6 +228,13 @@ def code_accepted(ctx: JourneyContext) -> Outcome:
     return ctx.outcome(MiniCode.OK, child_first_name=first_name(account))
 
 
+def code_expired(ctx: JourneyContext) -> Outcome:
+    """The child's own code, typed after its 10 minutes: audited for the funnel (nobody named),
+    the journey stays at the code."""
+    ctx.audit("mini_registration.code_expired")
+    return ctx.outcome(MiniCode.EXPIRED)
+
+
 def code_missed(ctx: JourneyContext) -> Outcome:
     """A code that proves nothing (wrong, or for a cédula that can have no valid code): the same
     `wrong` (attempts_left, counted per journey) for every cédula; the last miss ends the journey

@@ -74,6 +74,8 @@ def submit_otp(ctx: StepContext, *, code: str) -> Outcome:
     if result.code == RegistrationCode.WRONG:
         ctx.audit_identity("otp.failed", key, attempts_left=result.attempts_left)
         return ctx.outcome(RegistrationCode.WRONG, attempts_left=result.attempts_left)
+    if result.code == RegistrationCode.EXPIRED:
+        ctx.audit("otp.expired")  # counted by the funnel (bank/funnel/); names nobody
     if result.code == RegistrationCode.ATTEMPTS_EXHAUSTED and result.newly_blocked:
         ctx.audit_identity("otp.failed", key, attempts_left=0)
         ctx.audit_identity("otp.locked", key)
