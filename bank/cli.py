@@ -1,4 +1,5 @@
-"""`python -m bank`: migrate, seed, outbox, unlock, release-sign-in, mini approve, agents, audit."""
+"""`python -m bank`: migrate, seed, outbox, unlock, release-sign-in, mini approve, agents, audit,
+funnel."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bank.audit_upgrade import key_legacy_audit_rows
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
 from bank.demo import seed_demo
+from bank.funnel.command import add_funnel_parser, run_funnel
 from bank.hash_upgrade import seal_legacy_hashes
 from bank.migrate import upgrade_database
 from bank.mini.outcome import MiniCode
@@ -58,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--agent", help="only what this agent (Telegram user id) did")
     audit.add_argument("--customer", help="only rows about this cédula, RUC or RUC+cédula")
     audit.add_argument("--limit", type=int, help="only the last N rows")
+    add_funnel_parser(commands)
     return parser
 
 
@@ -90,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _agents(bank, args)
         if args.command == "audit":
             return _audit(bank, agent=args.agent, customer=args.customer, limit=args.limit)
+        if args.command == "funnel":
+            return run_funnel(bank, args)
         if args.command == "mini":
             return _approve_mini(bank, args.cedula, actor=f"backoffice:{args.by}")
         if args.command == "release-sign-in":

@@ -96,9 +96,7 @@ def test_each_step_is_recorded_when_it_is_entered(bank: Bank, clock: FixedClock)
     ]
 
 
-def test_a_lock_going_back_and_an_idle_restart_are_recorded(
-    bank: Bank, clock: FixedClock
-) -> None:
+def test_a_lock_going_back_and_an_idle_restart_are_recorded(bank: Bank, clock: FixedClock) -> None:
     to_otp(bank, SENDER)
     expect(bank.registration.go_back(sender_id=SENDER), "ok")  # otp -> contact_confirmation
     clock.advance(minutes=11)
