@@ -4,6 +4,7 @@ when they are entered, by the one listener on `Journey`, with no personal data."
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from bank_helpers import (
     MARIA_CEDULA,
@@ -20,12 +21,13 @@ from mini_journey_helpers import (
     PARENT_CHAT,
     registration_to_finish,
 )
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bank.bootstrap import Bank
 from bank.clock import FixedClock
-from bank.db import unit_of_work
+from bank.db import make_engine, unit_of_work
 from bank.demo import CARLOS_PASSWORD, CARLOS_USERNAME
+from bank.migrate import upgrade_database
 from bank.models import Journey, JourneyStep
 
 SENDER = "tg:5550001"
@@ -184,3 +186,35 @@ def test_the_history_holds_no_personal_data(bank: Bank) -> None:
         "step",
         "entered_at",
     }
+
+
+def test_the_migration_gives_older_journeys_their_current_step(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bank.db'}"
+    upgrade_database(url, "0008_security")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO journeys (id, kind, sender_id, status, step, data, created_at, "
+                    "updated_at, last_activity_at) VALUES (7, 'registration', 'tg:1', 'active', "
+                    "'otp', '{}', '2026-12-01 10:00:00', '2026-12-01 10:05:00', "
+                    "'2026-12-01 10:05:00')"
+                )
+            )
+        upgrade_database(url)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    JourneyStep.journey_id,
+                    JourneyStep.kind,
+                    JourneyStep.step,
+                    JourneyStep.entered_at,
+                )
+            ).all()
+    finally:
+        engine.dispose()
+
+    assert [tuple(row) for row in rows] == [
+        (7, "registration", "otp", datetime(2026, 12, 1, 10, 5))
+    ]
