@@ -85,6 +85,7 @@ def test_started_reached_finished_and_left() -> None:
     assert report.outcomes.abandoned == 1  # active, idle for days
     assert report.outcomes.in_progress == 0
     assert report.outcomes.left == 3
+    assert sum(f.left for f in report.steps) == report.outcomes.left
     assert [(f.step, f.reached, f.left) for f in report.steps] == [
         ("cedula", 4, 1),
         ("activation_code", 3, 2),

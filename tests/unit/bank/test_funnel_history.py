@@ -22,6 +22,7 @@ from mini_journey_helpers import (
     registration_to_finish,
 )
 from sqlalchemy import select, text
+from test_bank_assist_tickets import PAULA
 
 from bank.bootstrap import Bank
 from bank.clock import FixedClock
@@ -217,4 +218,19 @@ def test_the_migration_gives_older_journeys_their_current_step(tmp_path: Path) -
 
     assert [tuple(row) for row in rows] == [
         (7, "registration", "otp", datetime(2026, 12, 1, 10, 5))
+    ]
+
+
+def test_an_agents_hand_back_at_an_earlier_step_is_recorded(bank: Bank) -> None:
+    to_username(bank, SENDER)
+    expect(bank.registration.submit_username(sender_id=SENDER, text="mariajose2026"), "ok")
+    number = bank.tickets.open(sender_id=SENDER, reason="asked").data["ticket"]
+    assert bank.assist_desk.take(agent=PAULA, ticket_number=number).code == "taken"
+    handed = bank.assist_desk.hand_back(agent=PAULA, step="username")
+    assert handed.code == "handed_back", handed
+
+    assert steps_of(bank, "registration", SENDER)[-3:] == [
+        "username",
+        "username_confirmation",
+        "username",
     ]
