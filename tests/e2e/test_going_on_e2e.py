@@ -16,7 +16,7 @@ from tests.support.telegram_user import TelegramUser
 pytestmark = pytest.mark.e2e
 
 # Chats of their own: the module's servers are shared by its tests.
-GOING_ON, USERNAME = 1501, 1502
+GOING_ON, USERNAME = 1001, 1002
 MARIA_CEDULA, MARIA_PIN, MARIA_PHONE = "1710034065", "1234", "+593991234567"
 QUESTION = "¿Seguro que quieres dejar tu registro?"
 
