@@ -210,7 +210,8 @@ def _desk_account(bank: Bank, args: argparse.Namespace) -> int:
             telegram_user_id=args.telegram_id, login=args.login, role=role, password=password
         )
     if code != DeskCode.SET:
-        detail = f" (at least {MIN_PASSWORD_LENGTH} characters)" if code == DeskCode.WEAK_PASSWORD else ""
+        weak = code == DeskCode.WEAK_PASSWORD
+        detail = f" (at least {MIN_PASSWORD_LENGTH} characters)" if weak else ""
         print(f"error: {code}{detail}", file=sys.stderr)
         return 2
     print(f"desk login {normalise_login(args.login)} ({role}): set")

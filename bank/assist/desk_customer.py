@@ -81,17 +81,26 @@ class DeskCustomer:
                 "agent_name": holder.display_name if holder else "",
             }
 
-    def held_by_others(self, *, agent_id: str) -> list[dict[str, Any]]:
-        """Open tickets another agent holds (the supervisor's view of the floor)."""
+    def floor(self) -> dict[str, list[dict[str, Any]]]:
+        """Every open ticket: `waiting` (oldest first, with position), `follow_up`, and `taken`
+        (with agent_id and agent_name): the desk's queue page."""
         now = self._clock.now()
         with unit_of_work(self._sessions) as session:
             rows = session.execute(
-                select(AssistTicket, AssistAgent.display_name)
-                .join(AssistAgent, AssistAgent.telegram_user_id == AssistTicket.agent_id)
-                .where(AssistTicket.state == TICKET_TAKEN, AssistTicket.agent_id != agent_id)
-                .order_by(AssistTicket.id)
+                select(AssistTicket, AssistAgent)
+                .outerjoin(AssistAgent, AssistAgent.telegram_user_id == AssistTicket.agent_id)
+                .where(AssistTicket.state.in_(OPEN_STATES))
+                .order_by(AssistTicket.queued_at, AssistTicket.id)
             ).all()
-            return [{**ticket_data(t, now), "agent_name": name} for t, name in rows]
+        floor: dict[str, list[dict[str, Any]]] = {"waiting": [], "follow_up": [], "taken": []}
+        for ticket, agent in rows:
+            entry = ticket_data(ticket, now)
+            if ticket.state == TICKET_WAITING:
+                entry["position"] = len(floor["waiting"]) + 1
+            if agent is not None and ticket.state == TICKET_TAKEN:
+                entry.update(agent_id=agent.telegram_user_id, agent_name=agent.display_name)
+            floor[ticket.state].append(entry)
+        return floor
 
     def notes(self, *, number: int, viewer_agent_id: str, supervisor: bool) -> list[NoteView]:
         """The ticket's private notes the viewer may read: their own, or all for a supervisor."""
