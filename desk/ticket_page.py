@@ -124,6 +124,9 @@ async def _after(
     )
     message = views.outcome_message(services.texts, action, outcome, ticket=number, **extra)
     status = 200 if outcome.code == ok else 409
+    if outcome.code in (AssistCode.NOT_YOURS, AssistCode.UNKNOWN, AssistCode.NOT_AGENT):
+        # The ticket is not (or no longer) the agent's: back to the queue, with the reason.
+        return await queue_page(request, services, active, message=message, status=status)
     return await ticket_page(request, services, active, message=message, status=status)
 
 
