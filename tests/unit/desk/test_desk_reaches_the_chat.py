@@ -17,6 +17,7 @@ _BOT_TESTS = str(Path(__file__).resolve().parents[1] / "bot")
 if _BOT_TESTS not in sys.path:
     sys.path.insert(0, _BOT_TESTS)
 
+from sqlalchemy import select  # noqa: E402
 from telegram_harness import RunningBot, reply  # noqa: E402
 from test_assist_support import (  # noqa: E402
     CUSTOMER,
@@ -28,6 +29,8 @@ from test_assist_support import (  # noqa: E402
     transcript_with,
 )
 
+from bank.db import unit_of_work  # noqa: E402
+from bank.models import CustomerNotification  # noqa: E402
 from bot.playground.client import bot_messages  # noqa: E402
 from desk.app import build_app  # noqa: E402
 from desk.settings import DeskSettings  # noqa: E402
@@ -99,6 +102,13 @@ async def test_take_reply_and_hand_back_reach_the_customer(bot: RunningBot) -> N
     resume = bot.rasa.received[-1]
     assert resume["message"] == "/resume_after_agent" and resume["sender"] == CUSTOMER_KEY
     assert bot.bank.tickets.holder(sender_id=CUSTOMER_KEY) is None
-    # Every desk notice was delivered once.
+    # Every desk notice was delivered once, and the reply's text is not kept once delivered.
     pending = bot.bank.notifications.claim(limit=100)
     assert [n.kind for n in pending if n.kind.startswith("assist_desk_")] == []
+    with unit_of_work(bot.bank.sessions) as session:
+        rows = session.scalars(
+            select(CustomerNotification).where(CustomerNotification.kind == "assist_desk_reply")
+        ).all()
+        assert [(row.delivered_at is not None, row.data) for row in rows] == [
+            (True, {"ticket": number, "agent_name": "Paula"})
+        ]
