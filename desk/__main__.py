@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from types import FrameType
 
 import uvicorn
 
@@ -12,6 +14,20 @@ from bank.redaction import install_redaction
 from bank.settings import SettingsError, load_settings
 from desk.app import build_app
 from desk.settings import DeskSettingsError, load_desk_settings
+
+SHUTDOWN_SECONDS = 5
+
+
+class DeskServer(uvicorn.Server):
+    """uvicorn's server that also tells the live streams to end when it is asked to stop."""
+
+    def __init__(self, config: uvicorn.Config, stopping: threading.Event) -> None:
+        super().__init__(config)
+        self._stopping = stopping
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self._stopping.set()
+        super().handle_exit(sig, frame)
 
 
 def main() -> int:
@@ -26,7 +42,7 @@ def main() -> int:
         return 2
     try:
         app = build_app(bank, settings)
-        uvicorn.run(
+        config = uvicorn.Config(
             app,
             host=settings.host,
             port=settings.port,
@@ -34,7 +50,11 @@ def main() -> int:
             server_header=False,
             access_log=False,
             log_level="info",
+            # Live pages keep a stream open; they end at the stop signal, and in any case the
+            # server stops waiting for them after a few seconds.
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         )
+        DeskServer(config, app.state.desk.stopping).run()
     finally:
         bank.dispose()
     return 0

@@ -18,7 +18,7 @@ from bank.assist.desk_sessions import ActiveSession
 from desk.queue_page import queue_fragment
 from desk.services import DeskServices
 from desk.ticket_page import holds, transcript_fragment
-from desk.web import SESSION_COOKIE, audit, message_page
+from desk.web import SESSION_COOKIE, message_page
 
 Fragment = Callable[[ActiveSession], Awaitable[str | None]]
 SessionCheck = Callable[[], Awaitable[ActiveSession | None]]
@@ -31,12 +31,18 @@ def sse_event(name: str, data: str) -> str:
 
 
 async def event_stream(
-    check: SessionCheck, fragment: Fragment, name: str, *, seconds: float
+    check: SessionCheck,
+    fragment: Fragment,
+    name: str,
+    *,
+    seconds: float,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> AsyncIterator[str]:
     """Send `name` with the fragment at once and whenever it changes; `signed_out` (then stop)
-    when the session ends; `gone` (then stop) when there is nothing left to show."""
+    when the session ends; `gone` (then stop) when there is nothing left to show. Ends quietly
+    when the server is stopping (the browser reconnects to the next one)."""
     last: str | None = None
-    while True:
+    while not stopping():
         active = await check()
         if active is None:
             yield sse_event("signed_out", "")
@@ -71,9 +77,12 @@ async def queue_events(request: Request, services: DeskServices, active: ActiveS
     async def fragment(session: ActiveSession) -> str:
         return await run_in_threadpool(queue_fragment, services, session)
 
-    await audit(services, active.principal.login, "desk.view", request.url.path)
     events = event_stream(
-        _checker(request, services), fragment, "queue", seconds=services.event_seconds
+        _checker(request, services),
+        fragment,
+        "queue",
+        seconds=services.event_seconds,
+        stopping=services.stopping.is_set,
     )
     return _stream(events)
 
@@ -98,8 +107,11 @@ async def ticket_events(
         return message_page(
             request, services, active, "desk_ticket_not_yours", status=403, ticket=number
         )
-    await audit(services, active.principal.login, "desk.view", request.url.path)
     events = event_stream(
-        _checker(request, services), fragment, "transcript", seconds=services.event_seconds
+        _checker(request, services),
+        fragment,
+        "transcript",
+        seconds=services.event_seconds,
+        stopping=services.stopping.is_set,
     )
     return _stream(events)

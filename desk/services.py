@@ -3,7 +3,8 @@ state (nothing in module globals)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Final
 
 from starlette.requests import Request
@@ -33,6 +34,8 @@ class DeskServices:
     templates: Jinja2Templates
     settings: DeskSettings
     event_seconds: float = EVENT_SECONDS
+    # Set when the server is asked to stop: the live streams end so it can.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def services_of(request: Request) -> DeskServices:

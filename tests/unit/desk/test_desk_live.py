@@ -13,6 +13,7 @@ from desk_support import (
     PAULA_LOGIN,
     PAULA_PASSWORD,
     add_laura,
+    desk_audit,
     open_ticket,
     signed_in,
 )
@@ -47,6 +48,8 @@ def test_the_queue_stream_sends_the_queue(client: TestClient, bank: Bank) -> Non
     signed_in(client, PAULA_LOGIN, PAULA_PASSWORD)
     name, data = _first_event(client, "/eventos/cola")
     assert name == "queue" and f'id="tomar-{number}"' in data and "En espera (1)" in data
+    views = [r.subject for r in desk_audit(bank) if r.action == "desk.view"]
+    assert views == ["/", "/eventos/cola"]
 
 
 def test_the_transcript_stream_is_for_the_holder(
@@ -95,6 +98,22 @@ def test_a_stream_stops_when_the_ticket_is_gone() -> None:
         return [event async for event in event_stream(check, fragment, "x", seconds=0)]
 
     assert asyncio.run(collect()) == [sse_event("gone", "")]
+
+
+def test_a_stream_ends_when_the_server_stops() -> None:
+    stops = iter([False, True])
+
+    async def check() -> ActiveSession | None:
+        return ACTIVE
+
+    async def fragment(active: ActiveSession) -> str | None:
+        return "queue"
+
+    async def collect() -> list[str]:
+        stream = event_stream(check, fragment, "queue", seconds=0, stopping=lambda: next(stops))
+        return [event async for event in stream]
+
+    assert asyncio.run(collect()) == [sse_event("queue", "queue")]
 
 
 def test_every_line_of_an_event_is_data() -> None:
