@@ -7,8 +7,10 @@ import re
 import secrets
 from typing import Any
 
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from bank.assist.desk_accounts import DeskAccounts
 from bank.bootstrap import Bank
 from bank.db import unit_of_work
 from bank.models import AuditEntry, CustomerNotification
@@ -63,8 +65,6 @@ def signed_in(client: TestClient, login: str, password: str) -> str:
 
 def add_laura(bank: Bank) -> None:
     """A second agent with a desk login."""
-    from bank.assist.desk_accounts import DeskAccounts
-
     assert bank.agents.add(telegram_user_id=LAURA_ID, display_name="Laura").code == "added"
     accounts = DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher)
     code = accounts.set_account(
@@ -97,8 +97,6 @@ def open_ticket(bank: Bank, chat: str, reason: str = "asked") -> int:
 
 def desk_audit(bank: Bank) -> list[AuditEntry]:
     """The desk's audit rows, oldest first."""
-    from sqlalchemy import select
-
     with unit_of_work(bank.sessions) as session:
         return list(
             session.scalars(
@@ -111,8 +109,6 @@ def desk_audit(bank: Bank) -> list[AuditEntry]:
 
 def desk_notices(bank: Bank, chat: str = CHAT) -> list[tuple[str, dict[str, Any]]]:
     """The desk's notices queued for a chat, oldest first (kind, data)."""
-    from sqlalchemy import select
-
     with unit_of_work(bank.sessions) as session:
         rows = session.scalars(
             select(CustomerNotification)
