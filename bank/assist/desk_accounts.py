@@ -174,7 +174,8 @@ class DeskAccounts:
         now = self._clock.now()
         name = normalise_login(login) or ""
         with unit_of_work(self._sessions) as session:
-            account = session.get(DeskAccount, name) if name else None
+            # Locked: parallel wrong passwords each count.
+            account = session.get(DeskAccount, name, with_for_update=True) if name else None
             principal = load_principal(session, name) if account is not None else None
             if account is None or principal is None:
                 self._hasher.verify(None, password)
@@ -192,8 +193,12 @@ class DeskAccounts:
                 minutes = _minutes_left(account.locked_until, now)
                 _audit(session, now, name, "desk.sign_in_refused", DeskCode.LOCKED)
                 return SignIn(DeskCode.LOCKED, locked_minutes=minutes)
-            if not self._hasher.verify(account.password_hash, password):
+            check = self._hasher.check(account.password_hash, password)
+            if not check.ok:
                 return _count_failure(session, account, now)
+            if check.outdated:
+                # An older cost or pepper: re-made now that the password is known.
+                account.password_hash = self._hasher.hash(password)
             account.failed_sign_ins, account.locked_until = 0, None
             _audit(session, now, name, "desk.sign_in", DeskCode.SIGNED_IN)
             return SignIn(DeskCode.SIGNED_IN, principal=principal)

@@ -11,8 +11,9 @@ import pytest
 from desk_support import PAULA_LOGIN, PAULA_PASSWORD
 
 from bank.assist.desk_accounts import DeskAccounts, DeskCode
-from bank.bootstrap import Bank
+from bank.bootstrap import SUBKEY_HASH_PEPPER, Bank
 from bank.cli import main
+from bank.crypto import SecretHasher
 from bank.db import unit_of_work
 from bank.demo import seed_demo
 from bank.models import DeskAccount
@@ -109,3 +110,27 @@ def test_typed_passwords_must_match(
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert main(["agents", "add", "2001", "Laura", "--login", "laura"]) == 2
     assert "differ" in capsys.readouterr().err
+
+
+def test_an_outdated_hash_is_remade_at_the_next_sign_in(bank: Bank) -> None:
+    older = SecretHasher(
+        pepper=bank.settings.key_ring(SUBKEY_HASH_PEPPER),
+        time_cost=2,
+        memory_kib=16,
+        parallelism=1,
+    )
+    password = "una-clave-bastante-larga"
+    made_before = DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=older)
+    assert (
+        made_before.set_account(
+            telegram_user_id=1005, login="paula", role="agent", password=password
+        )
+        == DeskCode.SET
+    )
+    with unit_of_work(bank.sessions) as session:
+        before = session.get(DeskAccount, "paula").password_hash  # type: ignore[union-attr]
+    assert bank.hasher.check(before, password).outdated
+    assert _accounts(bank).sign_in(login="paula", password=password).code == DeskCode.SIGNED_IN
+    with unit_of_work(bank.sessions) as session:
+        after = session.get(DeskAccount, "paula").password_hash  # type: ignore[union-attr]
+    assert after != before and not bank.hasher.check(after, password).outdated
