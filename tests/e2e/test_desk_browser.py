@@ -194,7 +194,7 @@ async def test_paula_takes_replies_unlocks_and_hands_back(
 
         await page.get_by_label("Tu mensaje (la persona lo verá con tu nombre)").fill(REPLY)
         await page.get_by_role("button", name="Enviar respuesta").click()
-        await expect(page.get_by_role("status")).to_contain_text("va en camino")
+        await expect(page.locator("#aviso")).to_contain_text("va en camino")
         await expect(page.get_by_role("log")).to_contain_text(f"Paula: {REPLY}")
         await screenshot(page, tmp_path, "desk_ticket.png")
 
@@ -203,14 +203,14 @@ async def test_paula_takes_replies_unlocks_and_hands_back(
         await unlock.get_by_label("Cédula o RUC").fill(MARIA_CEDULA)
         await unlock.get_by_label("Motivo").fill(REASON)
         await unlock.get_by_role("button", name="Desbloquear").click()
-        await expect(page.get_by_role("status")).to_contain_text("Desbloqueaste la identidad")
+        await expect(page.locator("#aviso")).to_contain_text("Desbloqueaste la identidad")
         await screenshot(page, tmp_path, "desk_unlocked.png")
 
         await page.get_by_role("link", name="Cola de atención").click()
         await page.get_by_role("link", name=f"Abrir #{number}").click()
         await expect(page.get_by_label("¿En qué paso continúa la persona?")).to_have_value("")
         await page.get_by_role("button", name="Devolver al asistente").click()
-        await expect(page.get_by_role("status")).to_contain_text(
+        await expect(page.locator("#aviso")).to_contain_text(
             f"Devolviste el ticket #{number} al asistente"
         )
         await expect(page.get_by_role("heading", name="Cola de atención")).to_be_visible()
