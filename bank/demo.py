@@ -147,7 +147,7 @@ class DemoDeskAccount:
 
 DEMO_DESK_ACCOUNTS = (
     DemoDeskAccount(PAULA, "Paula", "paula", DESK_AGENT, "paula-escritorio-demo"),
-    DemoDeskAccount(None, "Rosa (supervisora)", "rosa", DESK_SUPERVISOR, "rosa-supervisora-demo"),
+    DemoDeskAccount(None, "Rosa", "rosa", DESK_SUPERVISOR, "rosa-supervisora-demo"),
 )
 
 

@@ -3,7 +3,9 @@ on a migrated, seeded SQLite bank; tickets are opened through bank calls, as the
 
 Paula signs in with the keyboard, sees María José's ticket (a PIN lock) in the live queue (and a
 second ticket appear without a reload), takes it, replies, unlocks María José with a reason by
-phone, and hands the chat back to the assistant. What the customer must see is queued for her
+phone, and hands the chat back to the assistant; Rosa, the supervisor, reads the floor, a ticket
+Paula holds with Paula's note, and the funnel page, and signs out. What the customer must see is
+queued for her
 chat (the bot delivers it: tests/unit/desk/test_desk_reaches_the_chat.py). Screenshots go to the
 test's temporary folder and to var/results/browser/.
 """
@@ -233,3 +235,36 @@ async def test_paula_takes_replies_unlocks_and_hands_back(
         )
     assert {"desk.sign_in", "desk.view", "desk.take", "desk.reply", "desk.unlock"} <= actions
     assert "desk.hand_back" in actions
+
+
+async def test_rosa_the_supervisor_reads_the_floor_and_every_note(
+    page: Page, bank: Bank, desk_url: str, tmp_path: Path
+) -> None:
+    number = lock_maria(bank)
+    assert bank.assist_desk.take(agent="1005", ticket_number=number).code == "taken"
+    assert bank.assist_desk.note(agent="1005", text="Pidió ayuda con el PIN").code == "noted"
+    try:
+        await page.goto(f"{desk_url}/entrar")
+        await page.get_by_label("Usuario").fill("rosa")
+        await page.get_by_label("Contraseña").fill("rosa-supervisora-demo")
+        await page.get_by_role("button", name="Ingresar").click()
+        await expect(page.get_by_text("Sesión de Rosa (supervisor)")).to_be_visible()
+        taken = page.locator(f"#ticket-{number}")
+        await expect(taken).to_contain_text("Paula")
+        await expect(page.get_by_role("button", name=f"Tomar #{number}")).to_have_count(0)
+        await page.get_by_role("link", name=f"Ver #{number}").click()
+        await expect(page.get_by_text("Lo estás viendo como supervisor")).to_be_visible()
+        await expect(page.locator(".notes")).to_contain_text("Paula")
+        await expect(page.locator(".notes")).to_contain_text("Pidió ayuda con el PIN")
+        await expect(page.get_by_role("button", name="Enviar respuesta")).to_have_count(0)
+        await screenshot(page, tmp_path, "desk_supervisor_ticket.png")
+        await page.get_by_role("link", name="Embudo (supervisión)").click()
+        await expect(page.get_by_role("heading", name="Embudo de trámites")).to_be_visible()
+        await page.get_by_role("button", name="Cerrar sesión").click()
+        await expect(page.get_by_role("heading", name="Ingreso de asesores")).to_be_visible()
+    except BaseException:
+        await screenshot(page, tmp_path, "desk_supervisor_failure.png")
+        raise
+    # Signed out: the queue sends the browser back to the sign-in form.
+    await page.goto(f"{desk_url}/")
+    await expect(page.get_by_role("heading", name="Ingreso de asesores")).to_be_visible()
