@@ -5,9 +5,8 @@ Paula signs in with the keyboard, sees María José's ticket (a PIN lock) in the
 second ticket appear without a reload), takes it, replies, unlocks María José with a reason by
 phone, and hands the chat back to the assistant; Rosa, the supervisor, reads the floor, a ticket
 Paula holds with Paula's note, and the funnel page, and signs out. What the customer must see is
-queued for her
-chat (the bot delivers it: tests/unit/desk/test_desk_reaches_the_chat.py). Screenshots go to the
-test's temporary folder and to var/results/browser/.
+queued for her chat (the bot delivers it: tests/unit/desk/test_desk_reaches_the_chat.py).
+Screenshots go to the test's temporary folder and to var/results/browser/.
 """
 
 from __future__ import annotations
