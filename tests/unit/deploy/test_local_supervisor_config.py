@@ -56,7 +56,7 @@ def programs(options: ServerOptions) -> dict[str, Any]:
     }
 
 
-def test_without_a_token_the_five_programs_start_in_order_and_stop_bot_first(
+def test_without_a_token_the_five_programs_start_in_order_and_stop_in_reverse(
     tmp_path: Path,
 ) -> None:
     options = parsed(tmp_path, topology(tmp_path))
@@ -65,8 +65,8 @@ def test_without_a_token_the_five_programs_start_in_order_and_stop_bot_first(
         "actions",
         "rasa",
         "playground",
-        "desk",
         "bot",
+        "desk",
     ]
 
 
