@@ -268,3 +268,21 @@ def test_an_agent_cannot_act_on_a_ticket_they_do_not_hold(
     assert ticket_holder is not None and ticket_holder.agent_id == PAULA_ID
     assert bank.assist_desk.queue(agent=LAURA_ID).data["mine"] == []
     assert desk_notices(bank) == [("assist_desk_joined", {"ticket": number, "agent_name": "Paula"})]
+
+
+def test_what_a_customer_types_is_shown_as_text_never_as_markup(
+    client: TestClient, bank: Bank
+) -> None:
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    bank.transcripts.append(sender_id=CHAT, role="cliente", text=attack)
+    number = open_ticket(bank, CHAT)
+    token = signed_in(client, PAULA_LOGIN, PAULA_PASSWORD)
+    client.post(f"/tickets/{number}/tomar", data={"csrf": token})
+    client.post(f"/tickets/{number}/nota", data={"csrf": token, "texto": "<b>nota</b>"})
+    page = client.get(f"/tickets/{number}").text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>nota</b>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;nota&lt;/b&gt;" in page
+    with client.stream("GET", f"/eventos/tickets/{number}") as stream:
+        first = next(line for line in stream.iter_lines() if "alert" in line)
+    assert "<script>" not in first and "&lt;script&gt;" in first
