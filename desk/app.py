@@ -124,6 +124,7 @@ def build_app(
         exception_handlers={404: not_found, 405: not_found},
     )
     app.state.desk = DeskServices(
+        bank=bank,
         desk=bank.assist_desk,
         phone=bank.assist_phone,
         accounts=DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher),

@@ -1,6 +1,7 @@
 """The supervisor's funnel page until the funnel helper's `desk.funnel_page.render` is merged:
 the route `/supervisor/embudo` (supervisors only) shows that it is not there yet. The lead
-replaces this module's use in desk/app.py with `desk.funnel_page.render` (same signature)."""
+replaces this module's use in desk/app.py with `desk.funnel_page.render` (same signature: the
+request, the desk's services, whose `bank` is the whole bank, and the signed-in session)."""
 
 from __future__ import annotations
 

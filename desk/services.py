@@ -14,6 +14,7 @@ from bank.assist import AssistDesk, PhoneAssist
 from bank.assist.desk_accounts import DeskAccounts
 from bank.assist.desk_customer import DeskCustomer
 from bank.assist.desk_sessions import DeskSessions
+from bank.bootstrap import Bank
 from desk.settings import DeskSettings
 from desk.texts import DeskTexts
 
@@ -23,8 +24,10 @@ EVENT_SECONDS: Final = 2.0
 
 @dataclass(frozen=True)
 class DeskServices:
-    """The bank's desk calls, the desk's accounts and sessions, texts, templates, settings."""
+    """The bank's desk calls, the desk's accounts and sessions, texts, templates, settings, and
+    the whole bank for pages that read more of it (the supervisor's funnel)."""
 
+    bank: Bank
     desk: AssistDesk
     phone: PhoneAssist
     accounts: DeskAccounts
