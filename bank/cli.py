@@ -168,11 +168,15 @@ def _agents(bank: Bank, args: argparse.Namespace) -> int:
         agents = bank.agents.all_agents()
         if not agents:
             print("(no agents)")
+        accounts = DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher)
+        logins = accounts.logins_by_agent()
         for agent in agents:
             status = "active" if agent.active else "removed"
+            desk = logins.get(agent.telegram_user_id)
             print(
                 f"{agent.telegram_user_id}\t{agent.display_name}\t{status}\t"
                 f"added {agent.added_at:%Y-%m-%d %H:%M:%S}"
+                + (f"\tdesk login {desk[0]} ({desk[1]})" if desk else "")
             )
         return 0
     if args.agents_command == "supervisor":

@@ -168,6 +168,16 @@ class DeskAccounts:
             account = NewAccount(name, DESK_SUPERVISOR, shown, None)
             return set_account_in(session, account, password_hash, now, actor)
 
+    def logins_by_agent(self) -> dict[str, tuple[str, str]]:
+        """Agent id -> (desk login, role), for the agents that have a desk account."""
+        with unit_of_work(self._sessions) as session:
+            rows = session.execute(
+                select(DeskAccount.agent_id, DeskAccount.login, DeskAccount.role).where(
+                    DeskAccount.agent_id.is_not(None)
+                )
+            ).all()
+            return {str(agent_id): (login, role) for agent_id, login, role in rows}
+
     def sign_in(self, *, login: str, password: str) -> SignIn:
         """Check a login and password. A locked account is refused even with the right password;
         an unknown login costs the same argon2 time as a known one."""

@@ -98,6 +98,12 @@ def test_agents_add_gives_a_desk_login(
     # The Telegram form is unchanged.
     assert main(["agents", "add", "2003", "Mario"]) == 0
     assert capsys.readouterr().out.strip() == "2003 Mario: added"
+    assert main(["agents", "list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0].startswith("1005\tPaula\tactive\t")
+    assert listed[0].endswith("\tdesk login paula (agent)")
+    assert listed[1].endswith("\tdesk login laura (supervisor)")
+    assert listed[-1].startswith("2003\tMario\tactive") and "desk login" not in listed[-1]
     monkeypatch.setattr("sys.stdin", io.StringIO("clave-del-supervisor\n"))
     assert main(["agents", "supervisor", "jefa", "Jefa de turno", "--password-stdin"]) == 0
     assert "desk login jefa (supervisor): set" in capsys.readouterr().out
