@@ -26,7 +26,7 @@ TRAINING_FILES := config.yml $(sort $(wildcard domain/*.yml nlu/*.yml dialogues/
 MODEL_HASH = $(shell cat $(TRAINING_FILES) | sha256sum | cut -c1-16)
 MODEL = models/produbanco-$(MODEL_HASH).tar.gz
 
-.PHONY: help install db train run stop run-scaled lb chat browser test lint typecheck unit integration security validate stories nlu-report e2e bench outbox prune-trackers clean
+.PHONY: help install db train run desk stop run-scaled lb chat browser test lint typecheck unit integration security validate stories nlu-report e2e bench outbox prune-trackers clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ $(MODEL): $(RASA_VENV)/.installed
 
 train: $(MODEL) ## Train the Rasa model if its training data changed
 
-run: install db train ## Start Rasa, the action server and the bot (the playground on :8080 without a token) under supervisord
+run: install db train ## Start Rasa, the action server, the bot (the playground on :8080 without a token) and the agents' desk (:8090) under supervisord
 	MODEL=$(MODEL) scripts/run.sh
 
 stop: ## Stop what `make run` started, gracefully (bot first), and wait until it has
@@ -71,6 +71,9 @@ run-scaled: install train lb ## 2 bots (webhook), 2 Rasa, 2 action servers behin
 
 lb: ## Install Debian's HAProxy for make run-scaled (only if missing)
 	scripts/install_debian_package.sh haproxy haproxy
+
+desk: $(VENV)/.installed db ## Only the agents' web desk, on http://127.0.0.1:8090 (plain HTTP: cookies without Secure)
+	DESK_INSECURE_COOKIES=1 $(PY) -m desk
 
 chat: $(VENV)/.installed ## Talk to the running assistant in this terminal
 	$(PY) -m bot.terminal
@@ -87,7 +90,7 @@ lint: $(VENV)/.installed ## ruff lint and format check, the import contracts (py
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/form_rules.py --check
 
-typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/
+typecheck: $(VENV)/.installed ## mypy on bank/, actions/, bot/, desk/
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --explicit-package-bases deploy/scaled
 

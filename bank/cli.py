@@ -4,12 +4,15 @@ funnel."""
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
 import sys
 from collections.abc import Sequence
 
 from bank.assist import AssistCode, AuditRow
+from bank.assist.desk_accounts import DeskAccounts, DeskCode, normalise_login
+from bank.assist.desk_policy import MIN_PASSWORD_LENGTH
 from bank.audit_upgrade import key_legacy_audit_rows
 from bank.bootstrap import Bank, build_bank
 from bank.db import unit_of_work
@@ -18,6 +21,7 @@ from bank.funnel.command import add_funnel_parser, run_funnel
 from bank.hash_upgrade import seal_legacy_hashes
 from bank.migrate import upgrade_database
 from bank.mini.outcome import MiniCode
+from bank.models import DESK_ROLES
 from bank.outbox import SentMessage, read_outbox
 from bank.redaction import install_redaction
 from bank.settings import Settings, SettingsError, load_settings
@@ -53,9 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     add = agent_commands.add_parser("add", help="make a Telegram user an agent")
     add.add_argument("telegram_id", help="the agent's Telegram user id")
     add.add_argument("name", help="the name customers see")
+    add.add_argument("--login", help="also a web-desk sign-in with this login name")
+    add.add_argument(
+        "--role", choices=DESK_ROLES, default="agent", help="the desk role (with --login)"
+    )
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the desk password from the first line of stdin (else it is asked twice)",
+    )
     remove = agent_commands.add_parser("remove", help="an agent stops being one")
     remove.add_argument("telegram_id", help="the agent's Telegram user id")
     agent_commands.add_parser("list", help="every agent, active first")
+    supervisor = agent_commands.add_parser(
+        "supervisor", help="a web-desk supervisor who takes no tickets (no Telegram id)"
+    )
+    supervisor.add_argument("login", help="the desk login name")
+    supervisor.add_argument("name", help="the name shown at the desk")
+    supervisor.add_argument("--password-stdin", action="store_true", help="as for add")
     audit = commands.add_parser("audit", help="print the audit log, oldest first")
     audit.add_argument("--agent", help="only what this agent (Telegram user id) did")
     audit.add_argument("--customer", help="only rows about this cédula, RUC or RUC+cédula")
@@ -86,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(
                 f"demo data: {report.customers} customers, {report.additional_users} additional "
                 f"users, {report.online_users} online users, {report.locks} locks, "
-                f"{report.mini_accounts} Cuenta Mini accounts, {report.agents} agents added"
+                f"{report.mini_accounts} Cuenta Mini accounts, {report.agents} agents added, "
+                f"{report.desk_accounts} desk accounts added"
             )
             return 0
         if args.command == "agents":
@@ -153,20 +173,26 @@ def _agents(bank: Bank, args: argparse.Namespace) -> int:
         agents = bank.agents.all_agents()
         if not agents:
             print("(no agents)")
+        accounts = DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher)
+        logins = accounts.logins_by_agent()
         for agent in agents:
             status = "active" if agent.active else "removed"
+            desk = logins.get(agent.telegram_user_id)
             print(
                 f"{agent.telegram_user_id}\t{agent.display_name}\t{status}\t"
                 f"added {agent.added_at:%Y-%m-%d %H:%M:%S}"
+                + (f"\tdesk login {desk[0]} ({desk[1]})" if desk else "")
             )
         return 0
+    if args.agents_command == "supervisor":
+        return _desk_account(bank, args)
     if args.agents_command == "add":
         outcome = bank.agents.add(telegram_user_id=args.telegram_id, display_name=args.name)
         if outcome.code == AssistCode.INVALID:
             print(f"error: invalid {outcome.data['reason']}", file=sys.stderr)
             return 2
         print(f"{outcome.data['telegram_user_id']} {outcome.data['display_name']}: {outcome.code}")
-        return 0
+        return _desk_account(bank, args) if args.login else 0
     outcome = bank.agents.remove(telegram_user_id=args.telegram_id)
     if outcome.code == AssistCode.UNKNOWN:
         print(f"error: {args.telegram_id} is not an active agent", file=sys.stderr)
@@ -175,6 +201,39 @@ def _agents(bank: Bank, args: argparse.Namespace) -> int:
     suffix = f" ({len(requeued)} tickets back in the queue)" if requeued else ""
     print(f"{outcome.data['telegram_user_id']}: removed{suffix}")
     return 0
+
+
+def _desk_account(bank: Bank, args: argparse.Namespace) -> int:
+    """Give the agent a desk login, role and password (read without echo, never printed)."""
+    password = read_desk_password(from_stdin=args.password_stdin)
+    if password is None:
+        print("error: the two passwords differ", file=sys.stderr)
+        return 2
+    accounts = DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher)
+    if args.agents_command == "supervisor":
+        role = "supervisor"
+        code = accounts.set_supervisor(login=args.login, display_name=args.name, password=password)
+    else:
+        role = args.role
+        code = accounts.set_account(
+            telegram_user_id=args.telegram_id, login=args.login, role=role, password=password
+        )
+    if code != DeskCode.SET:
+        weak = code == DeskCode.WEAK_PASSWORD
+        detail = f" (at least {MIN_PASSWORD_LENGTH} characters)" if weak else ""
+        print(f"error: {code}{detail}", file=sys.stderr)
+        return 2
+    print(f"desk login {normalise_login(args.login)} ({role}): set")
+    return 0
+
+
+def read_desk_password(*, from_stdin: bool) -> str | None:
+    """The desk password: stdin's first line, or typed twice without echo (None if they differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Contraseña del escritorio: ")
+    second = getpass.getpass("Repite la contraseña: ")
+    return first if first == second else None
 
 
 def _audit(bank: Bank, *, agent: str | None, customer: str | None, limit: int | None) -> int:

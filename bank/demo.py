@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bank.assist.desk_accounts import NewAccount, set_account_in
 from bank.audit import record_audit
 from bank.clock import Clock
 from bank.crypto import SecretHasher
@@ -24,6 +25,8 @@ from bank.mini.wallets import (
 )
 from bank.models import (
     COMPANY,
+    DESK_AGENT,
+    DESK_SUPERVISOR,
     MINI_APPROVED,
     MINI_IN_APPROVAL,
     PERSON,
@@ -31,6 +34,7 @@ from bank.models import (
     AdditionalUser,
     AssistAgent,
     Customer,
+    DeskAccount,
     IdentityGuard,
     IdentityLockEvent,
     MiniAccount,
@@ -130,6 +134,23 @@ PAULA = DemoAgent("1005", "Paula")
 DEMO_AGENTS = (PAULA,)
 
 
+@dataclass(frozen=True)
+class DemoDeskAccount:
+    """A web-desk sign-in of a demo agent (README, "Agent desk"): demo only, like the demo PINs."""
+
+    agent: DemoAgent | None  # a supervisor who takes no tickets has none
+    display_name: str
+    login: str
+    role: str
+    password: str
+
+
+DEMO_DESK_ACCOUNTS = (
+    DemoDeskAccount(PAULA, "Paula", "paula", DESK_AGENT, "paula-escritorio-demo"),
+    DemoDeskAccount(None, "Rosa", "rosa", DESK_SUPERVISOR, "rosa-supervisora-demo"),
+)
+
+
 @dataclass
 class SeedReport:
     """What a seeding run added (zero everywhere on a second run)."""
@@ -141,6 +162,7 @@ class SeedReport:
     mini_accounts: int = 0
     opening_balances: int = 0
     agents: int = 0
+    desk_accounts: int = 0
 
 
 def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedReport:
@@ -155,6 +177,7 @@ def seed_demo(session: Session, *, hasher: SecretHasher, clock: Clock) -> SeedRe
     _ensure_carlos_children(session, by_number[CARLOS.id_number], clock, report)
     _ensure_family_money(session, by_number[CARLOS.id_number], clock.now(), report)
     _ensure_agents(session, clock.now(), report)
+    _ensure_desk_accounts(session, hasher, clock.now(), report)
     return report
 
 
@@ -325,3 +348,20 @@ def _ensure_agents(session: Session, now: datetime, report: SeedReport) -> None:
             details={"agent_id": agent.telegram_user_id, "display_name": agent.display_name},
         )
         report.agents += 1
+
+
+def _ensure_desk_accounts(
+    session: Session, hasher: SecretHasher, now: datetime, report: SeedReport
+) -> None:
+    """The demo desk sign-ins, added once (a password an admin changed stays changed)."""
+    for account in DEMO_DESK_ACCOUNTS:
+        if session.get(DeskAccount, account.login) is not None:
+            continue
+        agent_id = account.agent.telegram_user_id if account.agent else None
+        if agent_id is not None:
+            agent = session.get(AssistAgent, agent_id)
+            if agent is None or not agent.active:
+                continue
+        new = NewAccount(account.login, account.role, account.display_name, agent_id)
+        set_account_in(session, new, hasher.hash(account.password), now, "seed")
+        report.desk_accounts += 1

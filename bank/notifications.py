@@ -22,6 +22,8 @@ from bank.models import CustomerChat, CustomerNotification
 
 CLAIM_TIMEOUT: Final = timedelta(minutes=2)
 MAX_ATTEMPTS: Final = 5
+# The data key of a message's own text (the web desk's replies): dropped once delivered.
+MESSAGE_TEXT_KEY: Final = "text"
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,16 @@ class Notifications:
             return claimed
 
     def delivered(self, notice_id: int) -> None:
-        """Record that a claimed notice reached the chat."""
+        """Record that a claimed notice reached the chat. A message's `text` in its data (a desk
+        agent's reply) is kept only until then."""
         with unit_of_work(self._sessions) as session:
-            session.execute(
-                update(CustomerNotification)
-                .where(CustomerNotification.id == notice_id)
-                .values(delivered_at=self._clock.now())
-            )
+            notification = session.get(CustomerNotification, notice_id)
+            if notification is None:
+                return
+            notification.delivered_at = self._clock.now()
+            if MESSAGE_TEXT_KEY in notification.data:
+                kept = {k: v for k, v in notification.data.items() if k != MESSAGE_TEXT_KEY}
+                notification.data = kept
 
     def failed(self, notice_id: int) -> None:
         """Release a claimed notice so it is tried again (up to MAX_ATTEMPTS)."""

@@ -3,14 +3,16 @@
 # real Bot API when TELEGRAM_BOT_TOKEN is set, otherwise against the local playground (a Bot API
 # stand-in with a web chat page on http://127.0.0.1:8080). They run under supervisord
 # (deploy/local/), which restarts any of them that dies. Ctrl-C, SIGTERM or `make stop` stops
-# everything gracefully. Overrides: VAR_DIR (var), ENDPOINTS (endpoints.yml), RASA_PORT,
-# ACTION_SERVER_PORT, PLAYGROUND_PORT.
+# everything gracefully. The agents' web desk runs beside them on http://127.0.0.1:8090.
+# Overrides: VAR_DIR (var), ENDPOINTS (endpoints.yml), RASA_PORT, ACTION_SERVER_PORT,
+# PLAYGROUND_PORT, DESK_PORT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${MODEL:?MODEL must name the trained model}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_SERVER_PORT:-5055}"
 PLAYGROUND_PORT="${PLAYGROUND_PORT:-8080}"
+DESK_PORT="${DESK_PORT:-8090}"
 VAR_DIR="${VAR_DIR:-var}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}" PLAYGROUND_PORT RASA_PORT \
   ACTION_SERVER_PORT="$ACTION_PORT" VAR_DIR
@@ -60,6 +62,7 @@ wait_for "http://127.0.0.1:$RASA_PORT/" "The Rasa server" rasa
 if [ -z "${TELEGRAM_BOT_TOKEN:-}" ]; then
   wait_for "http://127.0.0.1:$PLAYGROUND_PORT/" "The playground" playground
 fi
+wait_for "http://127.0.0.1:$DESK_PORT/entrar" "The agents' desk" desk
 for _ in $(seq 1 60); do  # RUNNING: up for the program's startsecs
   if ctl status bot 2>/dev/null | grep -q RUNNING; then break; fi
   failed "The bot" bot
@@ -78,6 +81,7 @@ fi
 cat <<MSG
 The assistant is running on 127.0.0.1 (Rasa :$RASA_PORT, actions :$ACTION_PORT); logs in $VAR_DIR/log/.
 $where
+Agents' desk:    http://127.0.0.1:$DESK_PORT  (README, "Agent desk": paula / rosa)
 Terminal chat:   make chat          (another way in; secrets are read without echo)
 See the SMS:     make outbox        (also in the playground's "teléfono simulado")
 Demo identities: README.md, "Demo identities".  Ctrl-C stops everything.

@@ -29,6 +29,7 @@ from bank.models.customers import (
     Customer,
     OnlineUser,
 )
+from bank.models.desk import DESK_AGENT, DESK_ROLES, DESK_SUPERVISOR, DeskAccount, DeskSession
 from bank.models.guards import (
     IdentityGuard,
     IdentityLockEvent,
@@ -74,6 +75,9 @@ __all__ = [
     "CANCELLED",
     "COMPANY",
     "COMPLETED",
+    "DESK_AGENT",
+    "DESK_ROLES",
+    "DESK_SUPERVISOR",
     "ENDED",
     "GOAL_ACTIVE",
     "GOAL_REMOVED",
@@ -110,6 +114,8 @@ __all__ = [
     "Customer",
     "CustomerChat",
     "CustomerNotification",
+    "DeskAccount",
+    "DeskSession",
     "IdentityGuard",
     "IdentityLockEvent",
     "Journey",

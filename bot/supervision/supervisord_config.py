@@ -18,7 +18,8 @@ BOT_STOP_WAIT_SECONDS: Final = 60
 
 
 def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMPLATE_DIR) -> str:
-    """The whole configuration; the playground's program only when it is wanted."""
+    """The whole configuration; the playground's program only when it is wanted, the agents'
+    web desk always."""
     values = {
         "repo": str(topology.repo),
         "var_dir": str(topology.var_dir),
@@ -29,13 +30,16 @@ def render_supervisord_config(topology: LocalTopology, template_dir: Path = TEMP
         "rasa_command": _command(rasa_command(topology)),
         "playground_command": _command(playground_command(topology)),
         "bot_command": _command(bot_command(topology)),
+        "desk_command": _command(desk_command(topology)),
         # The bot checks the action server's health before asking a lost step again.
         "action_server_url": f"http://127.0.0.1:{topology.action_port}",
     }
     playground = ""
     if topology.playground:
         playground = _fill(template_dir / "playground.conf.in", values)
-    return _fill(template_dir / "supervisord.conf.in", {**values, "playground_section": playground})
+    desk = _fill(template_dir / "desk.conf.in", values)
+    sections = {"playground_section": playground, "desk_section": desk}
+    return _fill(template_dir / "supervisord.conf.in", {**values, **sections})
 
 
 def actions_command(topology: LocalTopology) -> list[str]:
@@ -74,6 +78,11 @@ def rasa_command(topology: LocalTopology) -> list[str]:
 
 def playground_command(topology: LocalTopology) -> list[str]:
     return [str(topology.python), "-m", "bot.playground", "--port", str(topology.playground_port)]
+
+
+def desk_command(topology: LocalTopology) -> list[str]:
+    """The agents' web desk (issue 16)."""
+    return [str(topology.python), "-m", "desk"]
 
 
 def bot_command(topology: LocalTopology) -> list[str]:

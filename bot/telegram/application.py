@@ -29,6 +29,7 @@ from bot.rasa_client import HEALTH_TIMEOUT_SECONDS, RasaClient, http_ok
 from bot.rasa_outage import HealthProbe, RasaOutage
 from bot.telegram import handlers
 from bot.telegram.assist.bank_calls import AssistBank
+from bot.telegram.assist.desk_notices import desk_notice_relays
 from bot.telegram.assist.gate import assist_gate
 from bot.telegram.assist.menu import refresh_agent_menus
 from bot.telegram.commands_menu import customer_commands
@@ -108,7 +109,7 @@ def build_application(
         )
         application.bot_data[OUTAGE_KEY] = outage
         state = AsyncChatState(chat_state)
-        application.bot_data[SERVICES_KEY] = BotServices(
+        services = application.bot_data[SERVICES_KEY] = BotServices(
             settings=settings,
             conversation=Conversation(
                 rasa,
@@ -145,6 +146,7 @@ def build_application(
                 recorder=recorder,
                 bot_id=settings.bot_id,
                 ticket_expiry_seconds=settings.assist_expiry_seconds,
+                relays=desk_notice_relays(services),
             ),
         )
 

@@ -13,7 +13,8 @@ Application and stops with it, waiting for a run in progress (a graceful stop).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Final
 
@@ -26,7 +27,7 @@ from bot.quiet_chats import AsyncQuietChats
 from bot.telegram.assist.bank_calls import AssistBank
 from bot.telegram.assist.views import notice_values
 from bot.telegram.deletions import delete_due_messages
-from bot.telegram.notices import deliver_notices
+from bot.telegram.notices import NoticeRelay, deliver_notices
 from bot.transcript import TranscriptRecorder
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class BackgroundWork:
     recorder: TranscriptRecorder
     bot_id: str
     ticket_expiry_seconds: float
+    # Notice kinds delivered by a relay of their own (the web desk's: assist/desk_notices.py).
+    relays: Mapping[str, NoticeRelay] = field(default_factory=dict)
 
 
 def schedule_background_work(job_queue: JobQueue[Context], work: BackgroundWork) -> None:
@@ -70,6 +73,7 @@ def schedule_background_work(job_queue: JobQueue[Context], work: BackgroundWork)
                 bot_id=work.bot_id,
                 values=notice_values,
                 recorder=work.recorder,
+                relays=work.relays,
             )
         except Exception as exc:
             logger.error("notice delivery failed (%s)", type(exc).__name__)

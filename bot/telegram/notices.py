@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Final
 
 from telegram import Bot
@@ -34,6 +34,9 @@ logger = logging.getLogger(__name__)
 
 # A notice's placeholders from the texts, its kind and its data.
 NoticeValues = Callable[[ChannelTexts, str, Mapping[str, Any]], dict[str, Any]]
+# A notice kind another part of the channel delivers itself (the web desk's, assisted mode):
+# True once delivered, False to try again later.
+NoticeRelay = Callable[[Bot, Notice], Awaitable[bool]]
 
 TELEGRAM_PREFIX: Final = "tg:"
 
@@ -58,16 +61,25 @@ async def deliver_notices(
     bot_id: str,
     values: NoticeValues,
     recorder: TranscriptRecorder | None = None,
+    relays: Mapping[str, NoticeRelay] | None = None,
 ) -> int:
     """Claim and send pending notices once; return how many were delivered.
 
     `values` gives the placeholders of a notice's text (its data, plus labels a journey adds:
     assisted mode's `notice_values`). With a recorder, each delivered notice's text goes to the
-    chat's transcript for agents.
+    chat's transcript for agents. A kind in `relays` is delivered by its relay instead (which
+    keeps the transcript itself).
     """
     renderer = TurnRenderer(bot=bot, state=state, texts=texts, bot_id=bot_id, quiet=quiet)
     delivered = 0
     for notice in await asyncio.to_thread(notifications.claim):
+        relay = (relays or {}).get(notice.kind)
+        if relay is not None:
+            sent = await _relay(relay, bot, notice)
+            done = notifications.delivered if sent else notifications.failed
+            await asyncio.to_thread(done, notice.id)
+            delivered += sent
+            continue
         text = await _send(bot, notice, texts, values, state, quiet, renderer)
         if text is not None:
             await asyncio.to_thread(notifications.delivered, notice.id)
@@ -77,6 +89,15 @@ async def deliver_notices(
         else:
             await asyncio.to_thread(notifications.failed, notice.id)
     return delivered
+
+
+async def _relay(relay: NoticeRelay, bot: Bot, notice: Notice) -> bool:
+    """Run a relay; a failure is logged (without the notice's data) and tried again later."""
+    try:
+        return await relay(bot, notice)
+    except Exception as exc:
+        logger.warning("notice %d not relayed (%s)", notice.id, type(exc).__name__)
+        return False
 
 
 async def _send(

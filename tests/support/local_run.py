@@ -25,13 +25,13 @@ from bank.bootstrap import Bank, build_bank
 from bank.settings import load_settings
 from bot.playground.client import PlaygroundClient
 from tests.support.log_scan import WATCH
-from tests.support.servers import REPO, Servers, current_model
+from tests.support.servers import REPO, Servers, current_model, free_port
 
 START_TIMEOUT_SECONDS = 420.0
 RESTART_TIMEOUT_SECONDS = 240.0
 STOP_TIMEOUT_SECONDS = 150.0
 READY_LINE = "The assistant is running"
-PROGRAMS = ("actions", "rasa", "playground", "bot")
+PROGRAMS = ("actions", "rasa", "playground", "bot", "desk")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class LocalRun:
     servers: Servers
     process: subprocess.Popen[bytes]
     output: Path
+    desk_port: int
 
     @property
     def var_dir(self) -> Path:
@@ -61,6 +62,7 @@ class LocalRun:
             "actions": f"http://127.0.0.1:{servers.action_port}/health",
             "rasa": f"{servers.rasa_url}/",
             "playground": f"{servers.playground_url}/playground/api/personas",
+            "desk": f"http://127.0.0.1:{self.desk_port}/entrar",
         }.get(name)
 
     def wait_ready(self) -> None:
@@ -153,6 +155,7 @@ async def answers(url: str) -> bool:
 def start_local_run(servers: Servers, **extra_env: str) -> LocalRun:
     """scripts/run.sh on `servers`' ports and work directory, ready (every health checked)."""
     servers.prepare()  # the bank migrated and seeded, endpoints with the tracker in workdir
+    desk_port = free_port()
     env = {
         **servers.env(),
         "MODEL": str(servers.model),
@@ -161,6 +164,7 @@ def start_local_run(servers: Servers, **extra_env: str) -> LocalRun:
         "RASA_PORT": str(servers.rasa_port),
         "ACTION_SERVER_PORT": str(servers.action_port),
         "PLAYGROUND_PORT": str(servers.playground_port),
+        "DESK_PORT": str(desk_port),
         **extra_env,
     }
     WATCH.watch(servers.workdir / "var" / "log")  # the programs' logs (supervisord's config)
@@ -174,7 +178,7 @@ def start_local_run(servers: Servers, **extra_env: str) -> LocalRun:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    launched = LocalRun(servers=servers, process=process, output=output)
+    launched = LocalRun(servers=servers, process=process, output=output, desk_port=desk_port)
     try:
         launched.wait_ready()
     except BaseException:

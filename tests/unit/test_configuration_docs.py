@@ -12,13 +12,14 @@ from bank.settings import Settings
 from bot.shared_state.settings import SharedStateSettings
 from bot.telegram.settings import BotSettings
 from bot.tracker_retention import RETENTION_DAYS_VARIABLE, URL_VARIABLE
+from desk.settings import DeskSettings
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def _variables() -> list[str]:
     names = {RETENTION_DAYS_VARIABLE, URL_VARIABLE}
-    for settings in (Settings, BotSettings, SharedStateSettings):
+    for settings in (Settings, BotSettings, SharedStateSettings, DeskSettings):
         for field in settings.model_fields.values():
             if isinstance(field.validation_alias, str):
                 names.add(field.validation_alias)

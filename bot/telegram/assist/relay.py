@@ -83,10 +83,16 @@ async def agent_joined(bot: Bot, services: BotServices, sender_id: str, agent_na
 
 
 async def relay_agent_reply(
-    bot: Bot, services: BotServices, *, agent_chat_id: int, sent: Mapping[str, Any], text: str
-) -> None:
+    bot: Bot,
+    services: BotServices,
+    *,
+    agent_chat_id: int | None,
+    sent: Mapping[str, Any],
+    text: str,
+) -> bool:
     """An agent's reply (`assist_desk.reply` answered `sent`) reaches the customer with the
-    agent's name, after a moment of "typing..." so the customer sees a person is writing."""
+    agent's name, after a moment of "typing..." so the customer sees a person is writing.
+    False when it could not be delivered (the agent's chat, if any, is told)."""
     sender_id, name = str(sent.get("sender_id", "")), str(sent.get("agent_name", ""))
     chat_id = telegram_chat_id(sender_id)
     if chat_id is not None:
@@ -97,13 +103,15 @@ async def relay_agent_reply(
         await asyncio.sleep(services.settings.assist_typing_seconds)
         try:
             await _send_agent_text(bot, services, chat_id, sender_id, name, text)
-            return
+            return True
         except TelegramError as exc:
             logger.warning("an agent's reply was not delivered (%s)", type(exc).__name__)
-    not_delivered = services.texts.get(
-        "utter_channel_assist_not_delivered", ticket=sent.get("ticket", "")
-    )
-    await send_plain(bot, agent_chat_id, not_delivered)
+    if agent_chat_id is not None:
+        not_delivered = services.texts.get(
+            "utter_channel_assist_not_delivered", ticket=sent.get("ticket", "")
+        )
+        await send_plain(bot, agent_chat_id, not_delivered)
+    return False
 
 
 async def _send_agent_text(

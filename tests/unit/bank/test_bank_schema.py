@@ -23,7 +23,7 @@ def test_migration_matches_the_models(tmp_path: Path) -> None:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, [Base.metadata, ChatBase.metadata]) == []
-            assert context.get_current_revision() == "0009_journey_steps"
+            assert context.get_current_revision() == "0010_desk"
     finally:
         engine.dispose()
 

@@ -23,7 +23,7 @@ from bot.supervision.supervisord_config import (
 from bot.supervision.topology import REPO, LocalTopology, TopologyError, topology_from_environ
 
 SERVERS = ("actions", "rasa")
-LOG_NAMES = {name: f"{name}.log" for name in ("actions", "rasa", "playground", "bot")}
+LOG_NAMES = {name: f"{name}.log" for name in ("actions", "rasa", "playground", "desk", "bot")}
 
 
 def topology(tmp_path: Path, **env: str) -> LocalTopology:
@@ -56,17 +56,23 @@ def programs(options: ServerOptions) -> dict[str, Any]:
     }
 
 
-def test_without_a_token_the_four_programs_start_in_order_and_stop_bot_first(
+def test_without_a_token_the_five_programs_start_in_order_and_stop_in_reverse(
     tmp_path: Path,
 ) -> None:
     options = parsed(tmp_path, topology(tmp_path))
     by_priority = sorted(options.process_group_configs, key=lambda group: group.priority)
-    assert [group.name for group in by_priority] == ["actions", "rasa", "playground", "bot"]
+    assert [group.name for group in by_priority] == [
+        "actions",
+        "rasa",
+        "playground",
+        "bot",
+        "desk",
+    ]
 
 
 def test_with_a_token_there_is_no_playground(tmp_path: Path) -> None:
     options = parsed(tmp_path, topology(tmp_path, TELEGRAM_BOT_TOKEN="42:real-token-value"))
-    assert set(programs(options)) == {"actions", "rasa", "bot"}
+    assert set(programs(options)) == {"actions", "rasa", "desk", "bot"}
     rendered = render_supervisord_config(topology(tmp_path, TELEGRAM_BOT_TOKEN="42:real-value"))
     assert "real-value" not in rendered, "secrets stay in the environment"
 
@@ -149,6 +155,7 @@ def test_the_commands_use_the_chosen_ports_model_and_generated_endpoints(tmp_pat
     ]
     assert commands["playground"] == [python, "-m", "bot.playground", "--port", "6080"]
     assert commands["bot"] == [python, "-m", "bot"]
+    assert commands["desk"] == [python, "-m", "desk"]
 
 
 def test_the_bot_knows_where_the_action_servers_health_is(tmp_path: Path) -> None:
