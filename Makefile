@@ -103,9 +103,10 @@ integration: $(VENV)/.installed ## Integration tests on the local PostgreSQL and
 security: $(VENV)/.installed ## The attacks of the security review (tests/security, docs/security.md)
 	scripts/pytest.sh tests/security
 
-validate: $(RASA_VENV)/.installed ## rasa data validate; every response fills without a Rasa ERROR (scripts/check_responses.py)
+validate: $(RASA_VENV)/.installed ## rasa data validate; every response fills without a Rasa ERROR; the compacting store keeps carried slots
 	$(RASA) data validate --data nlu dialogues --domain domain --config config.yml --fail-on-warnings
 	$(RASA_VENV)/bin/python scripts/check_responses.py domain --dialogues dialogues
+	$(RASA_VENV)/bin/python scripts/check_compacting_store.py
 
 stories: train ## rasa test stories with --fail-on-prediction-errors (the rule index checked against RulePolicy)
 	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \

@@ -70,7 +70,12 @@ def at_quiet_point(tracker: DialogueStateTracker) -> bool:
 
 
 def new_session_events(tracker: DialogueStateTracker) -> list[Event]:
-    """What Rasa's `action_session_start` appends, carrying over every slot that was set."""
+    """What Rasa's `action_session_start` appends, carrying over every slot that was set.
+
+    The events are only built here: `start_new_session` stamps them in order when it appends
+    them. Rasa loads a session as the events stamped at or after its `session_started`, so a
+    carried slot stamped before it (when it was built) would be lost at the next load.
+    """
     carried = [
         SlotSet(name, slot.value)
         for name, slot in tracker.slots.items()
@@ -82,6 +87,12 @@ def new_session_events(tracker: DialogueStateTracker) -> list[Event]:
         *carried,
         ActionExecuted(ACTION_LISTEN_NAME),
     ]
+
+
+def start_new_session(tracker: DialogueStateTracker) -> None:
+    """Append a new session's events to `tracker`, each stamped now, in order (as Rasa does
+    with an action's events), so the session's carried slots load with it."""
+    tracker.update_with_events(new_session_events(tracker), None, override_timestamp=True)
 
 
 def _write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
@@ -127,7 +138,6 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
         """Store the new events; then, if the session is long and quiet, start a new one."""
         await super().save(tracker)
         if events_in_session(tracker) > self.compact_after_events and at_quiet_point(tracker):
-            for event in new_session_events(tracker):
-                tracker.update(event)
+            start_new_session(tracker)
             await super().save(tracker)
             logger.debug("conversation continued in a new session (slots carried over)")
