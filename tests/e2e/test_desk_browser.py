@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Final
 
-import httpx
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 from sqlalchemy import select
@@ -30,7 +27,8 @@ from bank.demo import seed_demo
 from bank.migrate import upgrade_database
 from bank.models import AuditEntry, CustomerNotification
 from bank.settings import Settings
-from tests.support.servers import PYTHON, REPO, free_port
+from tests.support.desk_process import running_desk
+from tests.support.servers import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -71,40 +69,14 @@ def bank(tmp_path: Path) -> Iterator[Bank]:
 
 @pytest.fixture
 def desk_url(bank: Bank, tmp_path: Path) -> Iterator[str]:
-    """`python -m desk` on a free port of 127.0.0.1, stopped (SIGTERM) at the end."""
-    port = free_port()
+    """`python -m desk` on this bank's file and key, stopped at the end."""
     env = {
         **os.environ,
         "DATABASE_URL": bank.settings.database_url,
         "BANK_SECRET_KEY": bank.settings.secret_key,
-        "DESK_PORT": str(port),
-        "DESK_INSECURE_COOKIES": "1",
     }
-    log = (tmp_path / "desk.log").open("wb")
-    process = subprocess.Popen(
-        [str(PYTHON), "-m", "desk"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/entrar", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, (tmp_path / "desk.log").read_text()
-            assert time.monotonic() < deadline, "the desk did not start"
-            time.sleep(0.2)
+    with running_desk(env, tmp_path / "desk.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture
