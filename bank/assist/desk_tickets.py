@@ -36,14 +36,20 @@ def held_tickets(session: Session, agent_id: str) -> list[AssistTicket]:
     )
 
 
-def ticket_notes(session: Session, ticket: AssistTicket) -> list[dict[str, Any]]:
-    """The agents' private notes on a ticket, oldest first (agent_name, at, text)."""
-    rows = session.execute(
+def ticket_notes(
+    session: Session, ticket: AssistTicket, *, agent_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The agents' private notes on a ticket, oldest first (agent_name, at, text); with
+    `agent_id`, only that agent's own (an agent never reads another agent's notes)."""
+    query = (
         select(AssistNote, AssistAgent.display_name)
         .join(AssistAgent, AssistAgent.telegram_user_id == AssistNote.agent_id)
         .where(AssistNote.ticket_id == ticket.id)
         .order_by(AssistNote.id)
-    ).all()
+    )
+    if agent_id is not None:
+        query = query.where(AssistNote.agent_id == agent_id)
+    rows = session.execute(query).all()
     return [
         {"agent_name": name, "at": note.created_at.isoformat(), "text": note.text}
         for note, name in rows
@@ -53,14 +59,14 @@ def ticket_notes(session: Session, ticket: AssistTicket) -> list[dict[str, Any]]
 def held_ticket_data(
     session: Session, me: AssistAgent, ticket: AssistTicket, now: datetime
 ) -> dict[str, Any]:
-    """A ticket the agent holds as the desk shows it: the ticket, its chat, notes, and the
-    numbers of every ticket the agent holds."""
+    """A ticket the agent holds as the desk shows it: the ticket, its chat, the agent's own
+    notes, and the numbers of every ticket the agent holds."""
     held = [t.id for t in held_tickets(session, me.telegram_user_id)]
     return {
         **ticket_data(ticket, now),
         "sender_id": ticket.sender_id,
         "agent_name": me.display_name,
-        "notes": ticket_notes(session, ticket),
+        "notes": ticket_notes(session, ticket, agent_id=me.telegram_user_id),
         "held": held,
     }
 
