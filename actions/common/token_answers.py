@@ -9,7 +9,12 @@ customer steers ("cancelar", "regresar", "sigamos", an agent, help) or only gree
 goodbye, yes or no ("gracias" is not a username, a goal or a reason). Real questions have spaces
 or question marks and fail the rules, so they are still answered.
 
-The bank-journey forms apply it in `JourneyFormValidation`; the plain forms (a goal, a money
+The other way round, a message NLU is unsure of that fits two topics (marked `ambiguous` by
+rasa_extensions/clarify.py) and fails the step's rule is not handed over as the answer, although
+the slot mapping took it: the form rejects it, and its generated rule asks "¿Te refieres a…?"
+(`action_clarify`) before asking the step again (`refused_as_unclear`).
+
+The bank-journey forms apply both in `JourneyFormValidation`; the plain forms (a goal, a money
 request, a withdrawal, a mission) by deriving from `TakesOneWordAnswers`.
 """
 
@@ -21,7 +26,7 @@ from types import MappingProxyType
 from typing import Final
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActionExecutionRejected, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -52,6 +57,11 @@ STEERING_INTENTS: Final = frozenset(
         "typed_secret",
     }
 )
+# The entity rasa_extensions/clarify.py marks a message that fits two or more topics with.
+AMBIGUOUS: Final = "ambiguous"
+# Intents a free-text slot takes as text that every form asks about when marked (each form's
+# generated rule, scripts/form_spec/shared.py `clarified`, names them).
+UNCLEAR_INTENTS: Final = frozenset({"nlu_fallback", "out_of_scope"})
 # Conversation, not an answer: a token read as one of these is taken only when it holds a digit
 # ("gracias" and "dale" are not a username; "hola2024" may be).
 SOCIAL_INTENTS: Final = frozenset({"greet", "thank", "goodbye", "affirm", "deny"})
@@ -115,6 +125,28 @@ def token_answer(tracker: Tracker, form_name: str, slot: str) -> str | None:
     return token if rule(token) else None
 
 
+def is_marked(tracker: Tracker) -> bool:
+    """Whether NLU marked the latest message as fitting two or more topics."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return any(entity.get("entity") == AMBIGUOUS for entity in entities)
+
+
+def refused_as_unclear(
+    tracker: Tracker, form_name: str, slot: str, value: object
+) -> list[EventType]:
+    """The events that reject the form when the slot mapping took a marked, unclear message that
+    fails the step's rule ("mi usuario no me sirve" at the username step): the slot is emptied
+    and the form's rule asks which topic was meant. Nothing (an empty list) otherwise."""
+    rule = TOKEN_RULES.get(slot)
+    if rule is None or value is None or not validates_the_message(tracker, form_name):
+        return []
+    if latest_intent(tracker) not in UNCLEAR_INTENTS or not is_marked(tracker):
+        return []
+    if rule(str(value).strip()):
+        return []
+    return [SlotSet(slot, None), ActionExecutionRejected(form_name)]
+
+
 class TakesOneWordAnswers(FormValidationAction, ABC):
     """A plain form whose requested free-text slot takes a one-word answer that NLU read as an
     interruption (`token_answer`); its `validate_<slot>` then checks it as any answer."""
@@ -136,3 +168,17 @@ class TakesOneWordAnswers(FormValidationAction, ABC):
             return events
         token = token_answer(tracker, self.form_name(), slot)
         return events if token is None else [*events, SlotSet(slot, token)]
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """The form's validation, unless the requested slot took a marked, unclear message that
+        fails the step's rule: then the form rejects it (`refused_as_unclear`)."""
+        slot = tracker.get_slot("requested_slot")
+        candidates = tracker.slots_to_validate()
+        if isinstance(slot, str) and slot in candidates:
+            refused = refused_as_unclear(tracker, self.form_name(), slot, candidates[slot])
+            if refused:
+                return refused
+        events: list[EventType] = await super().get_validation_events(dispatcher, tracker, domain)
+        return events

@@ -243,14 +243,16 @@ PARENT_MISSION: Final = Form(
     comment="A new mission for the chosen child (domain/mini_parent_money.yml)",
     required_slots=("mission_title", "mission_reward"),
     # A title is free text that NLU often reads as nlu_fallback or as a child's intent ("sacar
-    # la basura" as withdraw_money): the child's intents are not interruptions here, and the
-    # form does not answer nlu_fallback (both slots take it).
+    # la basura" as withdraw_money): the child's intents are not interruptions here. Both slots
+    # take nlu_fallback; the form answers it only when its validation refuses a marked message
+    # that fails the step's rule (actions/common/token_answers.py: it asks which one).
     text_slots={
         "mission_title": OUT_OF_SCOPE_AS_TEXT | PARENT_VIEWS_AS_TITLE,
         "mission_reward": ONLY_UNANSWERED,
     },
     interruptions=(
         *ANSWERED_EVERYWHERE,
+        LOW_CONFIDENCE_ANSWERED,
         cancelling("action_cancel_parent_mission", then=OpenForm("parent_mini_form")),
         Interruption("Going back", ("go_back",), say("action_parent_mission_go_back")),
         PARENT_DECIDES,

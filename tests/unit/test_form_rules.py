@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from actions.common.token_answers import UNCLEAR_INTENTS
 from formats.domain_files import REPO, load_domain
 from scripts.form_spec.forms import FORMS
 from scripts.form_spec.model import LOW_CONFIDENCE
@@ -191,3 +192,12 @@ def test_every_form_answers_the_same_words_the_same_way(form: str, slot: str) ->
     for intent in NEVER_TEXT:
         if intent in answered:
             assert intent in mapping["not_intent"], f"{slot} takes {intent} as text"
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda form: form.name)
+def test_every_form_has_a_rule_for_the_unclear_messages_its_validation_refuses(form: Any) -> None:
+    # actions/common/token_answers.py rejects a marked nlu_fallback or out_of_scope that a
+    # free-text slot took but that fails the step's rule: the form must ask which one then.
+    (asking,) = [item for item in form.interruptions if item.entity == AMBIGUOUS]
+    assert set(asking.intents) >= UNCLEAR_INTENTS
+    assert set(CLARIFIED_INTENTS) >= UNCLEAR_INTENTS

@@ -139,3 +139,42 @@ async def reach_username(bank: Bank, domain: dict[str, Any]) -> None:
     assert code is not None
     registration.submit_otp(sender_id=SENDER, code=code.group(1))
     assert step(bank) == Step.USERNAME
+
+
+def marked_turn(text: str, *, intent: str = "nlu_fallback", marked: bool = True) -> Any:
+    """The username step's validation call for a message the slot mapping took as text."""
+    track = turn(FORM, intent=intent, text=text)
+    if marked:
+        keys = "faq/forgot_credentials faq/mini_forgot_picture_password"
+        track.latest_message["entities"] = [{"entity": "ambiguous", "value": keys}]
+    track.events.append({"event": "slot", "name": "username", "value": text})
+    track.slots["username"] = text
+    return track
+
+
+async def test_a_marked_unclear_message_is_not_handed_to_the_bank(bank: Bank, domain: dict) -> None:
+    await reach_username(bank, domain)
+    events, dispatcher = await validate(
+        ValidateRegistrationForm(), marked_turn("mi usuario ya no sirve"), domain
+    )
+    assert responses(dispatcher) == [], "no «usuario inválido»: the form's rule asks which one"
+    assert {"event": "action_execution_rejected", "name": FORM.name} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+    assert SlotSet("username", None) in events
+    assert step(bank) == Step.USERNAME
+
+
+async def test_unmarked_or_valid_messages_still_reach_the_bank(bank: Bank, domain: dict) -> None:
+    await reach_username(bank, domain)
+    events, dispatcher = await validate(
+        ValidateRegistrationForm(), marked_turn("mi usuario ya no sirve", marked=False), domain
+    )
+    assert responses(dispatcher) == ["utter_invalid_username_bad_chars"]
+    assert all(e.get("event") != "action_execution_rejected" for e in events)
+    # A marked message of an intent the step takes as a typed value ("inform") is its answer.
+    events, dispatcher = await validate(
+        ValidateRegistrationForm(), marked_turn("mjandrade2024", intent="inform"), domain
+    )
+    assert responses(dispatcher) == ["utter_username_available"]
+    assert step(bank) == Step.USERNAME_CONFIRMATION

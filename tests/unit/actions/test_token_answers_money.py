@@ -39,9 +39,11 @@ def turn(
     slots: dict[str, Any] | None = None,
     extracted: dict[str, Any] | None = None,
     after: str | None = None,
+    marked: str | None = None,
 ) -> Tracker:
     """The form's validation call for the user's latest message (with `after`: the form asking
-    again after that action answered it); `extracted` are the slot mapping's candidates."""
+    again after that action answered it); `extracted` are the slot mapping's candidates, `marked`
+    the candidates' keys of the `ambiguous` entity NLU added."""
     events: list[dict[str, Any]] = [
         {"event": "active_loop", "name": form},
         {"event": "action", "name": "action_listen"},
@@ -54,7 +56,11 @@ def turn(
     return Tracker(
         sender_id=sender,
         slots={**(slots or {}), **(extracted or {}), "requested_slot": slot},
-        latest_message={"intent": {"name": intent}, "entities": [], "text": text},
+        latest_message={
+            "intent": {"name": intent},
+            "entities": [] if marked is None else [{"entity": "ambiguous", "value": marked}],
+            "text": text,
+        },
         events=events,
         paused=False,
         followup_action=None,
@@ -208,3 +214,64 @@ def test_every_free_text_slot_of_every_form_has_a_rule() -> None:
     assert {"greet", "thank", "goodbye", "affirm", "deny"} == SOCIAL_INTENTS
     for validation in (GOAL, MONEY, WITHDRAWAL, MISSION):
         assert isinstance(validation, TakesOneWordAnswers)
+
+
+# A marked, unclear message the slot mapping took ---------------------------------------------
+
+REJECTED = {"event": "action_execution_rejected", "name": "mini_withdrawal_form"}
+
+
+async def test_a_marked_unclear_message_that_is_no_amount_is_refused(
+    andrea: Bank, domain: dict[str, Any]
+) -> None:
+    text = "cómo saco mi plata si me olvidé la clave"
+    track = turn(
+        "mini_withdrawal_form",
+        "withdrawal_amount",
+        intent="nlu_fallback",
+        text=text,
+        extracted={"withdrawal_amount": text},
+        marked="faq/mini_withdrawals faq/mini_forgot_picture_password",
+    )
+    events, said = await validate(WITHDRAWAL, track, domain)
+    assert said == [], "no «monto inválido»: the form's rule asks which one"
+    assert set_slots(events) == {"withdrawal_amount": None}
+    assert [{k: e.get(k) for k in ("event", "name")} for e in events if e["event"] != "slot"] == [
+        REJECTED
+    ]
+
+
+async def test_unmarked_or_fitting_messages_are_validated_as_before(
+    andrea: Bank, domain: dict[str, Any]
+) -> None:
+    text = "cómo saco mi plata"
+    unmarked = turn(
+        "mini_withdrawal_form",
+        "withdrawal_amount",
+        intent="nlu_fallback",
+        text=text,
+        extracted={"withdrawal_amount": text},
+    )
+    events, said = await validate(WITHDRAWAL, unmarked, domain)
+    assert said == ["utter_mini_amount_invalid"]
+    assert all(e["event"] == "slot" for e in events)
+    amount = turn(
+        "mini_withdrawal_form",
+        "withdrawal_amount",
+        intent="nlu_fallback",
+        text="cinco dólares",
+        extracted={"withdrawal_amount": "cinco dólares"},
+        marked="faq/mini_withdrawals faq/mini_limits",
+    )
+    events, _ = await validate(WITHDRAWAL, amount, domain)
+    assert set_slots(events) == {"withdrawal_amount": "5.00"}, "it passes the rule: the answer"
+    name = turn(
+        "mini_goal_form",
+        "goal_name",
+        intent="nlu_fallback",
+        text="mi clave no funciona",
+        extracted={"goal_name": "mi clave no funciona"},
+        marked="faq/forgot_credentials faq/pin_where",
+    )
+    events, _ = await validate(GOAL, name, domain)
+    assert set_slots(events) == {"goal_name": "mi clave no funciona"}, "any words are a name"
