@@ -3,8 +3,9 @@
 `rasa_extensions.clarify.AmbiguityMarker` runs these on every parsed message and, when they name
 two or more candidates, marks the message with the entity `ambiguous` (the candidates' keys,
 space-separated). The intent is never changed, so the NLU figures and the forms are untouched;
-outside a journey the rules of dialogues/clarify.yml send a marked message to `action_clarify`,
-which asks "¿Te refieres a…?" with one button per candidate (actions/clarify.py).
+the rules of dialogues/clarify.yml (outside a journey) and dialogues/form_interruptions.yml
+(inside one) send a marked message to `action_clarify`, which asks "¿Te refieres a…?" with one
+button per candidate (actions/clarify/ask.py).
 
 A candidate key is an intent ("start_mini_registration") or an FAQ topic ("faq/otp_validity").
 Three reasons to ask:

@@ -6,8 +6,9 @@ Rasa's last NLU component (`rasa_extensions/clarify.py`) marks such a message wi
 (`utter_button_clarify_<key>`, "/" as "_"): an FAQ topic's button sends the payload of its title's
 own button, a question among that topic's training examples (so the FAQ rule answers the tap,
 inside a journey too), an intent's button sends `/<intent>`. Outside a journey "↩️ Otra cosa"
-shows the menu. With fewer than two titled candidates the message is answered as if it had not
-been marked.
+shows the menu; inside one the form's generated rule runs this action, then the form asks its
+step again (dialogues/form_interruptions.yml). With fewer than two titled candidates the message
+is answered as if it had not been marked.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from actions.common import cancel_confirmation as cancelling
 from actions.common.answers import Answer, Handler
 from actions.common.bank_access import in_thread
 from actions.common.replies import utter
-from actions.common.token_answers import token_answer
+from actions.common.token_answers import refused_as_unclear, token_answer
 from bank.outcome import Outcome
 from bank.registration.outcome import RegistrationCode
 
@@ -139,13 +139,18 @@ class JourneyFormValidation(FormValidationAction, ABC):
         earlier turn whose validation never ran (the action server was down: Rasa kept the slot
         without asking us) is cleared unseen: otherwise the form would take its step as answered
         and submit, while the bank's journey has not moved. A one-word message that NLU read as
-        something else is the answer when it passes the step's rule (token_answers.py).
+        something else is the answer when it passes the step's rule; a marked, unclear message
+        that fails it is refused so the form's rule asks which topic was meant (token_answers.py).
         """
         if cancelling.is_pending(tracker):
             return await self._confirmation_events(dispatcher, tracker)
         current = await self.required_slots([], dispatcher, tracker, domain)
         events: list[EventType] = []
         extracted = dict(tracker.slots_to_validate())
+        if current and current[0] in extracted:
+            refused = refused_as_unclear(tracker, self.form.name, current[0], extracted[current[0]])
+            if refused:
+                return refused
         if current and current[0] not in extracted:
             token = token_answer(tracker, self.form.name, current[0])
             if token is not None:

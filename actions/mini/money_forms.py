@@ -1,9 +1,11 @@
 """The child's multi-step Cuenta Mini requests: a new goal, asking for money, a withdrawal.
 
 Plain Rasa forms: each answer is checked by the bank as it comes (so the child hears at once that
-an amount is too high), and the submit action makes the one bank call that counts. When the
-child's session ended meanwhile, or nothing more can be asked today, the validation fills the
-form with STOP so it ends, and the submit action only clears it.
+an amount is too high), and the submit action makes the one bank call that counts. A one-word
+answer NLU read as something else is still the answer when it passes the step's rule
+(actions/common/token_answers.py). When the child's session ended meanwhile, or nothing more can
+be asked today, the validation fills the form with STOP so it ends, and the submit action only
+clears it.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -20,6 +22,7 @@ from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal, dollars
 from actions.common.replies import Replies, button, utter
+from actions.common.token_answers import TakesOneWordAnswers
 from actions.mini.keyboards import send_image_choice
 from actions.mini.money_child import celebrate, menu_button, money_data, show_goal
 from bank.mini.outcome import MiniCode
@@ -59,7 +62,7 @@ def reject(
     return {slot: None}
 
 
-class ValidateGoalForm(FormValidationAction):
+class ValidateGoalForm(TakesOneWordAnswers):
     """ "Nueva meta": name, amount, picture."""
 
     def name(self) -> str:
@@ -162,7 +165,7 @@ class SubmitGoal(Action):
         return cleared(GOAL_SLOTS)
 
 
-class ValidateMoneyRequestForm(FormValidationAction):
+class ValidateMoneyRequestForm(TakesOneWordAnswers):
     """ "Pedir dinero": amount (within the limits), then what it is for."""
 
     def name(self) -> str:
@@ -270,7 +273,7 @@ class AskWithdrawalAmount(Action):
         return []
 
 
-class ValidateWithdrawalForm(FormValidationAction):
+class ValidateWithdrawalForm(TakesOneWordAnswers):
     """ "Retirar": an amount up to the balance not yet promised."""
 
     def name(self) -> str:

@@ -12,13 +12,13 @@ from typing import Any, Final
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.common.answers import is_button_payload
 from actions.common.bank_access import current_bank, in_thread
 from actions.common.money import amount_refusal
 from actions.common.replies import Replies, utter
+from actions.common.token_answers import TakesOneWordAnswers
 from actions.mini.money_lines import with_dollars
 from actions.mini.parent_session import PARENT_FORM, chosen_child, entity
 from bank.mini.outcome import MiniCode
@@ -56,7 +56,7 @@ class StartParentMission(Action):
         return events
 
 
-class ValidateParentMissionForm(FormValidationAction):
+class ValidateParentMissionForm(TakesOneWordAnswers):
     """Validation of `parent_mission_form`: the bank's rules for a title and a reward."""
 
     def name(self) -> str:

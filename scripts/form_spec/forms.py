@@ -36,15 +36,15 @@ from .shared import (
     CANNOT_GO_BACK,
     CHILD_MONEY_AS_WORDS,
     LOW_CONFIDENCE_ANSWERED,
+    ONLY_UNANSWERED,
     OUT_OF_SCOPE_AS_TEXT,
     PARENT_APPROVALS,
     PARENT_DECIDES,
     PARENT_REMOVES_MISSION,
     PARENT_VIEWS_AS_TITLE,
-    REGISTRATION_LEGACY_TEXT,
     SMS_NOT_RECEIVED_AS_TEXT,
     STEP_VALUES,
-    UNLOCK_CHILD_AS_TEXT,
+    clarified,
     finish_current_first,
     use_the_buttons,
 )
@@ -97,7 +97,7 @@ REGISTRATION: Final = Form(
             "home_phone",
             "work_phone",
         ),
-        STEP_VALUES | REGISTRATION_LEGACY_TEXT,
+        STEP_VALUES,
     ),
     interruptions=(
         *ANSWERED_EVERYWHERE,
@@ -243,14 +243,16 @@ PARENT_MISSION: Final = Form(
     comment="A new mission for the chosen child (domain/mini_parent_money.yml)",
     required_slots=("mission_title", "mission_reward"),
     # A title is free text that NLU often reads as nlu_fallback or as a child's intent ("sacar
-    # la basura" as withdraw_money): the child's intents are not interruptions here, and the
-    # form does not answer nlu_fallback (both slots take it).
+    # la basura" as withdraw_money): the child's intents are not interruptions here. Both slots
+    # take nlu_fallback; the form answers it only when its validation refuses a marked message
+    # that fails the step's rule (actions/common/token_answers.py: it asks which one).
     text_slots={
-        "mission_title": OUT_OF_SCOPE_AS_TEXT | PARENT_VIEWS_AS_TITLE | UNLOCK_CHILD_AS_TEXT,
-        "mission_reward": UNLOCK_CHILD_AS_TEXT,
+        "mission_title": OUT_OF_SCOPE_AS_TEXT | PARENT_VIEWS_AS_TITLE,
+        "mission_reward": ONLY_UNANSWERED,
     },
     interruptions=(
         *ANSWERED_EVERYWHERE,
+        LOW_CONFIDENCE_ANSWERED,
         cancelling("action_cancel_parent_mission", then=OpenForm("parent_mini_form")),
         Interruption("Going back", ("go_back",), say("action_parent_mission_go_back")),
         PARENT_DECIDES,
@@ -272,8 +274,8 @@ PARENT_MISSION: Final = Form(
 
 
 # The child's money forms take free text: a name or a reason (words), or an amount.
-_WORDS: Final = OUT_OF_SCOPE_AS_TEXT | CHILD_MONEY_AS_WORDS | UNLOCK_CHILD_AS_TEXT
-_AMOUNT: Final = OUT_OF_SCOPE_AS_TEXT | ASK_MONEY_AS_AMOUNT | UNLOCK_CHILD_AS_TEXT
+_WORDS: Final = OUT_OF_SCOPE_AS_TEXT | CHILD_MONEY_AS_WORDS
+_AMOUNT: Final = OUT_OF_SCOPE_AS_TEXT | ASK_MONEY_AS_AMOUNT
 
 
 def _child_money_form(
@@ -315,13 +317,17 @@ MINI_WITHDRAWAL: Final = _child_money_form(
     {"withdrawal_amount": _AMOUNT},
 )
 
-FORMS: Final = (
-    REGISTRATION,
-    MINI_REGISTRATION,
-    MINI_SIGN_IN,
-    PARENT_MINI,
-    PARENT_MISSION,
-    MINI_GOAL,
-    MINI_MONEY_REQUEST,
-    MINI_WITHDRAWAL,
+# Every form asks which one about a message that fits two or more topics (shared.clarified).
+FORMS: Final = tuple(
+    clarified(form)
+    for form in (
+        REGISTRATION,
+        MINI_REGISTRATION,
+        MINI_SIGN_IN,
+        PARENT_MINI,
+        PARENT_MISSION,
+        MINI_GOAL,
+        MINI_MONEY_REQUEST,
+        MINI_WITHDRAWAL,
+    )
 )

@@ -70,11 +70,18 @@ def say(*actions: str, then: Then = Resume()) -> Answer:
 
 @dataclass(frozen=True)
 class Interruption:
-    """Intents a form answers while it waits for a step; one rule per form and interruption."""
+    """Intents a form answers while it waits for a step; one rule per form and interruption.
+
+    With `entity`, the rule also names that entity: it answers those intents differently when
+    the message carries it (RulePolicy prefers the rule with more features). Such a refinement
+    adds no intent to what the form answers: each of its intents is answered by a plain
+    interruption too, so the form already rejects the message.
+    """
 
     label: str
     intents: tuple[str, ...]
     answer: Answer
+    entity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,8 +110,11 @@ class Form:
     comment: str = field(default="")
 
     def answered_intents(self) -> list[str]:
-        """Every intent the form answers, in the spec's order."""
-        return [intent for item in self.interruptions for intent in item.intents]
+        """Every intent the form answers, in the spec's order (refinements by an entity add
+        none)."""
+        return [
+            intent for item in self.interruptions if item.entity is None for intent in item.intents
+        ]
 
     def not_intent(self, slot: str) -> list[str]:
         """The `not_intent` list of one free-text slot of the form."""

@@ -63,10 +63,16 @@ def _then(form: str, then: Then) -> str:
     )
 
 
-def _intents(intents: tuple[str, ...]) -> str:
+def _intents(intents: tuple[str, ...], entity: str | None = None) -> str:
     if len(intents) == 1:
-        return f"      - intent: {intents[0]}\n"
-    return "      - or:\n" + "".join(f"          - intent: {intent}\n" for intent in intents)
+        return f"      - intent: {intents[0]}\n" + _entity(entity, "        ")
+    return "      - or:\n" + "".join(
+        f"          - intent: {intent}\n" + _entity(entity, "            ") for intent in intents
+    )
+
+
+def _entity(entity: str | None, indent: str) -> str:
+    return f"{indent}entities:\n{indent}  - {entity}\n" if entity else ""
 
 
 def forms_yaml(forms: Iterable[Form]) -> str:
@@ -112,7 +118,7 @@ def _rule(form: str, item: Interruption, label: str, then: Then, *, kept: bool =
     return (
         f"  - rule: {label} inside {form}\n"
         f"    condition:\n      - active_loop: {form}\n    steps:\n"
-        + _intents(item.intents)
+        + _intents(item.intents, item.entity)
         + "".join(_step(step) for step in item.answer.steps)
         + (f"      - active_loop: {form}\n" if kept else "")
         + _then(form, then)

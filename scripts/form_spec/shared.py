@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Final
 
-from .intents import MINI_STEP_ANSWERS, YES_NO
-from .model import Action, Answer, Interruption, SlotWasSet, TakenAsText, say
+from .model import Action, Answer, Form, Interruption, SlotWasSet, TakenAsText, say
 
 # Answered the same way inside every form; then the form asks its current step again.
 ANSWERED_EVERYWHERE: Final = (
@@ -32,6 +32,39 @@ LOW_CONFIDENCE_ANSWERED: Final = Interruption(
     "Low NLU confidence", ("nlu_fallback",), say("action_not_understood")
 )
 CANNOT_GO_BACK: Final = Interruption("Going back", ("go_back",), say("utter_mini_cannot_go_back"))
+
+# --- Which one? A message that fits two or more topics (issue 15) ---------------------------
+
+# The entity rasa_extensions/clarify.py marks such a message with (the candidates' keys).
+AMBIGUOUS: Final = "ambiguous"
+# The intents such a message is read as: dialogues/clarify.yml asks about them outside a journey.
+CLARIFIED_INTENTS: Final = (
+    "faq",
+    "nlu_fallback",
+    "out_of_scope",
+    "report_otp_not_received",
+    "request_otp",
+    "no_activation_code",
+    "ask_parent_for_code",
+    "inform",
+    "deny",
+)
+
+
+def clarified(form: Form) -> Form:
+    """The form, asking "¿Te refieres a…?" (`action_clarify`, with one button per topic) about a
+    marked message it would otherwise answer as an interruption (an FAQ that fits two topics, a
+    low-confidence message between two intents, "mi código ya no sirve"), then asking its
+    current step again. Only the intents the form answers: where a free-text slot takes the
+    message as its answer, the form does not reject it and the bank judges it."""
+    answered = set(form.answered_intents())
+    intents = tuple(intent for intent in CLARIFIED_INTENTS if intent in answered)
+    if not intents:
+        return form
+    asking = Interruption(
+        "A message that fits two or more topics", intents, say("action_clarify"), entity=AMBIGUOUS
+    )
+    return dataclasses.replace(form, interruptions=(*form.interruptions, asking))
 
 
 def finish_current_first(intents: tuple[str, ...]) -> Interruption:
@@ -65,6 +98,8 @@ PARENT_REMOVES_MISSION: Final = Interruption(
 
 # --- Named exceptions: interruptions a free-text slot takes as its answer ------------------
 
+# A slot that takes only what no interruption answers (and nlu_fallback): a mission's reward.
+ONLY_UNANSWERED: Final = TakenAsText("only unanswered", frozenset())
 # A typed value, or a step's own button pressed at a free-text step, is the answer.
 STEP_VALUES: Final = TakenAsText(
     "step values",
@@ -75,12 +110,6 @@ STEP_VALUES: Final = TakenAsText(
 # The child's and the parent's sign-in take "no me llegó" as text (the bank answers it).
 SMS_NOT_RECEIVED_AS_TEXT: Final = TakenAsText(
     "sms not received", frozenset({"report_otp_not_received"})
-)
-# Registration's text steps (cédula, user name, phones) take a "sí"/"no", a Cuenta Mini
-# answer and "gracias" as text, where the Cuenta Mini forms answer them: kept from the lists
-# before issue 14 (no reason recorded); removing this exception changes what those steps do.
-REGISTRATION_LEGACY_TEXT: Final = TakenAsText(
-    "registration legacy", frozenset({*YES_NO, *MINI_STEP_ANSWERS, "thank"})
 )
 # A goal's name, a request's reason or a mission's title that NLU cannot place is the answer.
 OUT_OF_SCOPE_AS_TEXT: Final = TakenAsText("out of scope", frozenset({"out_of_scope"}))
@@ -99,6 +128,3 @@ ASK_MONEY_AS_AMOUNT: Final = TakenAsText("ask money as amount", frozenset({"ask_
 PARENT_VIEWS_AS_TITLE: Final = TakenAsText(
     "parent views as title", frozenset({"show_balance", "show_missions"})
 )
-# The money and mission forms answer unlock_child ("finish first") but their text slots take
-# it: kept from the lists before issue 14 (no reason recorded).
-UNLOCK_CHILD_AS_TEXT: Final = TakenAsText("unlock child", frozenset({"unlock_child"}))
