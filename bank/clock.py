@@ -16,6 +16,18 @@ def ecuador_time(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(ECUADOR).replace(tzinfo=None)
 
 
+def ecuador_clock_time(iso: object) -> str:
+    """A naive UTC ISO time (as outcome data carry it) as "HH:MM" in Ecuador; "" when there is
+    none or it is not a time."""
+    if not isinstance(iso, str) or not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return ecuador_time(moment).strftime("%H:%M")
+
+
 def ecuador_day_start(moment: datetime) -> datetime:
     """The start (naive UTC) of the Ecuador calendar day that contains `moment` (naive UTC)."""
     midnight = datetime.combine(ecuador_time(moment).date(), time(), tzinfo=ECUADOR)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bank import clock
@@ -22,17 +21,6 @@ class Row:
 
     label: str
     value: str
-
-
-def ecuador_time(iso: object) -> str:
-    """A naive UTC ISO time as HH:MM in Ecuador ("" when there is none)."""
-    if not isinstance(iso, str) or not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return clock.ecuador_time(moment).strftime("%H:%M")
 
 
 def identity(texts: DeskTexts, masked: object) -> str:
@@ -74,7 +62,7 @@ def _lock(texts: DeskTexts, lock: Data, *, open_text: str) -> str:
     if state == "held":
         return texts.get("desk_lock_held")
     if state == "locked":
-        until = ecuador_time(lock.get("until"))
+        until = clock.ecuador_clock_time(lock.get("until"))
         return texts.get("desk_lock_locked", minutes=lock.get("minutes", 0), until=until)
     return texts.get(open_text, attempts=lock.get("attempts_left", 0))
 
@@ -86,7 +74,7 @@ def _otp(texts: DeskTexts, otp: Data) -> str:
         code = texts.get(
             "desk_otp_active",
             attempts=otp.get("attempts_left", 0),
-            until=ecuador_time(otp.get("expires_at")),
+            until=clock.ecuador_clock_time(otp.get("expires_at")),
             minutes=seconds // 60,
             seconds=f"{seconds % 60:02d}",
         )

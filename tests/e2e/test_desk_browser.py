@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from sqlalchemy import select
 
 from bank.bootstrap import Bank, build_bank
@@ -27,23 +27,12 @@ from bank.demo import seed_demo
 from bank.migrate import upgrade_database
 from bank.models import AuditEntry, CustomerNotification
 from bank.settings import Settings
+from tests.support.browser import headless_chromium, save_screenshot
 from tests.support.desk_process import running_desk
-from tests.support.servers import REPO
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM: Final = "/usr/bin/chromium"
-CHROMIUM_ARGS: Final = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS: Final = 20_000
-RESULTS: Final = REPO / "var" / "results" / "browser"
 
 MARIA_CHAT: Final = "tg:1001"
 MARIA_CEDULA: Final = "1710034065"
@@ -81,14 +70,8 @@ def desk_url(bank: Bank, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with headless_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -104,10 +87,7 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 
 async def screenshot(page: Page, tmp_path: Path, name: str) -> None:
     """A full-page screenshot into the test's folder and into var/results/browser/."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    png = await page.screenshot(full_page=True, animations="disabled")
-    (tmp_path / name).write_bytes(png)
-    (RESULTS / name).write_bytes(png)
+    await save_screenshot(page, tmp_path, name)
 
 
 def lock_maria(bank: Bank) -> int:

@@ -14,24 +14,14 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
-from tests.support.servers import REPO, Servers
+from tests.support.browser import RESULTS, headless_chromium, save_screenshot
+from tests.support.servers import Servers
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM: Final = "/usr/bin/chromium"
-CHROMIUM_ARGS: Final = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS: Final = 90_000
-RESULTS: Final = REPO / "var" / "results" / "browser"
 
 MARIA: Final = 1001
 MARIA_CEDULA: Final = "1710034065"
@@ -43,14 +33,8 @@ PASSWORD: Final = "Centinela7Qx9Lm"
 
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
+    async with headless_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -65,12 +49,8 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
 
 async def screenshot(page: Page, tmp_path: Path, name: str) -> Path:
     """A full-page screenshot into the test's folder and into var/results/browser/."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
     await page.mouse.move(0, 0)  # no hovered button
-    png = await page.screenshot(full_page=True, animations="disabled")
-    (tmp_path / name).write_bytes(png)
-    (RESULTS / name).write_bytes(png)
-    return RESULTS / name
+    return await save_screenshot(page, tmp_path, name)
 
 
 def bot_message(page: Page, text: str) -> Locator:

@@ -5,7 +5,6 @@ the bank's outcome data (docs/assist.md); that data never holds a secret, so nei
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any, Final
 
 from bank import clock
@@ -38,17 +37,6 @@ def journey_step(texts: ChannelTexts, journey: object, step: object) -> str:
     return text(
         texts, "journey_step", journey=label(texts, "journey_name", journey), step=step or "—"
     )
-
-
-def ecuador_time(iso: object) -> str:
-    """A naive UTC ISO time as HH:MM in Ecuador ("" when there is none)."""
-    if not isinstance(iso, str) or not iso:
-        return ""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return clock.ecuador_time(moment).strftime("%H:%M")
 
 
 def duration(texts: ChannelTexts, seconds: object) -> str:
@@ -131,7 +119,7 @@ def ticket(texts: ChannelTexts, data: Data) -> str:
                 texts,
                 "note_line",
                 agent_name=note.get("agent_name", ""),
-                time=ecuador_time(note.get("at")),
+                time=clock.ecuador_clock_time(note.get("at")),
                 text=note.get("text", ""),
             )
             for note in notes
@@ -192,7 +180,7 @@ def _lock(texts: ChannelTexts, lock: Data, *, open_name: str) -> str:
             texts,
             "lock_locked",
             minutes=lock.get("minutes", 0),
-            until=ecuador_time(lock.get("until")),
+            until=clock.ecuador_clock_time(lock.get("until")),
         )
     return text(texts, open_name, attempts=lock.get("attempts_left", 0))
 
@@ -203,7 +191,7 @@ def _otp(texts: ChannelTexts, otp: Data) -> str:
             texts,
             "otp_active",
             attempts=otp.get("attempts_left", 0),
-            until=ecuador_time(otp.get("expires_at")),
+            until=clock.ecuador_clock_time(otp.get("expires_at")),
             left=duration(texts, otp.get("expires_in_seconds", 0)),
         )
     else:
