@@ -16,6 +16,7 @@ Exit status 1 with one line per problem, 0 otherwise; every parse is printed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -91,7 +92,9 @@ async def _parse_all(model: Path, texts: list[str]) -> dict[str, dict[str, Any]]
     """Each text parsed by the trained model, as the Rasa server would parse it."""
     sys.path.insert(0, str(REPO))  # the pipeline's own components (rasa_extensions/)
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # not a debug line per parse
     agent = Agent.load(str(model))
     return {text: await agent.parse_message(text) for text in texts}
 
