@@ -112,9 +112,10 @@ stories: train ## rasa test stories with --fail-on-prediction-errors (the rule i
 	RULE_INDEX_SELF_CHECK=1 $(RASA) test core --stories tests/stories --model $(MODEL) --fail-on-prediction-errors \
 		--out var/results/core
 
-nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails below target
+nlu-report: train ## Held-out NLU test: prints intent F1 and FAQ accuracy, fails below target; cancel vs keep going
 	$(RASA) test nlu --nlu tests/nlu --model $(MODEL) --out var/results/nlu > var/log/nlu-test.log 2>&1
 	$(PY) scripts/nlu_report.py var/results/nlu
+	$(RASA_VENV)/bin/python scripts/check_going_on.py $(MODEL)
 
 browser: ## Install Debian's Chromium for the browser test (only if missing)
 	scripts/install_debian_package.sh /usr/bin/chromium chromium

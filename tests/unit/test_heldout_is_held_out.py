@@ -135,8 +135,8 @@ def test_report_prints_each_file_and_fails_below_the_faq_target(
     code = main(str(tmp_path / "results"), str(tmp_path / "data"))
 
     out = capsys.readouterr().out
-    assert FAQ_ACCURACY_TARGET == 0.90
-    assert code == 1  # 2 of 3 questions right: below 0.90 (and fewer than the minimum questions)
+    assert FAQ_ACCURACY_TARGET == 0.95
+    assert code == 1  # 2 of 3 questions right: below 0.95 (and fewer than the minimum questions)
     assert "accuracy 0.800" in out
     assert "file a.yml: intent accuracy 1.000 (3/3), FAQ strict accuracy 0.500 (1/2)" in out
     assert "file b.yml: intent accuracy 0.500 (1/2), FAQ strict accuracy 1.000 (1/1)" in out
@@ -169,4 +169,4 @@ def test_faq_accuracy_under_the_target_fails_the_report(
     _write_results(tmp_path / "results", intent_errors=[], selection_errors=missed)
 
     assert main(str(tmp_path / "results"), str(data)) == 1  # 175/200 = 0.875
-    assert "Strict FAQ accuracy below the target 0.9" in capsys.readouterr().err
+    assert "Strict FAQ accuracy below the target 0.95" in capsys.readouterr().err
