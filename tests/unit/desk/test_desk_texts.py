@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desk.texts import DESK_TEXTS_PATH, MissingDeskTextError, load_desk_texts
 from desk.web import SESSION_COOKIE, SIGN_IN_CSRF_COOKIE
+from formats.domain_files import load_channel_responses
 
 DESK = Path(__file__).resolve().parents[3] / "desk"
 _TEMPLATE_NAME = re.compile(r"\bt\('([a-z_]+)'")
@@ -113,3 +114,26 @@ def test_every_outcome_an_action_can_answer_has_its_message() -> None:
         if f"desk_{action}_{code}" not in texts.texts and f"desk_code_{code}" not in texts.texts
     ]
     assert missing == []
+
+
+def test_the_labels_agents_also_read_in_telegram_are_the_bots_own_words() -> None:
+    texts = load_desk_texts()
+    channel = load_channel_responses()
+    for kind, prefix in (
+        ("reason_locked", "utter_channel_assist_reason_locked"),
+        ("journey_mini_parent", "utter_channel_assist_journey_name_mini_parent"),
+        ("state_follow_up", "utter_channel_assist_state_name_follow_up"),
+        ("role_cliente", "utter_channel_assist_role_cliente"),
+    ):
+        assert texts.get(kind) == channel[prefix][0]["text"]
+
+
+def test_desk_texts_may_not_repeat_a_shared_label(tmp_path: Path) -> None:
+    repeated = tmp_path / "desk.yml"
+    repeated.write_text('responses:\n  reason_locked:\n    - text: "otra cosa"\n')
+    try:
+        load_desk_texts(repeated)
+    except ValueError as error:
+        assert "reason_locked" in str(error)
+    else:
+        raise AssertionError("a repeated label must be refused")
