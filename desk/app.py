@@ -19,6 +19,7 @@ from bank.assist.desk_accounts import DeskAccounts
 from bank.assist.desk_customer import DeskCustomer
 from bank.assist.desk_sessions import DeskSessions
 from bank.bootstrap import Bank
+from bank.facts import stated_facts
 from desk import events, funnel_routes, phone_page, queue_page, sign_in, ticket_page
 from desk.services import EVENT_SECONDS, DeskServices, services_of
 from desk.settings import DeskSettings
@@ -137,7 +138,7 @@ def build_app(
         accounts=DeskAccounts(session_factory=bank.sessions, clock=bank.clock, hasher=bank.hasher),
         sessions=DeskSessions(session_factory=bank.sessions, clock=bank.clock),
         customer=DeskCustomer(session_factory=bank.sessions, clock=bank.clock),
-        texts=texts or load_desk_texts(),
+        texts=texts or load_desk_texts(facts=stated_facts(bank.settings)),
         templates=Jinja2Templates(directory=HERE / "templates"),
         settings=settings,
         event_seconds=event_seconds,

@@ -345,7 +345,7 @@ def render(
         f"<p>{t('funnel_period', since=_day(report.period.since), last=_day(last))}</p>",
     ]
     if problem is not None:
-        parts.append(f'<p role="alert">{t(problem)}</p>')
+        parts.append(f'<p role="alert">{t(problem, days=DEFAULT_DAYS)}</p>')
     if form_url is not None:
         parts.append(_form(report, form_url, t))
     parts.append(f'<p><a href="{escape(csv_url)}" download>{t("funnel_csv")}</a></p>')

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -33,9 +33,14 @@ class MissingDeskTextError(LookupError):
 
 @dataclass(frozen=True)
 class DeskTexts:
-    """Text name -> Spanish text; `get` fills {placeholders} (HTML escaping is the templates')."""
+    """Text name -> Spanish text; `get` fills {placeholders} (HTML escaping is the templates').
+
+    `facts` fill the placeholders of the numbers a text states (bank/facts.py: an unlock reason's
+    length, the SMS codes per window) when the caller gives no value of that name, as the bot's
+    channel texts do."""
 
     texts: Mapping[str, str]
+    facts: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, name: str, /, **values: object) -> str:
         """The text, with {name} placeholders replaced by `values`."""
@@ -43,8 +48,9 @@ class DeskTexts:
             template = self.texts[name]
         except KeyError:
             raise MissingDeskTextError(name) from None
+        filled = {**self.facts, **values}
         return _PLACEHOLDER.sub(
-            lambda match: str(values.get(match.group(1), match.group(0))), template
+            lambda match: str(filled.get(match.group(1), match.group(0))), template
         )
 
     def label(self, kind: str, key: object) -> str:
@@ -77,13 +83,16 @@ def shared_labels(path: Path = CHANNEL_TEXTS_PATH) -> dict[str, str]:
 
 
 def load_desk_texts(
-    path: Path = DESK_TEXTS_PATH, channel_path: Path = CHANNEL_TEXTS_PATH
+    path: Path = DESK_TEXTS_PATH,
+    channel_path: Path = CHANNEL_TEXTS_PATH,
+    *,
+    facts: Mapping[str, str] | None = None,
 ) -> DeskTexts:
-    """channel/desk.yml's texts and the labels shared with the bot (ValueError when a text is
-    empty, or when desk.yml repeats a shared label)."""
+    """channel/desk.yml's texts and the labels shared with the bot, filled with the bank's
+    `facts` (ValueError when a text is empty, or when desk.yml repeats a shared label)."""
     own = _first_texts(path)
     shared = shared_labels(channel_path)
     repeated = sorted(set(own) & set(shared))
     if repeated:
         raise ValueError(f"{path.name} repeats labels of {channel_path.name}: {repeated}")
-    return DeskTexts({**shared, **own})
+    return DeskTexts({**shared, **own}, dict(facts or {}))

@@ -18,16 +18,16 @@ from typing import Any, Final
 
 from sqlalchemy import select
 
+from bank.assist.desk_tickets import ticket_notes
 from bank.assist.tickets import ticket_data
 from bank.assist.transcript import read_lines
-from bank.clock import Clock, ecuador_time
+from bank.clock import Clock, ecuador_clock_time
 from bank.db import SessionFactory, unit_of_work
 from bank.models import (
     TICKET_FOLLOW_UP,
     TICKET_TAKEN,
     TICKET_WAITING,
     AssistAgent,
-    AssistNote,
     AssistTicket,
 )
 from bank.notifications import queue_chat_notice
@@ -105,23 +105,21 @@ class DeskCustomer:
     def notes(self, *, number: int, viewer_agent_id: str, supervisor: bool) -> list[NoteView]:
         """The ticket's private notes the viewer may read: their own, or all for a supervisor."""
         with unit_of_work(self._sessions) as session:
-            query = (
-                select(AssistNote, AssistAgent.display_name)
-                .join(AssistAgent, AssistAgent.telegram_user_id == AssistNote.agent_id)
-                .where(AssistNote.ticket_id == number)
-                .order_by(AssistNote.id)
+            ticket = session.get(AssistTicket, number)
+            if ticket is None:
+                return []
+            readable = ticket_notes(
+                session, ticket, agent_id=None if supervisor else viewer_agent_id
             )
-            if not supervisor:
-                query = query.where(AssistNote.agent_id == viewer_agent_id)
-            return [
-                NoteView(
-                    agent_name=name,
-                    time=ecuador_time(note.created_at).strftime("%H:%M"),
-                    text=note.text,
-                    mine=note.agent_id == viewer_agent_id,
-                )
-                for note, name in session.execute(query).all()
-            ]
+        return [
+            NoteView(
+                agent_name=note["agent_name"],
+                time=ecuador_clock_time(note["at"]),
+                text=note["text"],
+                mine=note["agent_id"] == viewer_agent_id,
+            )
+            for note in readable
+        ]
 
     def transcript(self, *, sender_id: str) -> list[dict[str, Any]]:
         """A chat's redacted transcript (for a supervisor reading a ticket they do not hold)."""

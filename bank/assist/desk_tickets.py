@@ -39,7 +39,7 @@ def held_tickets(session: Session, agent_id: str) -> list[AssistTicket]:
 def ticket_notes(
     session: Session, ticket: AssistTicket, *, agent_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """The agents' private notes on a ticket, oldest first (agent_name, at, text); with
+    """The agents' private notes on a ticket, oldest first (agent_id, agent_name, at, text); with
     `agent_id`, only that agent's own (an agent never reads another agent's notes)."""
     query = (
         select(AssistNote, AssistAgent.display_name)
@@ -51,7 +51,12 @@ def ticket_notes(
         query = query.where(AssistNote.agent_id == agent_id)
     rows = session.execute(query).all()
     return [
-        {"agent_name": name, "at": note.created_at.isoformat(), "text": note.text}
+        {
+            "agent_id": note.agent_id,
+            "agent_name": name,
+            "at": note.created_at.isoformat(),
+            "text": note.text,
+        }
         for note, name in rows
     ]
 

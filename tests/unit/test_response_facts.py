@@ -1,10 +1,11 @@
 """One truth for every fact (issue 15): no response states a number the bank's documents do not
 give, unless the code fills it from the constant or setting that enforces it (bank/facts.py).
 
-Every response a user (or an agent) reads is checked: domain/*.yml, channel/texts.yml and
-channel/notices.yml. A number in a text must be one of the seeds' facts below (each with the
-sentence it comes from), or one of the examples below (a sample input, a lesson's sum), or a
-`{placeholder}`; and each placeholder must be one that the code fills.
+Every response a user (or an agent) reads is checked: domain/*.yml, channel/texts.yml,
+channel/notices.yml and the web desk's channel/desk.yml. A number in a text must be one of the
+seeds' facts below (each with the sentence it comes from), or one of the examples below (a
+sample input, a lesson's sum), or a `{placeholder}`; and each placeholder must be one that the
+code fills.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bank.messages import CALL_CENTER
 from bank.mini.pictures import PICTURE_PASSWORD_LENGTH
 from bank.settings import Settings
 from bot.channel_texts import load_channel_texts
+from desk.texts import DESK_TEXTS_PATH
 from formats.domain_files import (
     CHANNEL_NOTICES_PATH,
     CHANNEL_TEXTS_PATH,
@@ -88,7 +90,12 @@ LIST_MARKER: Final = re.compile(r"(?m)^\s*\d+\.\s")
 # A number standing alone (not the digits of "andrea2015"), a phone's groups kept together.
 NUMBER: Final = re.compile(r"(?<![^\W_])\d+(?:[.,]\d+)*(?: \d{3,4}(?!\d))*(?: (\w+))?")
 
-RESPONSE_FILES: Final = (*domain_files(), CHANNEL_TEXTS_PATH, CHANNEL_NOTICES_PATH)
+RESPONSE_FILES: Final = (
+    *domain_files(),
+    CHANNEL_TEXTS_PATH,
+    CHANNEL_NOTICES_PATH,
+    DESK_TEXTS_PATH,
+)
 
 
 def responses_of(path: Path) -> dict[str, list[dict[str, Any]]]:

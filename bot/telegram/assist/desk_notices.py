@@ -5,8 +5,6 @@ back (the customer is told, Rasa gets `/resume_after_agent` and its answer is sh
 
 from __future__ import annotations
 
-from typing import Final
-
 from telegram import Bot
 
 from bank.assist.desk_customer import DESK_BACK, DESK_JOINED, DESK_REPLY
@@ -14,8 +12,6 @@ from bank.notifications import Notice
 from bot.telegram.assist.relay import agent_joined, assistant_is_back, relay_agent_reply
 from bot.telegram.notices import NoticeRelay, telegram_chat_id
 from bot.telegram.services import BotServices
-
-DESK_NOTICE_KINDS: Final = (DESK_JOINED, DESK_REPLY, DESK_BACK)
 
 
 def desk_notice_relays(services: BotServices) -> dict[str, NoticeRelay]:
