@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Final, Protocol
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,11 @@ ECUADOR: Final = ZoneInfo("America/Guayaquil")
 def ecuador_time(moment: datetime) -> datetime:
     """A naive UTC moment as Ecuador's wall-clock time (naive)."""
     return moment.replace(tzinfo=UTC).astimezone(ECUADOR).replace(tzinfo=None)
+
+
+def ecuador_day(moment: datetime) -> date:
+    """The Ecuador calendar day of a naive UTC moment."""
+    return ecuador_time(moment).date()
 
 
 def ecuador_clock_time(iso: object) -> str:

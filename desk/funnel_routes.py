@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bank.assist.desk_sessions import ActiveSession
+from bank.clock import ecuador_day
 from bank.funnel import FunnelReport, build_report, funnel_csv
-from bank.funnel.compute import ecuador_day
 from desk.funnel_page import FunnelQuery, csv_filename, load_funnel_texts, read_query
 from desk.funnel_page import render as render_funnel_fragment
 from desk.services import DeskServices

@@ -8,8 +8,8 @@ import sys
 from datetime import date, timedelta
 
 from bank.bootstrap import Bank
+from bank.clock import ecuador_day
 from bank.funnel import JOURNEYS, Period, build_report, funnel_csv, funnel_lines
-from bank.funnel.compute import ecuador_day
 
 
 def iso_day(text: str) -> date:

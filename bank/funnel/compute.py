@@ -18,9 +18,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bank.clock import ecuador_time
+from bank.clock import ecuador_day
 from bank.funnel.journeys import TERMINAL, JourneySpec
 from bank.funnel.model import (
     DayFigures,
@@ -34,11 +34,6 @@ from bank.funnel.model import (
 )
 from bank.journey_rows import IDLE_LIMIT
 from bank.models import ACTIVE, CANCELLED, COMPLETED, ENDED
-
-
-def ecuador_day(moment: datetime) -> date:
-    """The Ecuador calendar day of a naive UTC moment."""
-    return ecuador_time(moment).date()
 
 
 def median(values: Sequence[float]) -> float | None:

@@ -20,7 +20,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from bank.bootstrap import Bank
-from bank.funnel.compute import ecuador_day
+from bank.clock import ecuador_day
 from bot.playground.client import PlaygroundClient
 from tests.e2e.test_assist_e2e import MARIA, MARIA_CEDULA, WRONG_PINS, finish_registration
 from tests.e2e.test_desk_browser import browser, page, screenshot  # noqa: F401 (fixtures)
